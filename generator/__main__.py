@@ -1,0 +1,5 @@
+import sys
+
+from spikeset.cli import main
+
+sys.exit(main())

@@ -1,0 +1,154 @@
+"""From an assignment and a roster to every student's variant: parameters, reference
+answers, points and choice labels. Shared by the generator and the grader."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Sequence
+
+from .assignment import Assignment, ProblemSpec
+from .errors import AssignmentError, FamilyError
+from .model import ChoiceQuestion, NumericQuestion, Option, Question
+from .registry import Family, get_family
+from .roster import Student
+from .sampling import Draw
+from .seeding import problem_rng, shuffle_rng, variant_fingerprint
+
+LABELS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class PlacedQuestion:
+    """A question as it stands in one student's set.
+
+    Args:
+        id: stable id within the assignment (``"p1.a"``).
+        question: the family's question, with its reference answer.
+        points: what it is worth in this assignment.
+        labelled: for choice questions, (label, option) pairs in the student's order.
+    """
+
+    id: str
+    question: Question
+    points: float
+    labelled: tuple[tuple[str, Option], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    @property
+    def type(self) -> str:
+        return self.question.type
+
+    @property
+    def unit(self) -> str | None:
+        return self.question.unit if isinstance(self.question, NumericQuestion) else None
+
+    @property
+    def correct_label(self) -> str | None:
+        return next((lab for lab, opt in self.labelled if opt.correct), None)
+
+    @property
+    def reference(self) -> float | str:
+        """The reference answer: a number in ``unit`` or the correct choice label."""
+        if isinstance(self.question, NumericQuestion):
+            return self.question.answer
+        return self.correct_label
+
+    def option_for(self, label: str) -> Option | None:
+        return next((opt for lab, opt in self.labelled if lab == label), None)
+
+
+@dataclass(frozen=True)
+class ProblemInstance:
+    spec: ProblemSpec
+    family: Family
+    params: dict
+    solution: dict
+    questions: tuple[PlacedQuestion, ...]
+
+    @property
+    def title(self) -> str:
+        return self.spec.title or self.family.title
+
+
+@dataclass(frozen=True)
+class StudentSet:
+    """One student's variant of an assignment."""
+
+    assignment: Assignment
+    student: Student
+    fingerprint: str
+    problems: tuple[ProblemInstance, ...]
+
+    @property
+    def questions(self) -> dict[str, PlacedQuestion]:
+        return {q.id: q for p in self.problems for q in p.questions}
+
+
+def assemble(assignment: Assignment, students: Sequence[Student], secret: bytes | None) -> list[StudentSet]:
+    """Every student's variant; heavy reference computations run batched per problem."""
+    per_problem: list[list[ProblemInstance]] = []
+    for spec in assignment.problems:
+        family = get_family(spec.family)
+        params_list = [_sample(family, spec, assignment, secret, s.id) for s in students]
+        solutions = family.solve_batch(params_list)
+        per_problem.append([
+            _place(family, spec, assignment, secret, student.id, params, solution)
+            for student, params, solution in zip(students, params_list, solutions)
+        ])
+    return [
+        StudentSet(assignment=assignment, student=student,
+                   fingerprint=variant_fingerprint(secret, assignment.id, student.id),
+                   problems=tuple(problems[i] for problems in per_problem))
+        for i, student in enumerate(students)
+    ]
+
+
+def _sample(family: Family, spec: ProblemSpec, assignment: Assignment, secret: bytes | None,
+            student_id: str) -> dict:
+    draw = Draw(problem_rng(secret, assignment.id, student_id, spec.index), spec.params,
+                where=f"problems[{spec.number}].params", file=assignment.source)
+    params = family.sample(draw)
+    draw.check_overrides_used(family.id)
+    return params
+
+
+def _place(family: Family, spec: ProblemSpec, assignment: Assignment, secret: bytes | None,
+           student_id: str, params: dict, solution: dict) -> ProblemInstance:
+    questions: list[Question] = list(family.questions(params, solution))
+    keys = [q.key for q in questions]
+    if len(set(keys)) != len(keys):
+        raise FamilyError(f"duplicate question keys {keys}", file=family.folder)
+    where = f"problems[{spec.number}]"
+    for table, names in (("questions", spec.questions or ()), ("weights", spec.weights),
+                         ("tolerance", spec.tolerance)):
+        for name in names:
+            if name not in keys:
+                raise AssignmentError(f"{table}: family {family.id!r} has no question {name!r} "
+                                      f"(it has {', '.join(keys)})", file=assignment.source, place=where)
+    if spec.questions:
+        questions = [q for q in questions if q.key in spec.questions]
+    questions = [_with_tolerance(q, spec) for q in questions]
+    weights = [spec.weights.get(q.key, q.weight) for q in questions]
+    total = sum(weights)
+    if total <= 0:
+        raise AssignmentError("weights: at least one question needs a positive weight",
+                              file=assignment.source, place=where)
+    rng = shuffle_rng(secret, assignment.id, student_id, spec.index)
+    placed = []
+    for q, w in zip(questions, weights):
+        labelled: tuple = ()
+        if isinstance(q, ChoiceQuestion):
+            order = rng.permutation(len(q.options))
+            labelled = tuple((LABELS[i], q.options[j]) for i, j in enumerate(order))
+        placed.append(PlacedQuestion(id=f"{spec.prefix}.{q.key}", question=q,
+                                     points=round(spec.points * w / total, 6), labelled=labelled))
+    return ProblemInstance(spec=spec, family=family, params=params, solution=solution, questions=tuple(placed))
+
+
+def _with_tolerance(q: Question, spec: ProblemSpec) -> Question:
+    if q.key in spec.tolerance and isinstance(q, NumericQuestion):
+        return dataclasses.replace(q, tolerance=spec.tolerance[q.key])
+    return q

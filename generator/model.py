@@ -1,0 +1,183 @@
+"""The data a problem family produces: questions, answers, tolerances, misconceptions.
+
+A family computes, for one variant, a list of questions. Each question carries its
+reference answer, unit, tolerance and the typical wrong answers ("misconceptions")
+that the grader recognizes. Nothing here knows about files or rendering.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal, Mapping
+
+ToleranceMode = Literal["rel", "abs", "sigfig"]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How close an answer must be.
+
+    ``rel``: |x - ref| <= value * |ref| (value 0.01 = 1 %, the default);
+    ``abs``: |x - ref| <= value (in the question's unit);
+    ``sigfig``: the answer must round to the reference at ``value`` significant figures;
+    the grader also counts the digits the student typed.
+    """
+
+    mode: ToleranceMode = "rel"
+    value: float = 0.01
+
+    def half_width(self, reference: float) -> float:
+        """Half-width of the accepted interval around ``reference`` (question unit)."""
+        if self.mode == "rel":
+            return abs(reference) * self.value
+        if self.mode == "abs":
+            return self.value
+        digits = int(self.value)
+        if reference == 0:
+            return 0.5 * 10.0 ** (-digits)
+        exponent = math.floor(math.log10(abs(reference))) - digits + 1
+        return 0.5 * 10.0**exponent
+
+    def interval(self, reference: float) -> tuple[float, float]:
+        """Accepted interval [low, high] around ``reference``."""
+        centre = round_sig(reference, int(self.value)) if self.mode == "sigfig" else reference
+        w = self.half_width(reference)
+        return centre - w, centre + w
+
+    def describe(self) -> str:
+        if self.mode == "rel":
+            return f"±{self.value * 100:g} %"
+        if self.mode == "abs":
+            return f"±{self.value:g}"
+        return f"{int(self.value)} significant figures"
+
+    @classmethod
+    def parse(cls, spec: Any, *, where: str = "") -> "Tolerance":
+        """Build a tolerance from an assignment entry such as ``{rel = 0.02}``,
+        ``{abs = 0.5}`` or ``{sigfig = 3}``."""
+        from .errors import AssignmentError
+
+        if isinstance(spec, Tolerance):
+            return spec
+        if not isinstance(spec, Mapping) or len(spec) != 1:
+            raise AssignmentError(
+                "expected a tolerance such as {rel = 0.01}, {abs = 0.5} or {sigfig = 3}",
+                place=where,
+            )
+        (mode, value), = spec.items()
+        if mode not in ("rel", "abs", "sigfig") or isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+            raise AssignmentError(
+                f"expected rel, abs or sigfig with a positive number, got {mode} = {value!r}",
+                place=where,
+            )
+        return cls(mode, float(value))
+
+
+def round_sig(x: float, digits: int) -> float:
+    """``x`` rounded to ``digits`` significant figures."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A typical wrong model and the answer it produces for this variant.
+
+    Args:
+        id: stable identifier, e.g. ``"log10-instead-of-ln"`` (reports count these).
+        feedback: one sentence that names the misconception for the student.
+        value: the answer that this wrong model gives, in the question's unit
+            (for numeric questions; ``None`` for choice options).
+    """
+
+    id: str
+    feedback: str
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a choice question.
+
+    Args:
+        id: stable option id within the question (``"inward"``); students see a letter.
+        text: what the student reads (may contain inline HTML from ``math()``).
+        correct: whether this option is the right one.
+        misconception: for a wrong option, why a student might pick it.
+    """
+
+    id: str
+    text: str
+    correct: bool = False
+    misconception: Misconception | None = None
+
+
+@dataclass(frozen=True)
+class FollowOn:
+    """Error carried forward: how this question's answer follows from earlier ones.
+
+    Args:
+        depends_on: question keys (within the same problem) the answer builds on.
+        compute: maps the student's own answers to those keys (question units) to the
+            answer they imply for this question (question unit).
+    """
+
+    depends_on: tuple[str, ...]
+    compute: Callable[[Mapping[str, float]], float]
+
+
+@dataclass(frozen=True)
+class NumericQuestion:
+    """A question answered with a number in ``unit``.
+
+    Args:
+        key: id within the problem (``"a"``); the assignment prefixes ``p1.``.
+        prompt: the question as the student reads it (short; HTML allowed).
+        answer: the reference value in ``unit``.
+        unit: the unit the answer file asks for (``"mV"``, ``"uA/cm^2"``, ``None`` = pure number).
+        tolerance: accepted deviation.
+        weight: share of the problem's points (relative to the other questions).
+        misconceptions: typical wrong answers with feedback.
+        follow_on: error-carried-forward rule, if this answer builds on earlier ones.
+        trace: True when the student may submit a simulated V(t) trace for it.
+        digits: decimals shown in worked solutions.
+    """
+
+    key: str
+    prompt: str
+    answer: float
+    unit: str | None
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    weight: float = 1.0
+    misconceptions: tuple[Misconception, ...] = ()
+    follow_on: FollowOn | None = None
+    trace_feature: str | None = None
+    digits: int = 2
+
+    type = "numeric"
+
+
+@dataclass(frozen=True)
+class ChoiceQuestion:
+    """A question answered with one option label; options are shuffled per student."""
+
+    key: str
+    prompt: str
+    options: tuple[Option, ...]
+    weight: float = 1.0
+
+    type = "choice"
+
+    def __post_init__(self) -> None:
+        if sum(o.correct for o in self.options) != 1:
+            raise ValueError(f"choice question {self.key!r} needs exactly one correct option")
+        if len({o.id for o in self.options}) != len(self.options):
+            raise ValueError(f"choice question {self.key!r} has duplicate option ids")
+
+    @property
+    def correct_option(self) -> Option:
+        return next(o for o in self.options if o.correct)
+
+
+Question = NumericQuestion | ChoiceQuestion

@@ -1,0 +1,69 @@
+"""Class rosters (CSV): a required ``id`` column, optional ``name``, ``email``, ``section``."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RosterError
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str
+    name: str = ""
+    email: str = ""
+    section: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+
+def load_roster(path: str | Path) -> tuple[Student, ...]:
+    """Read a roster CSV; errors name the file and the line."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise RosterError(f"file is larger than {MAX_FILE_BYTES} bytes", file=str(path))
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RosterError("no such file", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise RosterError("not UTF-8 text; expected a CSV roster", file=str(path)) from None
+    return parse_roster(text, source=str(path))
+
+
+def parse_roster(text: str, *, source: str = "<roster>") -> tuple[Student, ...]:
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    if "id" not in fields:
+        raise RosterError(f"missing required column 'id' (found: {', '.join(fields) or 'no header'})",
+                          file=source, place="1")
+    reader.fieldnames = fields
+    students: list[Student] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            raise RosterError("more fields than columns in the header", file=source, place=str(line))
+        sid = (row.get("id") or "").strip()
+        if not sid and not any((v or "").strip() for v in row.values()):
+            continue
+        if not STUDENT_ID.match(sid):
+            raise RosterError(f"expected a student id of letters, digits, '.', '_', '-', '@' or '+', got {sid!r}",
+                              file=source, place=str(line))
+        if sid in seen:
+            raise RosterError(f"duplicate id {sid!r} (first on line {seen[sid]})", file=source, place=str(line))
+        seen[sid] = line
+        students.append(Student(id=sid, name=(row.get("name") or "").strip(),
+                                email=(row.get("email") or "").strip(),
+                                section=(row.get("section") or "").strip()))
+    if not students:
+        raise RosterError("no students in the roster", file=source)
+    return tuple(students)

@@ -1,0 +1,91 @@
+"""Drawing a family's parameters: random within ranges, rounded to the printed digits,
+unless the assignment fixes a value.
+
+Every draw consumes the generator the same way whether or not it is overridden, so
+fixing one parameter never changes the others.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from .errors import AssignmentError
+
+
+class Draw:
+    """Parameter source for one variant of one problem.
+
+    Args:
+        rng: the variant's random generator (never a global one).
+        overrides: parameter values fixed by the assignment (name -> value).
+        where: the assignment place, for error messages (``"problems[2]"``).
+    """
+
+    def __init__(self, rng: np.random.Generator, overrides: Mapping[str, Any] | None = None,
+                 *, where: str = "", file: str | None = None):
+        self.rng = rng
+        self.overrides = dict(overrides or {})
+        self.where = where
+        self.file = file
+        self.used: set[str] = set()
+
+    def _fixed(self, name: str, kind: type | tuple[type, ...]) -> Any:
+        self.used.add(name)
+        if name not in self.overrides:
+            return None
+        value = self.overrides[name]
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise AssignmentError(
+                f"parameter {name!r}: expected {_kind_name(kind)}, got {value!r}",
+                file=self.file, place=self.where)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise AssignmentError(f"parameter {name!r}: expected a finite number, got {value!r}",
+                                  file=self.file, place=self.where)
+        return value
+
+    def uniform(self, name: str, low: float, high: float, *, digits: int = 1) -> float:
+        """A number uniform in [low, high], rounded to ``digits`` decimals."""
+        drawn = round(float(self.rng.uniform(low, high)), digits)
+        fixed = self._fixed(name, (int, float))
+        return float(fixed) if fixed is not None else (drawn + 0.0)
+
+    def log_uniform(self, name: str, low: float, high: float, *, sig: int = 3) -> float:
+        """A positive number log-uniform in [low, high], rounded to ``sig`` significant figures."""
+        x = float(np.exp(self.rng.uniform(np.log(low), np.log(high))))
+        drawn = round(x, sig - 1 - math.floor(math.log10(abs(x))))
+        fixed = self._fixed(name, (int, float))
+        return float(fixed) if fixed is not None else drawn
+
+    def integer(self, name: str, low: int, high: int) -> int:
+        """An integer in [low, high] inclusive."""
+        drawn = int(self.rng.integers(low, high + 1))
+        fixed = self._fixed(name, int)
+        return int(fixed) if fixed is not None else drawn
+
+    def choice(self, name: str, options: Sequence[Any]) -> Any:
+        """One of ``options``; an override must be one of them."""
+        drawn = options[int(self.rng.integers(len(options)))]
+        self.used.add(name)
+        if name in self.overrides:
+            value = self.overrides[name]
+            if value not in options:
+                raise AssignmentError(
+                    f"parameter {name!r}: expected one of {list(options)}, got {value!r}",
+                    file=self.file, place=self.where)
+            return value
+        return drawn
+
+    def check_overrides_used(self, family_id: str) -> None:
+        unknown = sorted(set(self.overrides) - self.used)
+        if unknown:
+            raise AssignmentError(
+                f"family {family_id!r} has no parameter {unknown[0]!r} "
+                f"(it has: {', '.join(sorted(self.used))})",
+                file=self.file, place=self.where)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return "a number" if float in kinds else " or ".join(k.__name__ for k in kinds)

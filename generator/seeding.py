@@ -1,0 +1,70 @@
+"""Per-student variants from a keyed hash.
+
+seed = HMAC-SHA256(key, "seed" | assignment id | student id). The key is the course
+secret; without one it is derived from the assignment id alone, so variants are still
+different per student but anyone can recompute them (the CLI says so once).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .errors import UsageError
+
+SECRET_ENV = "SPIKESET_SECRET"
+_SEP = "\x1f"
+
+
+def read_secret(secret_file: str | os.PathLike | None = None) -> bytes | None:
+    """The course secret from ``--secret-file`` or ``$SPIKESET_SECRET``; None when neither is set."""
+    if secret_file is not None:
+        path = Path(secret_file)
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read the secret file: {exc.__class__.__name__}", file=str(path)) from None
+        if not text:
+            raise UsageError("the secret file is empty", file=str(path))
+        return text.encode("utf-8")
+    env = os.environ.get(SECRET_ENV, "").strip()
+    return env.encode("utf-8") if env else None
+
+
+def _key(secret: bytes | None, assignment_id: str) -> bytes:
+    if secret:
+        return secret
+    return b"spikeset-public-variant" + _SEP.encode() + assignment_id.encode("utf-8")
+
+
+def _digest(secret: bytes | None, *parts: str) -> bytes:
+    assignment_id = parts[1]
+    msg = _SEP.join(parts).encode("utf-8")
+    return hmac.new(_key(secret, assignment_id), msg, hashlib.sha256).digest()
+
+
+def variant_fingerprint(secret: bytes | None, assignment_id: str, student_id: str) -> str:
+    """Short code printed on a student's pages and answer file, e.g. ``"3f9a-c2d1"``."""
+    h = _digest(secret, "fingerprint", assignment_id, student_id).hex()
+    return f"{h[:4]}-{h[4:8]}"
+
+
+def problem_rng(secret: bytes | None, assignment_id: str, student_id: str,
+                problem_index: int) -> np.random.Generator:
+    """The random generator of one problem of one student's variant.
+
+    Each problem has its own stream so that editing one problem of an assignment
+    leaves the other problems' variants unchanged.
+    """
+    d = _digest(secret, "seed", assignment_id, student_id, str(problem_index))
+    return np.random.default_rng(np.random.SeedSequence(int.from_bytes(d, "big")))
+
+
+def shuffle_rng(secret: bytes | None, assignment_id: str, student_id: str,
+                problem_index: int) -> np.random.Generator:
+    """The generator that shuffles choice options of one problem (separate from sampling)."""
+    d = _digest(secret, "shuffle", assignment_id, student_id, str(problem_index))
+    return np.random.default_rng(np.random.SeedSequence(int.from_bytes(d, "big")))
