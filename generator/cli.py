@@ -14,7 +14,8 @@ from typing import Sequence
 from .errors import SpikesetError
 
 # Modules that add subcommands: each has ``register(subparsers)``; imports stay light.
-COMMAND_MODULES = ("commands", "sim_commands", "catalog_commands", "export_commands")
+COMMAND_MODULES = ("generate_commands", "grade_commands", "commands", "sim_commands", "catalog_commands",
+                   "export_commands", "report_commands")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,39 @@
+"""Subcommand ``generate``."""
+from __future__ import annotations
+
+import argparse
+
+from .commands import _secret_option, secret_from_args
+from .errors import UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    g = sub.add_parser("generate", help="write every student's problem set, answer file and the instructor key")
+    g.add_argument("assignment", help="assignment TOML file")
+    g.add_argument("--roster", required=True, help="roster CSV file (column id; optional name, email, section)")
+    g.add_argument("--out", required=True, help="output folder")
+    _secret_option(g)
+    g.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="paper size of the PDFs (default A4)")
+    g.add_argument("--no-pdf", action="store_true", help="skip the PDFs (HTML and answer files only)")
+    g.add_argument("--jobs", type=int, default=None, help="processes rendering PDFs (default: all cores)")
+    g.set_defaults(func=cmd_generate)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .assignment import load_assignment
+    from .generate import generate
+    from .roster import load_roster
+
+    assignment = load_assignment(args.assignment)
+    students = load_roster(args.roster)
+    secret = secret_from_args(args)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs: expected a positive number of processes")
+    files = generate(assignment=assignment, students=students, secret=secret, out_dir=args.out,
+                     pdf=not args.no_pdf, paper=args.paper)
+    print(f"Generated {len(files.student_dirs)} problem sets in {files.out_dir / 'students'}")
+    print(f"Instructor key: {files.key}")
+    print(f"Worked solutions: {files.solutions_html}" + (f" and {files.solutions_pdf}" if files.solutions_pdf else ""))
+    return 0
+
+
