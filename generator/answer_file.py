@@ -23,6 +23,7 @@ from .errors import AnswerFileError
 from .formatting import plain
 
 MAX_ANSWER_FILE_BYTES = 1_000_000
+MAX_HEADER_CHARS = 200
 HEADER_FIELDS = ("student", "assignment", "variant")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -38,9 +39,21 @@ class AnswerFile:
     answers: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    traces: dict[str, Any] = field(default_factory=dict)
+    trace_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, question_id: str) -> int | None:
+        """The line of an answer; for an inline table (``p1 = {a = 1}``) the table's line."""
+        parts = question_id.split(".")
+        for n in range(len(parts), 0, -1):
+            line = self.lines.get(".".join(parts[:n]))
+            if line and (n == len(parts) or ".".join(parts[:n]) not in HEADER_FIELDS):
+                return line
+        return None
 
     def place(self, question_id: str) -> str:
-        line = self.lines.get(question_id)
+        line = self.line_of(question_id)
         return f"{line}" if line else "[answers]"
 
 
@@ -105,7 +118,8 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
     """Parse answer-file bytes or text (see the module docstring)."""
     if isinstance(raw, bytes):
         if b"\x00" in raw:
-            raise AnswerFileError("binary data (NUL bytes); expected a TOML text file", file=source, place="1")
+            raise AnswerFileError("binary data (NUL bytes); expected a TOML text file", file=source,
+                                  place=str(raw[: raw.index(b"\x00")].count(b"\n") + 1))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -116,7 +130,7 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
     if not text.strip():
         raise AnswerFileError("the file is empty; expected student, assignment, variant and [answers]",
                               file=source, place="1")
-    if text.lstrip().startswith(("{", "[{")) and '"answers"' in text:
+    if text.lstrip().startswith(("{", "[{", "[\n", "[]")):
         raise AnswerFileError("this looks like JSON; expected TOML (key = value lines)", file=source, place="1")
     try:
         data = tomllib.loads(text)
@@ -126,23 +140,34 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
         place = m.group(1) if m else ""
         msg = _TOML_POSITION.sub("", msg).strip()
         raise AnswerFileError(f"malformed TOML ({msg}); expected key = value lines", file=source, place=place) from None
-    lines = _line_numbers(text)
+    except (RecursionError, MemoryError):
+        raise AnswerFileError("TOML nested too deeply; expected key = value lines", file=source, place="1") from None
+    scan = scan_lines(text)
+    lines = {**scan.header, **scan.answers}
     for key in HEADER_FIELDS:
         if key not in data:
             raise AnswerFileError(f"missing {key!r}; expected {key} = \"...\" at the top", file=source, place=key)
         if not isinstance(data[key], str) or not data[key].strip():
             raise AnswerFileError(f"{key}: expected a non-empty string, got {_short(data[key])}", file=source,
                                   place=str(lines.get(key, key)))
+        if len(data[key]) > MAX_HEADER_CHARS:
+            raise AnswerFileError(f"{key}: {len(data[key])} characters; expected at most {MAX_HEADER_CHARS}",
+                                  file=source, place=str(lines.get(key, key)))
     answers_raw = data.get("answers")
     if answers_raw is None:
         raise AnswerFileError("missing the [answers] table", file=source, place="[answers]")
     if not isinstance(answers_raw, dict):
         raise AnswerFileError(f"answers: expected a table, got {_short(answers_raw)}", file=source,
-                              place=str(lines.get("answers", "answers")))
+                              place=str(scan.header.get("answers", "answers")))
+    traces_raw = data.get("traces", {})
+    if not isinstance(traces_raw, dict):
+        raise AnswerFileError(f"traces: expected a table such as [traces] \"p5.a\" = \"traces/p5.csv\", "
+                              f"got {_short(traces_raw)}", file=source, place=str(scan.header.get("traces", "traces")))
     answers = _flatten(answers_raw)
-    extra = {k: v for k, v in data.items() if k not in (*HEADER_FIELDS, "answers")}
+    extra = {k: v for k, v in data.items() if k not in (*HEADER_FIELDS, "answers", "traces")}
     return AnswerFile(path=source, student=data["student"].strip(), assignment=data["assignment"].strip(),
-                      variant=data["variant"].strip(), answers=answers, lines=lines, extra=extra)
+                      variant=data["variant"].strip(), answers=answers, lines=lines, extra=extra,
+                      raw=scan.raw, traces=_flatten(traces_raw), trace_lines=scan.traces)
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -157,16 +182,63 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-_KEY_LINE = re.compile(r'^\s*"?([A-Za-z0-9_.\-]+)"?\s*=')
+@dataclass(frozen=True)
+class LineScan:
+    """Where each key sits in the file text, and the raw text of unquoted values.
+
+    TOML parsing loses how a number was typed (``-89.10`` becomes ``-89.1``); significant
+    figures need the token, so it is recovered from the line.
+    """
+
+    header: dict[str, int]
+    answers: dict[str, int]
+    traces: dict[str, int]
+    raw: dict[str, str]
+
+
+_PART = r'(?:"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)'
+_KEY = re.compile(rf'^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=\s*(.*)$')
+_TABLE = re.compile(rf'^\s*\[\s*({_PART}(?:\s*\.\s*{_PART})*)\s*\]\s*(?:#.*)?$')
+_PARTS = re.compile(_PART)
+
+
+def _key_parts(key: str) -> list[str]:
+    return [p[1:-1] if p[:1] in "\"'" else p for p in _PARTS.findall(key)]
+
+
+def scan_lines(text: str) -> LineScan:
+    header: dict[str, int] = {}
+    answers: dict[str, int] = {}
+    traces: dict[str, int] = {}
+    raw: dict[str, str] = {}
+    table: list[str] = []
+    for i, line in enumerate(text.splitlines(), 1):
+        if len(line) > 10_000:
+            continue
+        m = _TABLE.match(line)
+        if m:
+            table = _key_parts(m.group(1))
+            header.setdefault(".".join(table), i)
+            continue
+        m = _KEY.match(line)
+        if not m:
+            continue
+        parts = table + _key_parts(m.group(1))
+        if parts[0] in ("answers", "traces") and len(parts) > 1:
+            qid = ".".join(parts[1:])
+            target = answers if parts[0] == "answers" else traces
+            target.setdefault(qid, i)
+            value = m.group(2).split("#", 1)[0].strip()
+            if parts[0] == "answers" and value and value[0] not in "\"'[{":
+                raw.setdefault(qid, value)
+        else:
+            header.setdefault(".".join(parts), i)
+    return LineScan(header, answers, traces, raw)
 
 
 def _line_numbers(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for i, line in enumerate(text.splitlines(), 1):
-        m = _KEY_LINE.match(line)
-        if m:
-            lines.setdefault(m.group(1), i)
-    return lines
+    scan = scan_lines(text)
+    return {**scan.header, **scan.answers}
 
 
 def _short(value: Any) -> str:

@@ -94,6 +94,9 @@ def assemble(assignment: Assignment, students: Sequence[Student], secret: bytes 
         family = get_family(spec.family)
         params_list = [_sample(family, spec, assignment, secret, s.id) for s in students]
         solutions = family.solve_batch(params_list)
+        # A simulation family may move a printed value off a bifurcation edge once it has
+        # simulated; what it returns under "adjusted_params" is what the student sees.
+        params_list = [{**p, **s.pop("adjusted_params", {})} for p, s in zip(params_list, solutions)]
         per_problem.append([
             _place(family, spec, assignment, secret, student.id, params, solution)
             for student, params, solution in zip(students, params_list, solutions)

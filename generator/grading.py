@@ -14,12 +14,13 @@ from .answer_file import AnswerFile, read_answer_file
 from .assemble import PlacedQuestion, StudentSet, assemble
 from .assignment import Assignment
 from .errors import AnswerFileError, SpikesetError
-from .model import ChoiceQuestion, NumericQuestion
+from .model import ChoiceQuestion, NumericQuestion, Tolerance
 from .roster import STUDENT_ID, Student
 from .seeding import variant_fingerprint
-from .units import AnswerValueError, to_unit
+from .units import AnswerValueError, significant_figures, to_unit, typed_number
 
 STATUSES = ("correct", "incorrect", "missing", "invalid")
+DEFAULT_SIGFIG_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,34 @@ class QuestionResult:
     reference: Any = None
     unit: str | None = None
     type: str = "numeric"
+    line: int | None = None
+    sigfig: str | None = None
+    trace: str | None = None
+
+    @property
+    def fraction(self) -> float:
+        return self.points / self.max_points if self.max_points else 0.0
 
     def to_dict(self, *, reveal: bool = False) -> dict:
         d = {"id": self.id, "points": round(self.points, 6), "max_points": round(self.max_points, 6),
              "status": self.status, "feedback": self.feedback,
-             "misconception": self.misconception, "ecf": self.ecf}
+             "misconception": self.misconception, "ecf": self.ecf,
+             "type": self.type, "given": json_safe(self.given), "line": self.line,
+             "sigfig": self.sigfig, "trace": self.trace}
         if reveal:
-            d["answer"] = self.reference
+            d["answer"] = json_safe(self.reference)
             d["unit"] = self.unit
         return d
+
+
+def json_safe(value: Any) -> Any:
+    """A student's value as JSON can hold it (no NaN, no dates, no huge strings)."""
+    if value is None or isinstance(value, (bool, int)) and abs(value) < 2**53:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,7 @@ class SubmissionResult:
 
     def to_dict(self, *, reveal: bool = False) -> dict:
         return {"file": self.file, "student": self.student, "score": self.score, "max_score": self.max_score,
+                "percent": round(self.percent, 4), "name": self.name, "variant": self.variant,
                 "questions": [q.to_dict(reveal=reveal) for q in self.questions],
                 "warnings": list(self.warnings)}
 
@@ -79,9 +100,10 @@ class SubmissionResult:
 class GradeError:
     file: str
     message: str
+    place: str | None = None
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "message": self.message}
+        return {"file": self.file, "message": self.message, "place": self.place}
 
 
 @dataclass(frozen=True)
@@ -91,7 +113,8 @@ class GradeReport:
     errors: tuple[GradeError, ...] = ()
 
     def to_dict(self, *, reveal: bool = False) -> dict:
-        return {"assignment": self.assignment.id,
+        return {"assignment": self.assignment.id, "title": self.assignment.title,
+                "max_score": self.assignment.total_points,
                 "submissions": [s.to_dict(reveal=reveal) for s in self.submissions],
                 "errors": [e.to_dict() for e in self.errors]}
 
@@ -104,10 +127,15 @@ def _close(x: float, ref: float, tolerance) -> bool:
 
 
 def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, float], ecf_share: float,
-                  *, place: str = "") -> tuple[QuestionResult, float | None]:
-    """Score a numeric answer; also return the student's value (question unit) for later parts."""
+                  *, place: str = "", raw: str | None = None,
+                  sigfig_share: float = DEFAULT_SIGFIG_SHARE) -> tuple[QuestionResult, float | None]:
+    """Score a numeric answer; also return the student's value (question unit) for later parts.
+
+    ``raw`` is the answer as typed in the file (the TOML token), used to count significant figures.
+    """
     q: NumericQuestion = pq.question  # type: ignore[assignment]
-    base = dict(id=pq.id, max_points=pq.points, given=value, reference=q.answer, unit=q.unit, type="numeric")
+    base = dict(id=pq.id, max_points=pq.points, given=value, reference=q.answer, unit=q.unit, type="numeric",
+                line=int(place) if place.isdigit() else None)
     try:
         x = to_unit(value, q.unit)
     except AnswerValueError as exc:
@@ -115,19 +143,24 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, float], 
         hint = f"; expected a number in {q.unit}" if q.unit else "; expected a number"
         message = str(exc) + ("" if exc.kind == "unit" else hint) + where
         return QuestionResult(points=0.0, status="invalid", feedback=message, **base), None
-    if _close(x, q.answer, q.tolerance):
+    if q.tolerance.mode == "sigfig":
+        result = _grade_sigfig(pq, x, typed_number(value, raw), sigfig_share, base)
+        if result is not None:
+            return result, x
+    elif _close(x, q.answer, q.tolerance):
         return QuestionResult(points=pq.points, status="correct", feedback="Correct.", **base), x
     if q.follow_on and all(k in earlier for k in q.follow_on.depends_on):
         try:
             implied = q.follow_on.compute({k: earlier[k] for k in q.follow_on.depends_on})
-        except (ArithmeticError, ValueError):
+        except (ArithmeticError, ValueError, TypeError):
             implied = math.nan
-        if math.isfinite(implied) and _close(x, implied, q.tolerance):
+        if isinstance(implied, (int, float)) and math.isfinite(implied) and _close(x, implied, q.tolerance):
             parts = ", ".join(f"{pq.id.rsplit('.', 1)[0]}.{k}" for k in q.follow_on.depends_on)
             return QuestionResult(
                 points=round(pq.points * ecf_share, 6), status="correct", ecf=True,
                 feedback=f"Consistent with your answer to {parts} (error carried forward): "
-                         f"the method is right; the error is in the earlier part.", **base), x
+                         f"the method is right; the error is in the earlier part."
+                         + ("" if ecf_share >= 1 else f" {ecf_share:.0%} of the points."), **base), x
     for wrong in q.misconceptions:
         if wrong.value is not None and math.isfinite(wrong.value) and _close(x, wrong.value, q.tolerance):
             return QuestionResult(points=0.0, status="incorrect", feedback=wrong.feedback,
@@ -138,6 +171,31 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, float], 
     return QuestionResult(points=0.0, status="incorrect",
                           feedback=f"Not within the accepted tolerance ({q.tolerance.describe()}){detail}.",
                           **base), x
+
+
+def _grade_sigfig(pq: PlacedQuestion, x: float, typed: str | None, share: float,
+                  base: dict) -> QuestionResult | None:
+    """Right value at the asked precision, and the digits typed counted; None when the value is wrong."""
+    q: NumericQuestion = pq.question  # type: ignore[assignment]
+    asked = int(q.tolerance.value)
+    fewest, most = significant_figures(typed) if typed else (asked, asked)
+    shown = f"{fewest}" if fewest == most else f"{fewest} to {most}"
+    if _close(x, q.answer, q.tolerance):
+        if fewest <= asked <= most:
+            return QuestionResult(points=pq.points, status="correct", feedback="Correct.", sigfig="ok", **base)
+        if fewest > asked:
+            return QuestionResult(
+                points=round(pq.points * share, 6), status="incorrect", sigfig="too-many",
+                feedback=f"Right value, but with {shown} significant figures; {asked} were asked "
+                         f"({share:.0%} of the points).", **base)
+    if most < asked:
+        coarse = Tolerance("sigfig", float(most))
+        if _close(x, q.answer, coarse):
+            return QuestionResult(
+                points=round(pq.points * share, 6), status="incorrect", sigfig="too-few",
+                feedback=f"Right value, but with only {shown} significant figures; {asked} were asked "
+                         f"({share:.0%} of the points).", **base)
+    return None
 
 
 def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "") -> QuestionResult:
@@ -166,7 +224,8 @@ def _is_blank(value: Any) -> bool:
 
 # ---------------------------------------------------------------- one file
 
-def grade_submission(student_set: StudentSet, answers: AnswerFile) -> SubmissionResult:
+def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
+                     sigfig_share: float = DEFAULT_SIGFIG_SHARE) -> SubmissionResult:
     """Score every question of one student's set from a parsed answer file."""
     ecf_share = student_set.assignment.ecf_share
     results: list[QuestionResult] = []
@@ -174,20 +233,32 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile) -> Submission
     known = student_set.questions
     for qid in answers.answers:
         if qid not in known:
-            warnings.append(f"{answers.path}:{answers.place(qid)}: unknown question id {qid!r}; "
+            warnings.append(f"{answers.path}:{answers.place(qid)}: unknown question id {_short(qid)}; "
                             f"expected one of {', '.join(known)}")
+    for qid in answers.traces:
+        if qid not in known or not getattr(known[qid].question, "trace_feature", None):
+            warnings.append(f"{answers.path}:{answers.trace_lines.get(qid, '[traces]')}: "
+                            f"question {_short(qid)} takes no trace; ignored")
     for problem in student_set.problems:
         earlier: dict[str, float] = {}
         for pq in problem.questions:
             value = answers.answers.get(pq.id)
-            place = str(answers.lines.get(pq.id, ""))
-            if _is_blank(value):
+            line = answers.line_of(pq.id)
+            place = str(line or "")
+            trace_ref = answers.traces.get(pq.id) if pq.type == "numeric" and pq.question.trace_feature else None
+            if _is_blank(value) and trace_ref is None:
                 results.append(QuestionResult(id=pq.id, points=0.0, max_points=pq.points, status="missing",
                                               feedback="No answer.", unit=pq.unit, reference=pq.reference,
-                                              type=pq.type))
+                                              type=pq.type, line=line))
                 continue
             if pq.type == "numeric":
-                result, x = grade_numeric(pq, value, earlier, ecf_share, place=place)
+                if _is_blank(value):
+                    result, x = _grade_trace_only(pq, answers, trace_ref), None
+                else:
+                    result, x = grade_numeric(pq, value, earlier, ecf_share, place=place,
+                                              raw=answers.raw.get(pq.id), sigfig_share=sigfig_share)
+                    if trace_ref is not None:
+                        result = _check_trace_too(pq, answers, trace_ref, result)
                 if x is not None:
                     earlier[pq.key] = x
             else:
@@ -196,6 +267,58 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile) -> Submission
     return SubmissionResult(file=answers.path, student=answers.student, variant=answers.variant,
                             questions=tuple(results), warnings=tuple(warnings),
                             name=student_set.student.name)
+
+
+def _measure_trace(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> tuple[float, str]:
+    from .traces import trace_feature
+
+    return trace_feature(Path(answers.path).parent, trace_ref, pq.question.trace_feature,
+                         answer_file=answers.path, line=answers.trace_lines.get(pq.id))
+
+
+def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> QuestionResult:
+    """No number given: the feature measured on the student's own trace is the answer."""
+    q: NumericQuestion = pq.question  # type: ignore[assignment]
+    base = dict(id=pq.id, max_points=pq.points, reference=q.answer, unit=q.unit, type="numeric",
+                line=answers.trace_lines.get(pq.id))
+    name = q.trace_feature.replace("_", " ")
+    try:
+        x, shown = _measure_trace(pq, answers, trace_ref)
+    except AnswerFileError as exc:
+        return QuestionResult(points=0.0, status="invalid", given=json_safe(trace_ref),
+                              feedback=f"No number, and the trace cannot be used: {exc}", trace="invalid", **base)
+    value = f"{x:.4g} {q.unit or ''}".strip()
+    if _close(x, q.answer, q.tolerance):
+        return QuestionResult(points=pq.points, status="correct", given=x, trace="correct",
+                              feedback=f"Graded from your trace {shown}: its {name} ({value}) is right.", **base)
+    return QuestionResult(points=0.0, status="incorrect", given=x, trace="incorrect",
+                          feedback=f"Graded from your trace {shown}: its {name} ({value}) is not within "
+                                   f"the accepted tolerance ({q.tolerance.describe()}).", **base)
+
+
+def _check_trace_too(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
+                     result: QuestionResult) -> QuestionResult:
+    """A number was given and a trace attached: say when the trace is right but the number is not."""
+    from dataclasses import replace
+
+    q: NumericQuestion = pq.question  # type: ignore[assignment]
+    name = q.trace_feature.replace("_", " ")
+    try:
+        x, shown = _measure_trace(pq, answers, trace_ref)
+    except AnswerFileError as exc:
+        return replace(result, trace="invalid", feedback=f"{result.feedback} (Your trace was not used: {exc}.)")
+    if not _close(x, q.answer, q.tolerance):
+        return replace(result, trace="incorrect")
+    if result.status == "correct":
+        return replace(result, trace="correct")
+    return replace(result, trace="correct", feedback=(
+        f"{result.feedback} Your trace {shown} is right, though: its {name} is "
+        f"{x:.4g} {q.unit or ''}; check how you read the number off it.").replace("  ", " "))
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # ---------------------------------------------------------------- a batch
@@ -219,7 +342,8 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
 
 
 def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: bytes | None,
-          roster: Sequence[Student] | None = None) -> GradeReport:
+          roster: Sequence[Student] | None = None,
+          sigfig_share: float = DEFAULT_SIGFIG_SHARE) -> GradeReport:
     """Grade answer files (or folders of them); every variant is recomputed, batched per problem."""
     files, errors = find_answer_files(submissions)
     parsed: list[AnswerFile] = []
@@ -229,7 +353,7 @@ def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: 
             _check_header(af, assignment, secret, roster)
             parsed.append(af)
         except SpikesetError as exc:
-            errors.append(GradeError(str(path), str(exc)))
+            errors.append(GradeError(str(path), str(exc), exc.place))
     roster_by_id = {s.id: s for s in roster or ()}
     student_ids = sorted({af.student for af in parsed})
     students = [roster_by_id.get(sid, Student(id=sid)) for sid in student_ids]
@@ -237,7 +361,7 @@ def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: 
     results = []
     seen: dict[str, str] = {}
     for af in parsed:
-        result = grade_submission(sets[af.student], af)
+        result = grade_submission(sets[af.student], af, sigfig_share=sigfig_share)
         if af.student in seen:
             result = _add_warning(result, f"{af.path}: student {af.student!r} also submitted {seen[af.student]}")
         seen.setdefault(af.student, af.path)
@@ -253,10 +377,10 @@ def _add_warning(result: SubmissionResult, warning: str) -> SubmissionResult:
 def _check_header(af: AnswerFile, assignment: Assignment, secret: bytes | None,
                   roster: Sequence[Student] | None) -> None:
     if af.assignment != assignment.id:
-        raise AnswerFileError(f"assignment is {af.assignment!r}; expected {assignment.id!r}",
+        raise AnswerFileError(f"assignment is {_short(af.assignment)}; expected {assignment.id!r}",
                               file=af.path, place=str(af.lines.get("assignment", "assignment")))
     if not STUDENT_ID.match(af.student):
-        raise AnswerFileError(f"student: expected a student id, got {af.student!r}",
+        raise AnswerFileError(f"student: expected a student id (letters, digits, . _ @ + -), got {_short(af.student)}",
                               file=af.path, place=str(af.lines.get("student", "student")))
     if roster is not None and af.student not in {s.id for s in roster}:
         raise AnswerFileError(f"student {af.student!r} is not on the roster", file=af.path,
@@ -269,5 +393,5 @@ def _check_header(af: AnswerFile, assignment: Assignment, secret: bytes | None,
                           if variant_fingerprint(secret, assignment.id, s.id) == af.variant), None)
         why = (f"it is the variant of student {owner!r}: an answer file copied from another student"
                if owner else "this answer file was not made for this student (copied or edited?)")
-        raise AnswerFileError(f"variant {af.variant!r} does not match student {af.student!r}: {why}",
+        raise AnswerFileError(f"variant {_short(af.variant)} does not match student {af.student!r}: {why}",
                               file=af.path, place=str(af.lines.get("variant", "variant")))

@@ -5,6 +5,7 @@ Pages are self-contained: the CSS is inlined and equations and figures are embed
 from __future__ import annotations
 
 import html
+import re
 import importlib.resources
 from functools import cache
 from typing import Sequence
@@ -17,6 +18,18 @@ from .formatting import num, plain, unit_html
 from .mathsvg import data_uri, equation_img, svg_bytes
 
 TEMPLATES_PACKAGE = "spikeset.templates"
+
+
+def css_string(text: object) -> Markup:
+    """``text`` as a quoted CSS string, safe inside ``<style>`` (for page headers): quotes,
+    backslashes, line breaks and ``<`` become CSS escapes, so no HTML entity shows on paper."""
+    out = []
+    for ch in str(text):
+        if ch in '"\\<>&' or ord(ch) < 0x20 or ord(ch) == 0x7f:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return Markup('"' + "".join(out) + '"')
 
 
 def _math(tex: str, alt: str | None = None, inline: bool = False) -> Markup:
@@ -35,6 +48,7 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = num
     env.filters["unit"] = lambda u: Markup(unit_html(u))
     env.filters["plain"] = plain
+    env.filters["css_string"] = css_string
     env.globals["math"] = _math
     # {% filter math %}...{% endfilter %} keeps TeX backslashes literal (Jinja string
     # literals would turn "\\frac" into a form feed).
@@ -94,8 +108,13 @@ def _figure(problem: ProblemInstance) -> Markup | None:
     svg = svg_bytes(fig, bbox_inches="tight")
     alt = html.escape(problem.family.figure_alt(problem.params, problem.solution), quote=True)
     caption = html.escape(getattr(fig, "spikeset_caption", "") or alt)
-    return Markup(f'<figure><img class="figure" alt="{alt}" src="{data_uri(svg)}">'
+    m = _SVG_WIDTH.search(svg[:600].decode("ascii", "replace"))
+    width = f' style="width:{float(m.group(1)) / 11.0:.2f}em"' if m else ""
+    return Markup(f'<figure class="figure"><img class="figure" alt="{alt}" src="{data_uri(svg)}"{width}>'
                   f'<figcaption>{caption}</figcaption></figure>')
+
+
+_SVG_WIDTH = re.compile(r'<svg[^>]*?width="([\d.]+)pt"')
 
 
 def render_problem_set(student_set: StudentSet, *, paper: str = "A4") -> str:
@@ -117,6 +136,7 @@ def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4") -> str:
         entries.append({"set": s, "problems": [{
             "instance": p,
             "statement": _snippet(p, "statement"),
+            "figure": _figure(p),
             "solution": _snippet(p, "solution", answer=_answer_block),
         } for p in s.problems]})
     assignment = sets[0].assignment if sets else None

@@ -12,6 +12,7 @@ from typing import Any
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*"})
 _MINUSES = ("\u2212", "\u2013", "\u2014", "\ufe63", "\uff0d")
+MAX_UNIT_CHARS = 40
 
 
 class AnswerValueError(ValueError):
@@ -96,6 +97,9 @@ def to_unit(value: Any, unit: str | None) -> float:
     x = _check_finite(float(number), value)
     if not unit_text:
         return x
+    if len(unit_text) > MAX_UNIT_CHARS:
+        raise AnswerValueError(f"unit text too long ({len(unit_text)} characters); expected a unit such as {unit or 'mV'}",
+                               "unit")
     given = _pint_unit(unit_text)
     wanted = _pint_unit(unit) if unit else registry().dimensionless
     if given.dimensionality != wanted.dimensionality:
@@ -111,3 +115,38 @@ def _dimension_name(unit: str | None) -> str:
              "Hz": "frequency", "uA/cm^2": "current density", "mS/cm^2": "conductance density",
              "uF/cm^2": "capacitance density"}
     return names.get(unit or "", "quantity of that kind")
+
+
+def typed_number(value: Any, raw: str | None = None) -> str | None:
+    """The number exactly as the student typed it: from a string answer, or the raw TOML token."""
+    if isinstance(value, str):
+        try:
+            return split_number(normalize(value))[0]
+        except AnswerValueError:
+            return None
+    if raw is not None:
+        token = normalize(raw).replace("_", "")
+        if _PLAIN_NUMBER.match(token):
+            return token
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    return None
+
+
+def significant_figures(token: str) -> tuple[int, int]:
+    """How many significant figures a typed number carries, as (fewest, most).
+
+    Trailing zeros of a whole number without a decimal point ("1200") are ambiguous,
+    hence a range; everything else is exact ("89.10" has 4, "0.0891" has 3).
+    """
+    mantissa = re.split(r"[eE]", token.strip().lstrip("+-"))[0].replace("_", "")
+    if "." in mantissa:
+        digits = mantissa.replace(".", "").lstrip("0")
+        if not digits:
+            n = max(1, len(mantissa.split(".", 1)[1]))
+            return n, n
+        return len(digits), len(digits)
+    whole = mantissa.lstrip("0")
+    if not whole:
+        return 1, 1
+    return len(whole.rstrip("0")), len(whole)

@@ -136,26 +136,43 @@ _SAFETY = 0.9
 _MIN_FACTOR = 0.2
 _MAX_FACTOR = 10.0
 _SERIES_LIMIT = 1e-2
+# exp(-(V+40)/10) = exp(-(V+65)/10) * exp(2.5), etc.
+_EXP_2P5 = math.exp(2.5)
+_EXP_1 = math.exp(1.0)
+_EXP_3 = math.exp(3.0)
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _exprel_inverse(x):
-    """x / (1 - exp(-x)); exact limit 1 at 0 (series for |x| < 1e-2)."""
-    if abs(x) < _SERIES_LIMIT:
-        x2 = x * x
-        return 1.0 + x / 2.0 + x2 / 12.0 - x2 * x2 / 720.0 + x2 * x2 * x2 / 30240.0
-    return x / -math.expm1(-x)
-
-
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _derivatives(V, m, h, n, current, c_m, g_na, g_k, g_l, e_na, e_k, e_l, phi):
-    """HH right-hand side (mV/ms and 1/ms)."""
-    alpha_m = phi * _exprel_inverse((V + 40.0) / 10.0)
+    """HH right-hand side (mV/ms and 1/ms), with two exponentials per call.
+
+    With e = exp(-(V+65)/80): exp(-(V+65)/20) = e^4, exp(-(V+65)/10) = e^8,
+    exp(-(V+40)/10) = e^8 exp(-2.5), exp(-(V+55)/10) = e^8 exp(-1) and
+    exp(-(V+35)/10) = e^8 exp(3); only exp(-(V+65)/18) needs its own call.
+    The two x/(1 - exp(-x)) factors use their series for |x| < 1e-2.
+    """
+    e80 = math.exp(-(V + 65.0) / 80.0)
+    e40 = e80 * e80
+    e20 = e40 * e40
+    e10 = e20 * e20
+    xm = (V + 40.0) / 10.0
+    if abs(xm) < _SERIES_LIMIT:
+        x2 = xm * xm
+        alpha_m = 1.0 + xm / 2.0 + x2 / 12.0 - x2 * x2 / 720.0 + x2 * x2 * x2 / 30240.0
+    else:
+        alpha_m = xm / (1.0 - e10 * _EXP_2P5)
+    xn = (V + 55.0) / 10.0
+    if abs(xn) < _SERIES_LIMIT:
+        x2 = xn * xn
+        alpha_n = 0.1 * (1.0 + xn / 2.0 + x2 / 12.0 - x2 * x2 / 720.0 + x2 * x2 * x2 / 30240.0)
+    else:
+        alpha_n = 0.1 * xn / (1.0 - e10 * _EXP_1)
+    alpha_m *= phi
+    alpha_n *= phi
     beta_m = phi * 4.0 * math.exp(-(V + 65.0) / 18.0)
-    alpha_h = phi * 0.07 * math.exp(-(V + 65.0) / 20.0)
-    beta_h = phi / (1.0 + math.exp(-(V + 35.0) / 10.0))
-    alpha_n = phi * 0.1 * _exprel_inverse((V + 55.0) / 10.0)
-    beta_n = phi * 0.125 * math.exp(-(V + 65.0) / 80.0)
+    alpha_h = phi * 0.07 * e20
+    beta_h = phi / (1.0 + e10 * _EXP_3)
+    beta_n = phi * 0.125 * e80
     m3 = m * m * m
     n2 = n * n
     i_ion = (g_na * m3 * h * (V - e_na) + g_k * n2 * n2 * (V - e_k) + g_l * (V - e_l))
@@ -166,13 +183,13 @@ def _derivatives(V, m, h, n, current, c_m, g_na, g_k, g_l, e_na, e_k, e_l, phi):
     return dV, dm, dh, dn
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _poly(y0, hstep, q1, q2, q3, q4, theta):
     """Dense output value y0 + h (q1 th + q2 th^2 + q3 th^3 + q4 th^4)."""
     return y0 + hstep * theta * (q1 + theta * (q2 + theta * (q3 + theta * q4)))
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _poly_slope(q1, q2, q3, q4, theta):
     """d/dtheta of the dense output divided by h."""
     return q1 + theta * (2.0 * q2 + theta * (3.0 * q3 + theta * 4.0 * q4))
@@ -219,7 +236,7 @@ _N_SLOPE_SAMPLES = 8
 def _integrate_variant(i, prm, y_init, v_rest,
                        pulse_amp, pulse_start, pulse_end,
                        ramp_a, ramp_b, ramp_start, ramp_end,
-                       t_end, rtol, atol, max_step, max_steps,
+                       t_end, rtol, atol, max_step, max_steps, stop_after_spikes,
                        record_times, record,
                        spike_count, spike_times, spike_peaks,
                        first_spike_time, last_spike_time,
@@ -292,6 +309,7 @@ def _integrate_variant(i, prm, y_init, v_rest,
     hstep = min(0.01, max_step)
     steps = 0
     st = 0
+    stopped = False
     k1V = 0.0
     k1m = 0.0
     k1h = 0.0
@@ -317,6 +335,8 @@ def _integrate_variant(i, prm, y_init, v_rest,
         k1V, k1m, k1h, k1n = _derivatives(V, m, h, n, i0 + i1 * t, c_m, g_na, g_k, g_l,
                                           e_na, e_k, e_l, phi)
         while t < seg_hi:
+            if stopped:
+                break
             if steps >= max_steps:
                 st = 1
                 break
@@ -497,6 +517,8 @@ def _integrate_variant(i, prm, y_init, v_rest,
                             hw_need_down = not found_down
                     last_t = peak_t
                     count += 1
+                    if stop_after_spikes > 0 and count >= stop_after_spikes:
+                        stopped = True
                 peak_v = -np.inf
                 peak_t = np.nan
             elif hw_need_down and V >= hw_level and nV < hw_level:
@@ -551,12 +573,12 @@ def _integrate_variant(i, prm, y_init, v_rest,
                 hstep = min(max(h_proposed, hs * fac), max_step)
             else:
                 hstep = min(hs * fac, max_step)
-        if st != 0:
+        if st != 0 or stopped:
             break
         seg_lo = seg_hi
 
     # excursion still in progress at t_end: counts if V is falling (peak passed)
-    if st == 0 and in_spike and peak_t == peak_t and k1V < 0.0:
+    if st == 0 and not stopped and in_spike and peak_t == peak_t and k1V < 0.0:
         if count < capacity:
             spike_times[i, count] = peak_t
             spike_peaks[i, count] = peak_v
@@ -582,7 +604,7 @@ def _integrate_variant(i, prm, y_init, v_rest,
 def _integrate_batch(start, stop, prm, y_init, v_rest,
                      pulse_amp, pulse_start, pulse_end,
                      ramp_a, ramp_b, ramp_start, ramp_end,
-                     t_end, rtol, atol, max_step, max_steps,
+                     t_end, rtol, atol, max_step, max_steps, stop_after_spikes,
                      record_times, record,
                      spike_count, spike_times, spike_peaks,
                      first_spike_time, last_spike_time,
@@ -592,7 +614,7 @@ def _integrate_batch(start, stop, prm, y_init, v_rest,
         _integrate_variant(i, prm, y_init, v_rest,
                            pulse_amp, pulse_start, pulse_end,
                            ramp_a, ramp_b, ramp_start, ramp_end,
-                           t_end, rtol, atol, max_step, max_steps,
+                           t_end, rtol, atol, max_step, max_steps, stop_after_spikes,
                            record_times, record,
                            spike_count, spike_times, spike_peaks,
                            first_spike_time, last_spike_time,
@@ -714,6 +736,7 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
              max_step_ms: float = DEFAULT_MAX_STEP_MS,
              initial_state: Any = None, max_spikes: int | None = None,
              max_steps_per_variant: int = 10_000_000,
+             stop_after_spikes: int = 0,
              n_threads: int | None = None) -> SimulationResult:
     """Integrate N HH variants from rest (or ``initial_state``) for ``t_end_ms`` ms.
 
@@ -731,6 +754,9 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
         max_spikes: spikes stored per variant (default t_end/0.5 ms + 2);
             more are counted (``spike_count``) but not stored.
         max_steps_per_variant: safety cap on accepted steps.
+        stop_after_spikes: if > 0, a variant stops being integrated once it
+            has fired this many spikes (features after that point are not
+            computed; searches use it to save time).
         n_threads: threads over which the batch is split (None: all CPUs,
             or $SPIKESET_THREADS).
 
@@ -782,6 +808,7 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
                  packed.ramp_start_amplitude, packed.ramp_end_amplitude,
                  packed.ramp_start_ms, packed.ramp_end_ms,
                  t_end, float(rtol), float(atol), float(max_step_ms), int(max_steps_per_variant),
+                 int(stop_after_spikes),
                  record_times, record_arr,
                  spike_count, spike_times, spike_peaks, first_t, last_t,
                  ahp_v, ahp_t, half_width, n_steps, status)

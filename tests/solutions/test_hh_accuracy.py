@@ -113,7 +113,7 @@ def _reference_features(segments, j, k_var, v_rest):
             return rhs(t, sol.sol(t))[j]
         ts = sol.t
         vs = sol.y[j]
-        fs = rhs(ts[0], sol.y)[j] if False else np.array([rhs(t, sol.y[:, i])[j] for i, t in enumerate(ts)])
+        fs = rhs(ts[0], sol.y)[j]
         for i in range(len(ts) - 1):
             if fs[i] > 0 >= fs[i + 1]:
                 tr = brentq(dvdt, ts[i], ts[i + 1], xtol=1e-13) if fs[i + 1] < 0 else ts[i + 1]

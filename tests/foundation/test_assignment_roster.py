@@ -1,0 +1,88 @@
+"""Assignments and rosters: valid files load; malformed ones name the file, place and expectation."""
+from __future__ import annotations
+
+import pytest
+
+from spikeset.assignment import load_assignment, parse_assignment
+from spikeset.errors import AssignmentError, RosterError
+from spikeset.roster import load_roster, parse_roster
+
+
+def test_assignment_loads(assignment_file):
+    a = load_assignment(assignment_file)
+    assert a.id == "week1"
+    assert [p.family for p in a.problems] == ["nernst", "driving-force"]
+    assert [p.prefix for p in a.problems] == ["p1", "p2"]
+    assert a.total_points == 14
+
+
+@pytest.mark.parametrize("text, place, expected", [
+    ('id = "x"\ntitle = "t"\n[[problems]\nfamily = "nernst"', "", "malformed TOML"),
+    ('title = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n', "id", "missing required field 'id'"),
+    ('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst-typo"\npoints = 1\n', "problems[1]", "unknown family 'nernst-typo'"),
+    ('id = "x"\ntitle = "t"\n[[problems]]\npoints = 1\n', "problems[1]", "missing required field 'family'"),
+    ('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\n', "problems[1]", "missing required field 'points'"),
+    ('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = -2\n', "problems[1]", "expected a positive number"),
+    ('id = "x"\ntitle = "t"\n', "problems", "expected at least one [[problems]]"),
+    ('id = "x y"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n', "id", "expected letters"),
+    ('id = "x"\ntitle = "t"\nbogus = 1\n[[problems]]\nfamily = "nernst"\npoints = 1\n', "bogus", "unknown key"),
+])
+def test_bad_assignment_names_place(text, place, expected):
+    with pytest.raises(AssignmentError) as err:
+        parse_assignment(text, source="hw.toml")
+    message = str(err.value)
+    assert message.startswith("hw.toml")
+    assert expected in message
+    if place:
+        assert f":{place}:" in message
+    assert "\n" not in message
+
+
+def test_unknown_parameter_override_is_reported(tmp_path):
+    from spikeset.assemble import assemble
+    from spikeset.roster import Student
+
+    a = parse_assignment('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n'
+                         'params = { ion = "Mg" }\n', source="hw.toml")
+    with pytest.raises(AssignmentError, match=r"hw.toml:problems\[1\].params: parameter 'ion': expected one of"):
+        assemble(a, [Student("s1")], b"k")
+    a = parse_assignment('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n'
+                         'params = { colour = "red" }\n', source="hw.toml")
+    with pytest.raises(AssignmentError, match="has no parameter 'colour'"):
+        assemble(a, [Student("s1")], b"k")
+
+
+def test_overrides_fix_parameters_and_leave_others_unchanged():
+    from spikeset.assemble import assemble
+    from spikeset.roster import Student
+
+    base = 'id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n'
+    free = assemble(parse_assignment(base), [Student("s1")], b"k")[0].problems[0].params
+    fixed = assemble(parse_assignment(base + "params = { temperature_C = 30 }\n"), [Student("s1")], b"k")[0]
+    assert fixed.problems[0].params["temperature_C"] == 30
+    assert fixed.problems[0].params["ion"] == free["ion"]
+    assert fixed.problems[0].params["c_out_mM"] == free["c_out_mM"]
+
+
+def test_roster_loads(roster_file):
+    students = load_roster(roster_file)
+    assert [s.id for s in students] == [f"st{i:03d}" for i in range(1, 6)]
+    assert students[0].name == "Student 1"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("name,email\nAda,a@x\n", ":1: missing required column 'id'"),
+    ("id,name\ns1,A\ns2,B\ns1,C\n", ":4: duplicate id 's1' (first on line 2)"),
+    ("id,name\n../etc,A\n", ":2: expected a student id"),
+    ("id,name\n", "no students"),
+])
+def test_bad_roster(text, expected):
+    with pytest.raises(RosterError) as err:
+        parse_roster(text, source="class.csv")
+    assert str(err.value).startswith("class.csv")
+    assert expected in str(err.value)
+
+
+def test_missing_roster_file(tmp_path):
+    with pytest.raises(RosterError, match="no such file"):
+        load_roster(tmp_path / "nope.csv")

@@ -1,0 +1,56 @@
+"""Variants: keyed by the course secret, stable, different per student."""
+from __future__ import annotations
+
+from spikeset.assemble import assemble
+from spikeset.assignment import load_assignment
+from spikeset.roster import Student
+from spikeset.seeding import problem_rng, read_secret, variant_fingerprint
+
+
+def _params(assignment, sid, secret):
+    return [p.params for p in assemble(assignment, [Student(sid)], secret)[0].problems]
+
+
+def test_same_inputs_same_variant(assignment_file, secret):
+    a = load_assignment(assignment_file)
+    assert _params(a, "st001", secret) == _params(a, "st001", secret)
+    assert variant_fingerprint(secret, a.id, "st001") == variant_fingerprint(secret, a.id, "st001")
+
+
+def test_students_and_secrets_change_variants(assignment_file, secret):
+    a = load_assignment(assignment_file)
+    students = [Student(f"st{i:03d}") for i in range(40)]
+    sets = assemble(a, students, secret)
+    distinct = {repr(s.problems[0].params) for s in sets}
+    assert len(distinct) == 40
+    assert len({s.fingerprint for s in sets}) == 40
+    assert _params(a, "st001", secret) != _params(a, "st001", b"another-secret")
+    assert variant_fingerprint(secret, a.id, "st001") != variant_fingerprint(b"x", a.id, "st001")
+
+
+def test_without_secret_variants_still_differ_per_student(assignment_file):
+    a = load_assignment(assignment_file)
+    assert _params(a, "st001", None) != _params(a, "st002", None)
+    assert _params(a, "st001", None) == _params(a, "st001", None)
+
+
+def test_problem_streams_are_independent(secret):
+    a = problem_rng(secret, "hw", "s1", 0).random(4)
+    b = problem_rng(secret, "hw", "s1", 1).random(4)
+    assert list(a) != list(b)
+    assert list(a) == list(problem_rng(secret, "hw", "s1", 0).random(4))
+
+
+def test_fingerprint_shape(secret):
+    fp = variant_fingerprint(secret, "hw", "s1")
+    assert len(fp) == 9 and fp[4] == "-" and all(c in "0123456789abcdef-" for c in fp)
+
+
+def test_secret_sources(tmp_path, monkeypatch):
+    monkeypatch.delenv("SPIKESET_SECRET", raising=False)
+    assert read_secret() is None
+    monkeypatch.setenv("SPIKESET_SECRET", "  env-secret \n")
+    assert read_secret() == b"env-secret"
+    f = tmp_path / "secret.txt"
+    f.write_text("file-secret\n")
+    assert read_secret(f) == b"file-secret"

@@ -1,0 +1,73 @@
+"""ghk: references against an independent computation, misconceptions, choices."""
+import math
+
+import numpy as np
+import pytest
+
+from spikeset.model import NumericQuestion
+from spikeset.problems.ghk import problem as P
+from spikeset.sampling import Draw
+
+R, F = 8.314462618, 96485.33212
+
+
+def variant(seed):
+    params = P.sample(Draw(np.random.default_rng(seed)))
+    qs = P.questions(params, {})
+    return params, qs, {q.key: q for q in qs}
+
+
+def check_generic(params, qs):
+    assert P.plausible(params, {}, qs) == []
+    for q in qs:
+        if isinstance(q, NumericQuestion):
+            assert np.isfinite(q.answer)
+            for m in q.misconceptions:
+                assert abs(m.value - q.answer) > q.tolerance.half_width(q.answer), (q.key, m.id)
+        else:
+            assert sum(o.correct for o in q.options) == 1
+            assert all(o.misconception is not None for o in q.options if not o.correct)
+
+
+def zero_ghk_current(params, p_na, p_cl):
+    """Independent: V where the summed GHK flux equation's currents cancel (bisection)."""
+    k = R * (params["temperature_C"] + 273.15) / F * 1000
+
+    def current(v):
+        u = v / k
+        def ion(p, z, co, ci):
+            zu = z * u
+            return p * z * z * u * (ci - co * math.exp(-zu)) / (1 - math.exp(-zu))
+        return (ion(1.0, 1, params["k_out_mM"], params["k_in_mM"]) + ion(p_na, 1, params["na_out_mM"], params["na_in_mM"])
+                + ion(p_cl, -1, params["cl_out_mM"], params["cl_in_mM"]))
+    lo, hi = -149.9, 99.9
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if current(mid) < 0 else (lo, mid)
+    return lo
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_variant(seed):
+    params, qs, q = variant(seed)
+    check_generic(params, qs)
+    assert q["a"].answer == pytest.approx(zero_ghk_current(params, params["p_na"], params["p_cl"]), abs=1e-6)
+    # (b): with P_Na/P_K = answer and no Cl-, the GHK potential is the measured one
+    assert zero_ghk_current(params, q["b"].answer, 0.0) == pytest.approx(params["v_measured_mV"], abs=1e-6)
+    # (b): a passively distributed Cl- (E_Cl = V) leaves V unchanged, whatever its permeability
+    k = R * (params["temperature_C"] + 273.15) / F * 1000
+    p2 = dict(params, cl_in_mM=params["cl_out_mM"] * math.exp(params["v_measured_mV"] / k))
+    assert zero_ghk_current(p2, q["b"].answer, 0.7) == pytest.approx(params["v_measured_mV"], abs=1e-6)
+    # (c) physically: V nearer E_K than E_Na
+    e_k = k * math.log(params["k_out_mM"] / params["k_in_mM"])
+    e_na = k * math.log(params["na_out_mM"] / params["na_in_mM"])
+    assert q["a"].answer - e_k < e_na - q["a"].answer
+    assert q["c"].correct_option.id == "permeability"
+    assert len(q["a"].misconceptions) >= 4
+
+
+def test_misconception_ids():
+    ids = set()
+    for seed in range(20):
+        ids |= {m.id for m in variant(seed)[2]["a"].misconceptions}
+    assert {"cl-not-swapped", "log10-instead-of-ln", "celsius-instead-of-kelvin", "nernst-k-only"} <= ids
