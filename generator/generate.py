@@ -29,25 +29,34 @@ def _write(path: Path, text: str) -> None:
 
 
 def generate(*, assignment: Assignment, students: Sequence[Student], secret: bytes | None, out_dir: str | Path,
-             pdf: bool = True, paper: str = "A4", progress: Callable[[str], None] | None = None) -> GeneratedFiles:
+             pdf: bool = True, paper: str = "A4", progress: Callable[[str], None] | None = None,
+             jobs: int | None = None, reporter: Callable[[str, int, int], None] | None = None) -> GeneratedFiles:
     """Write ``students/<id>/{problems.html,problems.pdf,answers.toml}`` and
-    ``instructor/{key.json,solutions.html,solutions.pdf}`` below ``out_dir``."""
-    from .pdf import write_pdf
+    ``instructor/{key.json,solutions.html,solutions.pdf}`` below ``out_dir``.
+
+    ``jobs``: processes rendering PDFs (default: all cores). ``progress(student_id)`` is called
+    once each student's HTML and answer file are written; ``reporter(phase, done, total)``
+    follows the phases "problem sets" and "PDFs" (for progress bars).
+    """
+    from .pdf import write_pdfs
     from .render import render_problem_set, render_solutions
 
+    report = reporter or (lambda phase, done, total: None)
     out = Path(out_dir)
     sets: list[StudentSet] = assemble(assignment, students, secret)
     dirs = []
-    for s in sets:
+    documents: list[tuple[str, Path]] = []
+    for i, s in enumerate(sets):
         d = out / "students" / s.student.id
         html_text = render_problem_set(s, paper=paper)
         _write(d / "problems.html", html_text)
         _write(d / "answers.toml", blank_answer_file(s))
         if pdf:
-            write_pdf(html_text, d / "problems.pdf")
+            documents.append((html_text, d / "problems.pdf"))
         dirs.append(d)
         if progress:
             progress(s.student.id)
+        report("problem sets", i + 1, len(sets))
     inst = out / "instructor"
     key_path = inst / "key.json"
     _write(key_path, json.dumps(answer_key(sets), indent=1, sort_keys=False) + "\n")
@@ -56,6 +65,15 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
     sol_pdf = None
     if pdf:
         sol_pdf = inst / "solutions.pdf"
-        write_pdf(solutions, sol_pdf)
+        documents.append((solutions, sol_pdf))
+        count = 0
+
+        def done(path: Path) -> None:
+            nonlocal count
+            count += 1
+            report("PDFs", count, len(documents))
+
+        report("PDFs", 0, len(documents))
+        write_pdfs(documents, jobs=jobs, done=done)
     return GeneratedFiles(out_dir=out, student_dirs=tuple(dirs), key=key_path,
                           solutions_html=inst / "solutions.html", solutions_pdf=sol_pdf)

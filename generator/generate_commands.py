@@ -13,9 +13,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--roster", required=True, help="roster CSV file (column id; optional name, email, section)")
     g.add_argument("--out", required=True, help="output folder")
     _secret_option(g)
-    g.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="paper size of the PDFs (default A4)")
+    g.add_argument("--paper", choices=("A4", "Letter"), default="A4", type=_paper,
+                   help="paper size of the PDFs (default A4)")
     g.add_argument("--no-pdf", action="store_true", help="skip the PDFs (HTML and answer files only)")
     g.add_argument("--jobs", type=int, default=None, help="processes rendering PDFs (default: all cores)")
+    g.add_argument("--quiet", action="store_true", help="no progress bars (they show only on a terminal anyway)")
     g.set_defaults(func=cmd_generate)
 
 
@@ -29,11 +31,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     secret = secret_from_args(args)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs: expected a positive number of processes")
-    files = generate(assignment=assignment, students=students, secret=secret, out_dir=args.out,
-                     pdf=not args.no_pdf, paper=args.paper)
+    from .progress import progress_reporter
+
+    with progress_reporter(None if not args.quiet else False) as report:
+        files = generate(assignment=assignment, students=students, secret=secret, out_dir=args.out,
+                         pdf=not args.no_pdf, paper=args.paper, jobs=args.jobs, reporter=report)
     print(f"Generated {len(files.student_dirs)} problem sets in {files.out_dir / 'students'}")
     print(f"Instructor key: {files.key}")
     print(f"Worked solutions: {files.solutions_html}" + (f" and {files.solutions_pdf}" if files.solutions_pdf else ""))
     return 0
 
 
+def _paper(text: str) -> str:
+    return {"a4": "A4", "letter": "Letter"}.get(text.strip().lower(), text)

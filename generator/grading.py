@@ -76,6 +76,7 @@ class SubmissionResult:
     questions: tuple[QuestionResult, ...]
     warnings: tuple[str, ...] = ()
     name: str = ""
+    section: str = ""
 
     @property
     def score(self) -> float:
@@ -266,7 +267,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
             results.append(result)
     return SubmissionResult(file=answers.path, student=answers.student, variant=answers.variant,
                             questions=tuple(results), warnings=tuple(warnings),
-                            name=student_set.student.name)
+                            name=student_set.student.name, section=student_set.student.section)
 
 
 def _measure_trace(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> tuple[float, str]:

@@ -155,8 +155,8 @@ def equation_img(tex: str, alt: str | None = None, inline: bool = False) -> str:
 
     One equation point is 1/12 em, so the mathematics has the size of the surrounding text;
     display equations set fractions at full size (``\\dfrac``). Inline images sit on the text
-    baseline. The alt text is spoken mathematics (:func:`tex_to_speech`), with
-    ``role="math"`` so assistive technology announces it as an equation.
+    baseline. The alt text is spoken mathematics (:func:`tex_to_speech`), which screen readers
+    read in place of the picture.
     """
     source = tex if inline else _DISPLAY_FRAC.sub(r"\\dfrac", tex)
     fig = Figure()
@@ -170,5 +170,5 @@ def equation_img(tex: str, alt: str | None = None, inline: bool = False) -> str:
     style = f"width:{width_pt / em:.3f}em;height:{height_pt / em:.3f}em"
     if inline:
         style += f";vertical-align:-{(_depth_pt(source) + PAD_IN * 72) / em:.3f}em"
-    img = f'<img class="{css}" role="math" alt="{alt_text}" src="{data_uri(svg)}" style="{style}">'
+    img = f'<img class="{css}" alt="{alt_text}" src="{data_uri(svg)}" style="{style}">'
     return img if inline else f'<div class="equation">{img}</div>'

@@ -1,4 +1,7 @@
-"""Grade reports: the terminal summary, JSON and Markdown."""
+"""Grade reports: the terminal summary, JSON and Markdown; other formats live in ``report_*``.
+
+Each writer is imported only when its option is given, so a plain ``spikeset grade`` stays light.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,29 +10,78 @@ import os
 import sys
 from pathlib import Path
 
-from .grading import GradeReport
+from .grading import STATUSES, GradeReport
+
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def write_reports(report: GradeReport, args: argparse.Namespace) -> None:
     reveal = bool(getattr(args, "reveal", False))
     if getattr(args, "json", None):
-        text = json.dumps(report.to_dict(reveal=reveal), indent=1) + "\n"
-        _emit(args.json, text)
-    if getattr(args, "markdown", None):
-        _emit(args.markdown, markdown(report, reveal=reveal))
+        emit(args.json, json_text(report, reveal=reveal))
+    if getattr(args, "markdown", None) or getattr(args, "github_classroom", False):
+        text = markdown(report, reveal=reveal)
+        if getattr(args, "markdown", None):
+            emit(args.markdown, text)
+        append_step_summary(text)
+    if getattr(args, "junit", None):
+        from .report_junit import junit_xml
+        emit(args.junit, junit_xml(report, reveal=reveal))
+    if getattr(args, "gradebook", None):
+        from .report_gradebook import gradebook_csv
+        emit(args.gradebook, gradebook_csv(report))
+    if getattr(args, "html", None):
+        from .report_html import write_feedback_pages
+        write_feedback_pages(report, Path(args.html), reveal=reveal)
 
 
-def _emit(target: str, text: str) -> None:
+def json_text(report: GradeReport, *, reveal: bool = False) -> str:
+    return json.dumps(report.to_dict(reveal=reveal), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def emit(target: str, text: str) -> None:
     if target == "-":
         sys.stdout.write(text)
         return
     path = Path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8", newline="")
 
 
-def _fmt_points(x: float) -> str:
+def append_step_summary(text: str) -> None:
+    """Add the Markdown to the GitHub Actions job summary when running there."""
+    target = os.environ.get(STEP_SUMMARY_ENV)
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write(text if text.endswith("\n") else text + "\n")
+
+
+def fmt_points(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x)}"
+
+
+_fmt_points = fmt_points
+
+
+def answer_shown(q) -> str:
+    """The reference answer as reports show it (``--reveal``)."""
+    if q.reference is None:
+        return ""
+    if isinstance(q.reference, float):
+        return f"{q.reference:.4g} {q.unit or ''}".strip()
+    return f"({q.reference})" if q.type == "choice" else str(q.reference)
+
+
+def given_shown(q) -> str:
+    if q.given is None or q.status == "missing":
+        return ""
+    text = q.given if isinstance(q.given, str) else repr(q.given)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
 def markdown(report: GradeReport, *, reveal: bool = False) -> str:
@@ -37,40 +89,84 @@ def markdown(report: GradeReport, *, reveal: bool = False) -> str:
     if report.submissions:
         lines += ["| Student | Score | % |", "|---|---:|---:|"]
         for s in report.submissions:
-            lines.append(f"| {s.student} | {_fmt_points(s.score)} / {_fmt_points(s.max_score)} | {s.percent:.0f} |")
+            lines.append(f"| {_md(s.student)} | {fmt_points(s.score)} / {fmt_points(s.max_score)} | {s.percent:.0f} |")
         lines.append("")
     for s in report.submissions:
-        lines += [f"## {s.name or s.student} (`{s.student}`): {_fmt_points(s.score)} / {_fmt_points(s.max_score)}", ""]
-        head = "| Question | Points | Status | Feedback |" + (" Answer |" if reveal else "")
-        lines += [head, "|---|---:|---|---|" + ("---|" if reveal else "")]
+        lines += [f"## {_md(s.name or s.student)} (`{s.student}`): {fmt_points(s.score)} / {fmt_points(s.max_score)}", ""]
+        head = "| Question | Points | Status | Your answer | Feedback |" + (" Answer |" if reveal else "")
+        lines += [head, "|---|---:|---|---|---|" + ("---|" if reveal else "")]
         for q in s.questions:
-            fb = q.feedback.replace("|", "\\|")
-            row = f"| `{q.id}` | {_fmt_points(q.points)} / {_fmt_points(q.max_points)} | {q.status} | {fb} |"
+            row = (f"| `{q.id}` | {fmt_points(q.points)} / {fmt_points(q.max_points)} | {q.status} | "
+                   f"{_md(given_shown(q))} | {_md(q.feedback)} |")
             if reveal:
-                row += f" {q.reference} {q.unit or ''} |"
+                row += f" {_md(answer_shown(q))} |"
             lines.append(row)
         for w in s.warnings:
-            lines.append(f"\n> warning: {w}")
+            lines.append(f"\n> warning: {_md(w)}")
         lines.append("")
     if report.errors:
         lines += ["## Files that could not be graded", ""]
-        lines += [f"- `{e.file}`: {e.message}" for e in report.errors]
+        lines += [f"- `{e.file}`: {_md(e.message)}" for e in report.errors]
         lines.append("")
     return "\n".join(lines)
 
 
+def _counts(s) -> list[int]:
+    return [sum(q.status == st for q in s.questions) for st in STATUSES]
+
+
 def print_summary(report: GradeReport, *, reveal: bool = False, stream=None) -> None:
+    """A table of scores: drawn with rich (in colour) on a terminal, plain text otherwise."""
     stream = stream or sys.stdout
+    if _is_terminal(stream):
+        _rich_summary(report, stream)
+    else:
+        _plain_summary(report, stream)
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _plain_summary(report: GradeReport, stream) -> None:
     width = max([len(s.student) for s in report.submissions] + [7])
     print(f"{report.assignment.title} ({report.assignment.id}): {len(report.submissions)} graded, "
           f"{len(report.errors)} not graded", file=stream)
     if report.submissions:
         print(f"{'student':<{width}}  {'score':>13}  {'%':>5}  correct/incorrect/missing/invalid", file=stream)
         for s in report.submissions:
-            counts = [sum(q.status == st for q in s.questions) for st in ("correct", "incorrect", "missing", "invalid")]
-            print(f"{s.student:<{width}}  {_fmt_points(s.score):>6} / {_fmt_points(s.max_score):<4}  "
-                  f"{s.percent:5.1f}  {'/'.join(map(str, counts))}", file=stream)
+            print(f"{s.student:<{width}}  {fmt_points(s.score):>6} / {fmt_points(s.max_score):<4}  "
+                  f"{s.percent:5.1f}  {'/'.join(map(str, _counts(s)))}", file=stream)
             for w in s.warnings:
                 print(f"  warning: {w}", file=stream)
     for e in report.errors:
         print(f"not graded: {e.message}", file=stream)
+
+
+def _rich_summary(report: GradeReport, stream) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(file=stream, highlight=False)
+    table = Table(title=f"{escape(report.assignment.title)} ({escape(report.assignment.id)}): "
+                        f"{len(report.submissions)} graded, {len(report.errors)} not graded")
+    for name, justify in (("student", "left"), ("score", "right"), ("%", "right"), ("correct", "right"),
+                          ("incorrect", "right"), ("missing", "right"), ("invalid", "right")):
+        table.add_column(name, justify=justify)
+    for s in report.submissions:
+        colour = "green" if s.percent >= 80 else "yellow" if s.percent >= 50 else "red"
+        table.add_row(escape(s.student), f"{fmt_points(s.score)} / {fmt_points(s.max_score)}",
+                      f"[{colour}]{s.percent:.1f}[/]", *map(str, _counts(s)))
+    if report.submissions:
+        console.print(table)
+    else:
+        console.print(table.title)
+    for s in report.submissions:
+        for w in s.warnings:
+            console.print(f"[yellow]warning:[/] {escape(w)}")
+    for e in report.errors:
+        console.print(f"[red]not graded:[/] {escape(e.message)}")

@@ -12,29 +12,30 @@ ID = "nernst"
 TITLE = "Nernst equilibrium potential"
 TOPIC = "electrochemical gradients"
 
-# Ion: (symbol as printed, valence, (out low, out high) mM, (in low, in high) mM, digits)
+# Ion: (symbol as printed, valence, (out low, out high) mM, (in low, in high) mM,
+#       decimals printed outside, decimals printed inside)
 IONS = {
-    "K": ("K<sup>+</sup>", 1, (3.0, 10.0), (120.0, 155.0), 1),
-    "Na": ("Na<sup>+</sup>", 1, (135.0, 150.0), (8.0, 20.0), 1),
-    "Cl": ("Cl<sup>&minus;</sup>", -1, (105.0, 125.0), (5.0, 20.0), 1),
-    "Ca": ("Ca<sup>2+</sup>", 2, (1.2, 2.5), (0.00005, 0.0002), 5),
+    "K": ("K<sup>+</sup>", 1, (3.0, 10.0), (120.0, 155.0), 1, 1),
+    "Na": ("Na<sup>+</sup>", 1, (135.0, 150.0), (8.0, 20.0), 1, 1),
+    "Cl": ("Cl<sup>&minus;</sup>", -1, (105.0, 125.0), (5.0, 20.0), 1, 1),
+    "Ca": ("Ca<sup>2+</sup>", 2, (1.2, 2.5), (0.00005, 0.0002), 2, 6),
 }
 
 
 def sample(draw: Draw) -> dict:
     """Ion, temperature [degC], concentrations [mM], and a second case for the inverse question."""
     ion = draw.choice("ion", list(IONS))
-    symbol, z, out_range, in_range, digits = IONS[ion]
+    symbol, z, out_range, in_range, out_digits, in_digits = IONS[ion]
     temperature_C = draw.uniform("temperature_C", 20.0, 37.0, digits=0)
-    c_out = draw.uniform("c_out_mM", *out_range, digits=digits)
-    c_in = draw.uniform("c_in_mM", *in_range, digits=digits)
+    c_out = draw.uniform("c_out_mM", *out_range, digits=out_digits)
+    c_in = draw.uniform("c_in_mM", *in_range, digits=in_digits)
     # Inverse question: the same ion, a measured E_X and the intracellular concentration.
     e_mid = nernst_potential(sum(out_range) / 2, sum(in_range) / 2, z, temperature_C)
     e_target = draw.uniform("e_target_mV", e_mid - 12.0, e_mid + 12.0, digits=1)
-    c_in_inverse = draw.uniform("c_in_inverse_mM", *in_range, digits=digits)
+    c_in_inverse = draw.uniform("c_in_inverse_mM", *in_range, digits=in_digits)
     return {"ion": ion, "symbol": symbol, "valence": z, "temperature_C": temperature_C,
             "c_out_mM": c_out, "c_in_mM": c_in, "e_target_mV": e_target,
-            "c_in_inverse_mM": c_in_inverse, "digits": digits}
+            "c_in_inverse_mM": c_in_inverse, "out_digits": out_digits, "in_digits": in_digits}
 
 
 def questions(params: dict, solution: dict) -> list:
@@ -73,5 +74,5 @@ def questions(params: dict, solution: dict) -> list:
                         Tolerance("rel", 0.01), weight=2, misconceptions=tuple(wrong_e)),
         NumericQuestion("b", f"Extracellular concentration [{params['ion']}]<sub>o</sub> in the second cell",
                         c_out_inverse, "mM", Tolerance("rel", 0.02), weight=1,
-                        misconceptions=tuple(wrong_c), digits=max(2, params["digits"])),
+                        misconceptions=tuple(wrong_c), digits=max(2, params["out_digits"])),
     ]

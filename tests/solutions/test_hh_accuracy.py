@@ -35,12 +35,16 @@ BASE = dict(C_m=1.0, g_Na=120.0, g_K=36.0, g_L=0.3, E_Na=50.0, E_K=-77.0, E_L=-5
 # ---------------------------------------------------------------------------
 
 def _x_over_one_minus_exp(x):
-    x = np.asarray(x, float)
-    safe = np.where(np.abs(x) < 1e-7, 1.0, x)
-    return np.where(np.abs(x) < 1e-7, 1.0 + x / 2.0, safe / (1.0 - np.exp(-safe)))
+    """x / (1 - exp(-x)), with its limit 1 + x/2 close to x = 0."""
+    small = np.abs(x) < 1e-7
+    if np.any(small):
+        safe = np.where(small, 1.0, x)
+        return np.where(small, 1.0 + x / 2.0, safe / (1.0 - np.exp(-safe)))
+    return x / (1.0 - np.exp(-x))
 
 
 def _rates(V, phi):
+    """alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n (1/ms) at V (mV)."""
     return (phi * _x_over_one_minus_exp((V + 40.0) / 10.0),
             phi * 4.0 * np.exp(-(V + 65.0) / 18.0),
             phi * 0.07 * np.exp(-(V + 65.0) / 20.0),
@@ -50,8 +54,9 @@ def _rates(V, phi):
 
 
 def _reference_rest(p):
+    """Rest (V, m, h, n) of one scalar parameter set, by brentq on the steady-state current."""
     def current(V):
-        am, bm, ah, bh, an, bn = _rates(V, 1.0)
+        am, bm, ah, bh, an, bn = _rates(np.asarray(V, float), 1.0)
         m, h, n = am / (am + bm), ah / (ah + bh), an / (an + bn)
         return (p["g_Na"] * m ** 3 * h * (V - p["E_Na"]) + p["g_K"] * n ** 4 * (V - p["E_K"])
                 + p["g_L"] * (V - p["E_L"]))
@@ -59,34 +64,39 @@ def _reference_rest(p):
     grid = np.arange(lo, 0.0, 0.5)
     vals = current(grid)
     k = int(np.flatnonzero(vals >= 0)[0])
-    v = brentq(current, grid[k - 1], grid[k], xtol=1e-14, rtol=1e-15)
-    am, bm, ah, bh, an, bn = _rates(v, 1.0)
+    v = brentq(lambda x: float(current(x)), grid[k - 1], grid[k], xtol=1e-14, rtol=1e-15)
+    am, bm, ah, bh, an, bn = _rates(np.asarray(v), 1.0)
     return np.array([v, am / (am + bm), ah / (ah + bh), an / (an + bn)])
 
 
-def _reference_run(p, amplitude_rows, pulses, t_end):
-    """Integrate K variants of one parameter set.
+def _reference_run(param_rows, amplitude_rows, pulses, t_end):
+    """Integrate K variants stacked in one Radau system.
 
-    amplitude_rows: (K, P) amplitudes of P pulses; pulses: list of (start, duration).
-    Returns a list of K dicts of features.
+    param_rows: list of K parameter dicts; amplitude_rows: (K, P) amplitudes
+    (uA/cm2) of the P pulses ``pulses`` = [(start_ms, duration_ms), ...].
+    Returns a list of K feature dicts.
     """
     amps = np.atleast_2d(np.asarray(amplitude_rows, float))
     k_var = amps.shape[0]
-    phi = 3.0 ** ((p["temperature"] - 6.3) / 10.0)
-    y0 = np.tile(_reference_rest(p)[:, None], (1, k_var)).ravel()
+    col = {name: np.array([row[name] for row in param_rows], float) for name in BASE}
+    col["phi"] = 3.0 ** ((col["temperature"] - 6.3) / 10.0)
+    rests = np.array([_reference_rest(row) for row in param_rows])  # (K, 4)
+    y0 = rests.T.ravel()
     breaks = sorted({0.0, t_end} | {b for s, d in pulses for b in (s, s + d) if 0 < b < t_end})
 
     def make_rhs(current):
         def rhs(t, y):
-            y4 = y.reshape((4, k_var) + y.shape[1:])
-            V, m, h, n = y4
-            am, bm, ah, bh, an, bn = _rates(V, phi)
-            cur = current if y.ndim == 1 else current[:, None]
-            i_ion = (p["g_Na"] * m ** 3 * h * (V - p["E_Na"]) + p["g_K"] * n ** 4 * (V - p["E_K"])
-                     + p["g_L"] * (V - p["E_L"]))
-            out = np.stack([(cur - i_ion) / p["C_m"], am * (1 - m) - bm * m,
-                            ah * (1 - h) - bh * h, an * (1 - n) - bn * n])
-            return out.reshape(y.shape)
+            if y.ndim == 2:
+                c = {k: v[:, None] for k, v in col.items()}
+                cur = current[:, None]
+            else:
+                c, cur = col, current
+            V, m, h, n = y[:k_var], y[k_var:2 * k_var], y[2 * k_var:3 * k_var], y[3 * k_var:]
+            am, bm, ah, bh, an, bn = _rates(V, c["phi"])
+            i_ion = (c["g_Na"] * m ** 3 * h * (V - c["E_Na"]) + c["g_K"] * n ** 4 * (V - c["E_K"])
+                     + c["g_L"] * (V - c["E_L"]))
+            return np.concatenate([(cur - i_ion) / c["C_m"], am * (1 - m) - bm * m,
+                                   ah * (1 - h) - bh * h, an * (1 - n) - bn * n])
         return rhs
 
     segments = []
@@ -103,16 +113,16 @@ def _reference_run(p, amplitude_rows, pulses, t_end):
         assert sol.success
         segments.append((sol, rhs))
         y = sol.y[:, -1]
-    return [_reference_features(segments, j, k_var, y0[j]) for j in range(k_var)]
+    return [_reference_features(segments, j) for j in range(k_var)]
 
 
-def _reference_features(segments, j, k_var, v_rest):
+def _reference_features(segments, j):
+    """Spikes (peaks of excursions above 0 mV) and the AHP minimum of variant j."""
     maxima, minima, grid_t, grid_v = [], [], [], []
     for sol, rhs in segments:
         def dvdt(t, sol=sol, rhs=rhs):
             return rhs(t, sol.sol(t))[j]
         ts = sol.t
-        vs = sol.y[j]
         fs = rhs(ts[0], sol.y)[j]
         for i in range(len(ts) - 1):
             if fs[i] > 0 >= fs[i + 1]:
@@ -122,7 +132,7 @@ def _reference_features(segments, j, k_var, v_rest):
                 tr = brentq(dvdt, ts[i], ts[i + 1], xtol=1e-13) if fs[i + 1] > 0 else ts[i + 1]
                 minima.append((tr, sol.sol(tr)[j]))
         grid_t.append(ts)
-        grid_v.append(vs)
+        grid_v.append(sol.y[j])
     t = np.concatenate(grid_t)
     v = np.concatenate(grid_v)
     above = v > 0
@@ -147,18 +157,19 @@ def _reference_features(segments, j, k_var, v_rest):
     return result
 
 
-def _solver_params(p, k):
-    return HHParams(**{name: np.full(k, value) for name, value in p.items()})
+def _solver_params(param_rows):
+    return HHParams(**{name: np.array([row[name] for row in param_rows], float) for name in BASE})
 
 
 # ---------------------------------------------------------------------------
-# Spike train matrix
+# Spike train matrix: 4 conditions x (4 steps + 3 single pulses), one stacked reference solve
 # ---------------------------------------------------------------------------
 
 STEP_AMPLITUDES = (3.0, 7.0, 10.0, 20.0)
 PULSE_DURATIONS = (0.1, 1.0, 5.0)
 STIM_START_MS = 2.0
-T_END_MS = 40.0
+T_END_MS = 30.0
+THRESHOLD_T_END_MS = 25.0
 
 CONDITIONS = {
     "standard 6.3C": dict(BASE),
@@ -166,20 +177,49 @@ CONDITIONS = {
     "g_Na halved": dict(BASE, g_Na=60.0),
     "E_Na +60, E_K -90": dict(BASE, E_Na=60.0, E_K=-90.0),
 }
+THRESHOLD_CONDITIONS = ("standard 6.3C", "warm 18.5C", "g_Na halved", "E_Na +60, E_K -90")
+# Steps last to the end; pulses: (start, duration).
+PULSES = [(STIM_START_MS, T_END_MS)] + [(STIM_START_MS, d) for d in PULSE_DURATIONS]
+N_PER_CONDITION = len(STEP_AMPLITUDES) + len(PULSE_DURATIONS)
 
 
-def _compare(name, p, amplitudes, pulses, t_end):
-    """Run solver and reference on the same K variants and compare their features."""
-    amplitudes = np.asarray(amplitudes, float)
-    k = amplitudes.shape[0]
+@pytest.fixture(scope="module")
+def spike_train_runs():
+    """Solver and reference results for every (condition, stimulus) of the matrix."""
+    names = list(CONDITIONS)
+    # Single pulses at 1.5x each condition's own threshold (from the solver; the
+    # threshold itself is checked separately).
+    thr_rows = [CONDITIONS[nm] for nm in names for _ in PULSE_DURATIONS]
+    thresholds = threshold_amplitude(_solver_params(thr_rows), np.tile(PULSE_DURATIONS, len(names)),
+                                     start_ms=STIM_START_MS).reshape(len(names), -1)
+    param_rows, amp_rows, labels = [], [], []
+    for ci, nm in enumerate(names):
+        for a in STEP_AMPLITUDES:
+            param_rows.append(CONDITIONS[nm])
+            amp_rows.append([a, 0.0, 0.0, 0.0])
+            labels.append(f"{nm}: step {a} uA/cm2")
+        for j, d in enumerate(PULSE_DURATIONS):
+            row = [0.0, 0.0, 0.0, 0.0]
+            row[1 + j] = 1.5 * thresholds[ci, j]
+            param_rows.append(CONDITIONS[nm])
+            amp_rows.append(row)
+            labels.append(f"{nm}: {d} ms pulse of {row[1 + j]:.4g} uA/cm2")
+    amps = np.array(amp_rows)
     stim = Stimulus()
-    for j, (s, d) in enumerate(pulses):
-        stim = stim + Stimulus.pulse(amplitudes[:, j], s, d)
-    res = simulate(_solver_params(p, k), stim, t_end)
-    ref = _reference_run(p, amplitudes, pulses, t_end)
-    n_spikes_checked = 0
-    for j in range(k):
-        label = f"{name}, variant {j}: amplitudes {amplitudes[j]}"
+    for j, (s, d) in enumerate(PULSES):
+        stim = stim + Stimulus.pulse(amps[:, j], s, d)
+    res = simulate(_solver_params(param_rows), stim, T_END_MS)
+    ref = _reference_run(param_rows, amps, PULSES, T_END_MS)
+    return names, labels, res, ref
+
+
+@pytest.mark.parametrize("name", list(CONDITIONS))
+def test_spike_trains_match_reference(spike_train_runs, name):
+    names, labels, res, ref = spike_train_runs
+    ci = names.index(name)
+    checked = 0
+    for j in range(ci * N_PER_CONDITION, (ci + 1) * N_PER_CONDITION):
+        label = labels[j]
         times, peaks = res.spike_times(j), res.spike_peaks(j)
         assert times.size == ref[j]["times"].size, label
         np.testing.assert_allclose(times, ref[j]["times"], atol=SPIKE_TIME_TOL_MS, rtol=0, err_msg=label)
@@ -189,55 +229,53 @@ def _compare(name, p, amplitudes, pulses, t_end):
         else:
             assert abs(res.ahp_min_mV[j] - ref[j]["ahp"][1]) < VOLTAGE_TOL_MV, label
             assert abs(res.ahp_time_ms[j] - ref[j]["ahp"][0]) < 0.05, label
-        n_spikes_checked += times.size
-    return n_spikes_checked
+        checked += times.size
+    assert checked >= 5  # the matrix really exercises spikes
 
 
-@pytest.mark.parametrize("name", list(CONDITIONS))
-def test_spike_trains_match_reference(name):
-    p = CONDITIONS[name]
-    # Steps (to the end) of 3, 7, 10, 20 uA/cm2 and single pulses of 0.1, 1, 5 ms
-    # at 1.5x their threshold, stacked as one 7-variant system.
-    pulse_thresholds = threshold_amplitude(_solver_params(p, 3), np.array(PULSE_DURATIONS),
-                                           start_ms=STIM_START_MS)
-    pulses = [(STIM_START_MS, T_END_MS)] + [(STIM_START_MS, d) for d in PULSE_DURATIONS]
-    rows = []
-    for a in STEP_AMPLITUDES:
-        rows.append([a, 0.0, 0.0, 0.0])
-    for j, thr in enumerate(pulse_thresholds):
-        row = [0.0, 0.0, 0.0, 0.0]
-        row[1 + j] = 1.5 * thr
-        rows.append(row)
-    checked = _compare(name, p, np.array(rows), pulses, T_END_MS)
-    assert checked >= 7  # the matrix really exercises spikes
+@pytest.fixture(scope="module")
+def threshold_runs():
+    """Solver thresholds and reference responses at 0.999x and 1.001x each."""
+    rows = [CONDITIONS[nm] for nm in THRESHOLD_CONDITIONS for _ in PULSE_DURATIONS]
+    durations = np.tile(PULSE_DURATIONS, len(THRESHOLD_CONDITIONS))
+    thr = threshold_amplitude(_solver_params(rows), durations, start_ms=STIM_START_MS, rel_tol=1e-5)
+    param_rows, amp_rows = [], []
+    n_d = len(PULSE_DURATIONS)
+    for i, row in enumerate(rows):
+        for factor in (1 - THRESHOLD_REL_TOL, 1 + THRESHOLD_REL_TOL):
+            amp = np.zeros(n_d)
+            amp[i % n_d] = thr[i] * factor
+            param_rows.append(row)
+            amp_rows.append(amp)
+    ref = _reference_run(param_rows, np.array(amp_rows), [(STIM_START_MS, d) for d in PULSE_DURATIONS],
+                         THRESHOLD_T_END_MS)
+    return rows, durations, thr, ref
 
 
-@pytest.mark.parametrize("name", ["standard 6.3C", "warm 18.5C", "E_Na +60, E_K -90"])
-def test_thresholds_match_reference_within_0p1_percent(name):
+def test_thresholds_match_reference_within_0p1_percent(threshold_runs):
     """Reference: no spike at 0.999 x threshold, a spike at 1.001 x threshold."""
-    p = CONDITIONS[name]
-    durations = np.array(PULSE_DURATIONS)
-    thr = threshold_amplitude(_solver_params(p, 3), durations, start_ms=STIM_START_MS, rel_tol=1e-5)
+    rows, durations, thr, ref = threshold_runs
     assert np.all(np.isfinite(thr)) and np.all(thr > 0)
-    rows = np.zeros((6, 3))
-    for j in range(3):
-        rows[2 * j, j] = thr[j] * (1 - THRESHOLD_REL_TOL)
-        rows[2 * j + 1, j] = thr[j] * (1 + THRESHOLD_REL_TOL)
-    ref = _reference_run(p, rows, [(STIM_START_MS, d) for d in durations], 25.0)
-    for j in range(3):
-        assert ref[2 * j]["times"].size == 0, (name, durations[j], thr[j])
-        assert ref[2 * j + 1]["times"].size == 1, (name, durations[j], thr[j])
+    for i in range(len(rows)):
+        label = (THRESHOLD_CONDITIONS[i // len(PULSE_DURATIONS)], durations[i], thr[i])
+        assert ref[2 * i]["times"].size == 0, label
+        assert ref[2 * i + 1]["times"].size == 1, label
 
 
 def test_rest_matches_reference_rest():
     for p in CONDITIONS.values():
-        res = simulate(_solver_params(p, 1), Stimulus(), 1.0)
+        res = simulate(_solver_params([p]), Stimulus(), 1.0)
         assert abs(res.rest_mV[0] - _reference_rest(p)[0]) < 1e-9
 
 
-def test_ramp_and_paired_pulses_match_reference_at_breakpoints():
-    """A current that jumps mid-spike: breakpoints land exactly, features still agree."""
+def test_current_jump_during_a_spike_matches_reference():
+    """Paired pulses whose second one starts during the first spike: breakpoints land exactly."""
     p = CONDITIONS["standard 6.3C"]
-    # Paired 1 ms pulses (second during the first spike's repolarisation) as pulses.
-    rows = np.array([[20.0, 20.0], [20.0, 0.0], [0.0, 20.0]])
-    _compare("paired", p, rows, [(2.0, 1.0), (4.0, 1.0)], 25.0)
+    amps = np.array([[20.0, 20.0], [20.0, 0.0], [0.0, 40.0]])
+    pulses = [(2.0, 1.0), (4.0, 1.0)]
+    stim = Stimulus.pulse(amps[:, 0], *pulses[0]) + Stimulus.pulse(amps[:, 1], *pulses[1])
+    res = simulate(_solver_params([p] * 3), stim, 15.0)
+    ref = _reference_run([p] * 3, amps, pulses, 15.0)
+    for j in range(3):
+        np.testing.assert_allclose(res.spike_times(j), ref[j]["times"], atol=SPIKE_TIME_TOL_MS, rtol=0)
+        np.testing.assert_allclose(res.spike_peaks(j), ref[j]["peaks"], atol=VOLTAGE_TOL_MV, rtol=0)

@@ -1,0 +1,69 @@
+"""Shared helpers of the simulation families (sim-*): the sampled HH parameter set, batching
+those parameters into one :class:`HHParams`, and the command line a student can use.
+
+Not a family (the folder name starts with ``_``, so the registry skips it).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from spikeset.sampling import Draw
+
+#: HH fields in the order they are printed.
+HH_FIELDS = ("C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L", "temperature")
+#: Classic squid values of the fields that are not varied.
+CLASSIC = {"C_m": 1.0, "g_L": 0.3, "E_Na": 50.0, "E_K": -77.0, "E_L": -54.387}
+
+
+def sample_hh(draw: Draw, *, temperature=(6.3, 20.0), g_na=(100.0, 140.0), g_k=(30.0, 42.0)) -> dict:
+    """Classic squid HH parameters with g_Na, g_K and the temperature varied (printed values)."""
+    p = dict(CLASSIC)
+    p["g_Na"] = draw.uniform("g_Na", *g_na, digits=0)
+    p["g_K"] = draw.uniform("g_K", *g_k, digits=0)
+    p["temperature"] = draw.uniform("temperature", *temperature, digits=1)
+    return {k: p[k] for k in HH_FIELDS}
+
+
+def hh_dict(params: dict, **changes: Any) -> dict:
+    out = {k: float(params[k]) for k in HH_FIELDS}
+    out.update(changes)
+    return out
+
+
+def batch(params_list: Sequence[dict], **columns: Any):
+    """One HHParams with the N variants of ``params_list``; ``columns`` override fields
+    with (N,) arrays or scalars."""
+    from spikeset.solutions.hh_model import HHParams
+    values = {k: np.array([float(p[k]) for p in params_list]) for k in HH_FIELDS}
+    for k, v in columns.items():
+        values[k] = np.broadcast_to(np.asarray(v, float), (len(params_list),)).copy()
+    return HHParams(**values)
+
+
+def concat(*hh) -> Any:
+    """Concatenate several broadcast HHParams (conditions) into one batch."""
+    from spikeset.solutions.hh_model import HHParams
+    parts = [h.broadcast() for h in hh]
+    return HHParams(**{k: np.concatenate([getattr(p, k) for p in parts]) for k in HH_FIELDS})
+
+
+def fmt(x: float) -> str:
+    """A printed number without trailing zeros (for the command line)."""
+    s = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def cli_params(params: dict, **changes: Any) -> str:
+    p = hh_dict(params, **changes)
+    return " ".join(f"--param {k}={fmt(p[k])}" for k in HH_FIELDS)
+
+
+def rel_gap(a: float, b: float) -> float:
+    """|a - b| / max(|a|, |b|), NaN-safe (NaN -> 0)."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return 0.0
+    m = max(abs(a), abs(b))
+    return abs(a - b) / m if m > 0 else 0.0

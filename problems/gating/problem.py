@@ -1,0 +1,168 @@
+"""Hodgkin-Huxley gating: conductances from gate values, the currents, and x_inf, tau_x from the rates."""
+from __future__ import annotations
+
+import math
+
+from spikeset.model import FollowOn, Misconception, NumericQuestion, Tolerance
+from spikeset.sampling import Draw
+from spikeset.solutions import hh_model as hh
+
+ID = "gating"
+TITLE = "Hodgkin-Huxley gates and conductances"
+TOPIC = "channel gating"
+
+SEPARATION = 2.0
+#: Voltage range per gate for the steady-state question, chosen so that 0.02 < x_inf < 0.98.
+GATE_V_RANGE = {"m": (-60.0, 0.0), "h": (-80.0, -30.0), "n": (-75.0, 0.0)}
+GATE_NAME = {"m": "Na<sup>+</sup> activation m", "h": "Na<sup>+</sup> inactivation h",
+             "n": "K<sup>+</sup> activation n"}
+
+
+def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
+    """Drop misconceptions the grader could not tell from the reference (or from a kept one)."""
+    kept: list[Misconception] = []
+    for m in wrong:
+        if not math.isfinite(m.value):
+            continue
+        if abs(m.value - answer) > SEPARATION * tolerance.half_width(answer) and all(
+                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
+            kept.append(m)
+    return tuple(kept)
+
+
+def sample(draw: Draw) -> dict:
+    """Maximal conductances [mS/cm^2], reversal potentials [mV], gate values at V [mV],
+    and a gate, voltage [mV] and temperature [degC] for the kinetics questions."""
+    gbar_na = draw.uniform("gbar_na", 80.0, 150.0, digits=0)
+    gbar_k = draw.uniform("gbar_k", 20.0, 45.0, digits=0)
+    e_na = draw.uniform("e_na_mV", 45.0, 60.0, digits=1)
+    e_k = draw.uniform("e_k_mV", -85.0, -72.0, digits=1)
+    v = draw.uniform("v_mV", -45.0, 25.0, digits=1)
+    m = draw.uniform("m", 0.10, 0.95, digits=3)
+    h = draw.uniform("h", 0.10, 0.70, digits=3)
+    n = draw.uniform("n", 0.30, 0.80, digits=3)
+    gate = draw.choice("gate", ["m", "h", "n"])
+    v_gate = draw.uniform("v_gate_mV", *GATE_V_RANGE[gate], digits=1)
+    temperature = draw.uniform("temperature_C", 10.0, 25.0, digits=1)
+    return {"gbar_na": gbar_na, "gbar_k": gbar_k, "e_na_mV": e_na, "e_k_mV": e_k, "v_mV": v,
+            "m": m, "h": h, "n": n, "gate": gate, "gate_name": GATE_NAME[gate], "v_gate_mV": v_gate,
+            "temperature_C": temperature}
+
+
+def rates(params: dict) -> dict:
+    """alpha, beta [1/ms] of the asked gate at v_gate, at 6.3 degC and at the temperature; phi."""
+    gate, v, t = params["gate"], params["v_gate_mV"], params["temperature_C"]
+    a_fn, b_fn = {"m": (hh.alpha_m, hh.beta_m), "h": (hh.alpha_h, hh.beta_h), "n": (hh.alpha_n, hh.beta_n)}[gate]
+    return {"alpha0": float(a_fn(v)), "beta0": float(b_fn(v)), "phi": float(hh.temperature_factor(t)),
+            "alpha": float(a_fn(v, t)), "beta": float(b_fn(v, t))}
+
+
+def solve_batch(params_list: list[dict]) -> list[dict]:
+    """The asked gate's rates (for the worked solution); cheap, no simulation."""
+    return [rates(p) for p in params_list]
+
+
+def questions(params: dict, solution: dict) -> list:
+    gna, gk, m, h, n = params["gbar_na"], params["gbar_k"], params["m"], params["h"], params["n"]
+    v, e_na, e_k = params["v_mV"], params["e_na_mV"], params["e_k_mV"]
+    g_na = gna * m ** 3 * h
+    g_k = gk * n ** 4
+    i_na = g_na * (v - e_na)
+    i_k = g_k * (v - e_k)
+    r = rates(params)
+    gate, t = params["gate"], params["temperature_C"]
+    x_inf = float(hh.steady_state(gate, params["v_gate_mV"]))
+    tau = float(hh.time_constant(gate, params["v_gate_mV"], t))
+    a, b, phi = r["alpha"], r["beta"], r["phi"]
+    rel = Tolerance("rel", 0.01)
+    wrong_gna = [
+        Misconception("m-instead-of-m3", "Three activation particles: g_Na = gbar_Na m^3 h, not m h.", gna * m * h),
+        Misconception("h-left-out", "Inactivation multiplies the conductance: g_Na = gbar_Na m^3 h.", gna * m ** 3),
+        Misconception("m4-instead-of-m3", "Na+ activation enters as m^3 (n enters as n^4).", gna * m ** 4 * h),
+    ]
+    wrong_gk = [
+        Misconception("n-instead-of-n4", "Four activation particles: g_K = gbar_K n^4.", gk * n),
+        Misconception("n3-instead-of-n4", "K+ activation enters as n^4 (m enters as m^3).", gk * n ** 3),
+    ]
+    wrong_ina = [
+        Misconception("e-minus-v", "I = g (V - E): outward positive. You computed g (E - V).", -i_na),
+        Misconception("m-instead-of-m3", "You used g_Na = gbar m h; it is gbar m^3 h.", gna * m * h * (v - e_na)),
+    ]
+    wrong_ik = [
+        Misconception("e-minus-v", "I = g (V - E): outward positive. You computed g (E - V).", -i_k),
+        Misconception("n-instead-of-n4", "You used g_K = gbar n; it is gbar n^4.", gk * n * (v - e_k)),
+    ]
+    wrong_inf = [
+        Misconception("alpha-over-beta", "x_inf = alpha/(alpha + beta), not alpha/beta.", a / b),
+        Misconception("beta-over-sum", "alpha is the opening rate: x_inf = alpha/(alpha + beta); "
+                      "beta/(alpha + beta) is the closed fraction 1 - x_inf.", b / (a + b)),
+    ]
+    wrong_tau = [
+        Misconception("phi-forgotten", "The rates were measured at 6.3 degC; multiply each by "
+                      "phi = 3^((T - 6.3)/10) at the given temperature.", 1.0 / (r["alpha0"] + r["beta0"])),
+        Misconception("tau-one-over-alpha", "tau = 1/(alpha + beta): opening and closing both relax x.", 1.0 / a),
+        Misconception("phi-inverted", "A higher temperature speeds the gates: the rates are multiplied by "
+                      "phi, so tau is divided by phi.", phi / (r["alpha0"] + r["beta0"])),
+        Misconception("tau-one-over-beta", "tau = 1/(alpha + beta), not 1/beta.", 1.0 / b),
+    ]
+    gsub = {"m": "m", "h": "h", "n": "n"}[gate]
+    return [
+        NumericQuestion("a", "Na<sup>+</sup> conductance g<sub>Na</sub>", g_na, "mS/cm^2", rel,
+                        misconceptions=_distinct(g_na, rel, wrong_gna), digits=3),
+        NumericQuestion("b", "K<sup>+</sup> conductance g<sub>K</sub>", g_k, "mS/cm^2", rel,
+                        misconceptions=_distinct(g_k, rel, wrong_gk), digits=3),
+        NumericQuestion("c", "Na<sup>+</sup> current I<sub>Na</sub> (outward positive)", i_na, "uA/cm^2", rel,
+                        misconceptions=_distinct(i_na, rel, wrong_ina), digits=2,
+                        follow_on=FollowOn(("a",), lambda ans: ans["a"] * (v - e_na))),
+        NumericQuestion("d", "K<sup>+</sup> current I<sub>K</sub> (outward positive)", i_k, "uA/cm^2", rel,
+                        misconceptions=_distinct(i_k, rel, wrong_ik), digits=2,
+                        follow_on=FollowOn(("b",), lambda ans: ans["b"] * (v - e_k))),
+        NumericQuestion("e", f"Steady-state value {gsub}<sub>&infin;</sub>", x_inf, None, rel,
+                        misconceptions=_distinct(x_inf, rel, wrong_inf), digits=4),
+        NumericQuestion("f", f"Time constant &tau;<sub>{gsub}</sub> at {params['temperature_C']:.1f} &deg;C",
+                        tau, "ms", rel, weight=2, misconceptions=_distinct(tau, rel, wrong_tau), digits=4),
+    ]
+
+
+def figure(params: dict, solution: dict):
+    """m_inf, h_inf and n_inf against V (no answer marked)."""
+    import numpy as np
+    from matplotlib.figure import Figure
+    v = np.linspace(-100.0, 50.0, 301)
+    fig = Figure(figsize=(6, 3))
+    ax = fig.add_subplot()
+    for gate, style in (("m", "-"), ("h", "--"), ("n", ":")):
+        ax.plot(v, hh.steady_state(gate, v), style, color="black", label=f"${gate}_\\infty$")
+    ax.set_xlabel("V (mV)")
+    ax.set_ylabel("steady-state value")
+    ax.set_xlim(-100, 50)
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, loc="center right")
+    fig.tight_layout()
+    fig.spikeset_caption = "Steady-state activation and inactivation of the HH gates."
+    return fig
+
+
+def figure_alt(params: dict, solution: dict) -> str:
+    return ("Curves of m_inf and n_inf rising from 0 to 1 with depolarization (m_inf steeper and further "
+            "right in its rise) and h_inf falling from 1 to 0, for V from -100 to 50 mV.")
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    problems = []
+    if abs(params["v_mV"] - params["e_na_mV"]) < 5 or abs(params["v_mV"] - params["e_k_mV"]) < 5:
+        problems.append("driving force below 5 mV")
+    x_inf = float(hh.steady_state(params["gate"], params["v_gate_mV"]))
+    if not 0.02 < x_inf < 0.98:
+        problems.append(f"x_inf = {x_inf:.4f} too close to 0 or 1")
+    for q in questions:
+        if isinstance(q, NumericQuestion):
+            if not math.isfinite(q.answer) or q.answer == 0:
+                problems.append(f"{q.key}: reference {q.answer} degenerate")
+            for mc in q.misconceptions:
+                if abs(mc.value - q.answer) <= q.tolerance.half_width(q.answer):
+                    problems.append(f"{q.key}: misconception {mc.id} indistinguishable from the reference")
+            if not q.misconceptions:
+                problems.append(f"{q.key}: no misconception left")
+    return problems

@@ -1,0 +1,105 @@
+"""Simulated threshold of a single current pulse, and how it moves with the Na+ channel density."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.problems._simhh import batch, cli_params, concat, rel_gap, sample_hh
+from spikeset.sampling import Draw
+
+ID = "sim-threshold"
+TITLE = "Simulated threshold of a current pulse"
+TOPIC = "simulation"
+
+START_MS = 2.0
+WINDOW_MS = 25.0          # a spike must come within this time after the pulse's end
+SEARCH_REL_TOL = 1e-3     # bisection bracket, 20x finer than the 2 % tolerance
+MIN_GAP = 0.04            # the two thresholds must differ by > 4 % (choice robust to 1 % changes)
+
+
+def sample(draw: Draw) -> dict:
+    """HH parameters, pulse duration [ms] and a changed g_Na [mS/cm^2]."""
+    p = sample_hh(draw)
+    p["duration_ms"] = draw.uniform("duration_ms", 0.5, 5.0, digits=1)
+    p["start_ms"] = START_MS
+    direction = draw.choice("direction", ["up", "down"])
+    change = draw.uniform("change", 0.2, 0.4, digits=2)
+    factor = 1.0 + change if direction == "up" else 1.0 - change
+    p["g_Na2"] = float(round(p["g_Na"] * factor))
+    p["direction"] = direction
+    p["cli"] = cli_params(p)
+    return p
+
+
+def solve_batch(params_list: list[dict]) -> list[dict]:
+    from spikeset.solutions.hh_search import threshold_amplitude
+    n = len(params_list)
+    base = batch(params_list)
+    changed = batch(params_list, g_Na=[p["g_Na2"] for p in params_list])
+    dur = np.array([p["duration_ms"] for p in params_list])
+    thr = threshold_amplitude(concat(base, changed), np.concatenate([dur, dur]), start_ms=START_MS,
+                              rel_tol=SEARCH_REL_TOL, response_window_ms=WINDOW_MS)
+    return [{"threshold": float(thr[i]), "threshold2": float(thr[n + i])} for i in range(n)]
+
+
+def questions(params: dict, solution: dict) -> list:
+    thr, thr2 = solution["threshold"], solution["threshold2"]
+    d, g1, g2 = params["duration_ms"], params["g_Na"], params["g_Na2"]
+    lower = thr2 < thr
+    raised = g2 > g1
+    return [
+        NumericQuestion(
+            "a", f"Threshold amplitude of a {d:g} ms pulse (tolerance &plusmn;2 %)", thr, "uA/cm^2",
+            Tolerance("rel", 0.02), weight=2,
+            misconceptions=(
+                Misconception("charge-instead-of-amplitude", "You gave the threshold charge "
+                              "(amplitude x duration, nC/cm^2); the question asks for the amplitude.", thr * d),
+                Misconception("charge-over-one-ms", "You divided a charge by the duration twice (or "
+                              "gave amplitude / duration); the amplitude is in uA/cm^2.", thr / d),
+            )),
+        NumericQuestion(
+            "b", f"Threshold amplitude of the same pulse with g&#772;<sub>Na</sub> = {g2:g} mS/cm<sup>2</sup> "
+                 "(tolerance &plusmn;2 %)", thr2, "uA/cm^2", Tolerance("rel", 0.02), weight=2,
+            misconceptions=(
+                Misconception("threshold-inversely-proportional-to-gna", "The threshold is not inversely "
+                              "proportional to g_Na: it has to be found again by simulation.", thr * g1 / g2),
+                Misconception("threshold-independent-of-gna", "The threshold depends on the Na+ channel "
+                              "density, not only on the gating of m.", thr),
+                Misconception("charge-instead-of-amplitude", "You gave the threshold charge "
+                              "(amplitude x duration); the question asks for the amplitude.", thr2 * d),
+            )),
+        ChoiceQuestion(
+            "c", f"{'Raising' if raised else 'Lowering'} g&#772;<sub>Na</sub> from {g1:g} to {g2:g} mS/cm<sup>2</sup> "
+                 "makes the threshold of (a)&hellip;",
+            (Option("lower", "lower: the patch becomes more excitable",
+                    correct=lower,
+                    misconception=None if lower else Misconception(
+                        "more-channels-lower-threshold-always" if not raised else "direction-of-gna",
+                        "Fewer Na+ channels make the cell less excitable: the threshold rises."
+                        if not raised else "Check your simulation: the threshold did not fall.")),
+             Option("higher", "higher: the patch becomes less excitable", correct=not lower,
+                    misconception=None if not lower else Misconception(
+                        "more-channels-higher-threshold", "More Na+ channels make the cell more excitable: "
+                        "the same pulse recruits more inward current, so the threshold falls.")),
+             Option("same", "unchanged (within 2 %): the threshold is set by the voltage dependence of m, "
+                    "which does not depend on the channel density", misconception=Misconception(
+                        "threshold-is-a-fixed-voltage", "Threshold is where inward Na+ current outgrows the "
+                        "outward currents, and the Na+ current scales with g_Na."))),
+        ),
+    ]
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    out = []
+    thr, thr2 = solution["threshold"], solution["threshold2"]
+    for name, v in (("threshold", thr), ("threshold2", thr2)):
+        if not math.isfinite(v):
+            out.append(f"{name} not found")
+        elif not 0.5 < v < 500.0:
+            out.append(f"{name} {v:.3g} uA/cm^2 outside the searched protocol's sensible range")
+    if rel_gap(thr, thr2) < MIN_GAP:
+        out.append(f"thresholds differ by only {100 * rel_gap(thr, thr2):.1f} %")
+    return out
+

@@ -1,0 +1,119 @@
+"""Every family tests itself across many variants (R/exams' stresstest, PrairieLearn's test()):
+reference answers grade 100 %, perturbed and typical wrong answers grade less, every variant is
+plausible, and the pages render without leaking answers."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from spikeset.answer_file import AnswerFile, blank_answer_file
+from spikeset.assemble import assemble
+from spikeset.assignment import Assignment, ProblemSpec
+from spikeset.grading import grade_submission
+from spikeset.registry import all_families, family_folders
+from spikeset.roster import Student
+
+N_VARIANTS = 50
+FAMILY_IDS = sorted(all_families())
+
+
+@pytest.fixture(scope="module", params=FAMILY_IDS)
+def family_sets(request):
+    family = all_families()[request.param]
+    assignment = Assignment(id=f"self-{family.id}", title=family.title,
+                            problems=(ProblemSpec(index=0, family=family.id, points=10.0),))
+    students = [Student(f"v{i:03d}") for i in range(N_VARIANTS)]
+    return family, assemble(assignment, students, b"self-test")
+
+
+def _submit(s, answers):
+    return AnswerFile(path="mem.toml", student=s.student.id, assignment=s.assignment.id,
+                      variant=s.fingerprint, answers=answers)
+
+
+def _perturbed(q) -> float:
+    ref = q.answer
+    low, high = q.tolerance.interval(ref)
+    step = max(0.05 * abs(ref), 3 * (max(low, high) - min(low, high)), 1e-6)
+    return ref + step
+
+
+def test_catalog_is_complete():
+    expected = {"nernst", "driving-force", "resting-potential", "ghk", "gating", "peak-voltage", "ahp",
+                "threshold-slope", "rise-vs-fall", "refractory", "sim-threshold", "sim-peak-ahp", "sim-firing",
+                "sim-refractory", "sim-manipulation", "sim-phases", "concepts"}
+    assert expected <= set(FAMILY_IDS)
+    assert len(family_folders()) == len(FAMILY_IDS)
+
+
+def test_reference_answers_grade_full(family_sets):
+    family, sets = family_sets
+    for s in sets:
+        answers = {qid: pq.reference for qid, pq in s.questions.items()}
+        result = grade_submission(s, _submit(s, answers))
+        assert result.score == pytest.approx(result.max_score) == pytest.approx(10.0), (
+            s.student.id, [(q.id, q.status, q.feedback) for q in result.questions if q.status != "correct"])
+
+
+def test_perturbed_and_typical_wrong_answers_grade_less(family_sets):
+    family, sets = family_sets
+    for s in sets:
+        reference = {qid: pq.reference for qid, pq in s.questions.items()}
+        for qid, pq in s.questions.items():
+            candidates = []
+            if pq.type == "numeric":
+                candidates.append(("perturbed", _perturbed(pq.question)))
+                candidates += [(m.id, m.value) for m in pq.question.misconceptions
+                               if m.value is not None and math.isfinite(m.value)]
+            else:
+                candidates += [(opt.id, lab) for lab, opt in pq.labelled if not opt.correct]
+            assert candidates, (family.id, qid)
+            for why, value in candidates:
+                result = grade_submission(s, _submit(s, {**reference, qid: value}))
+                q = next(r for r in result.questions if r.id == qid)
+                assert q.points < q.max_points, (family.id, s.student.id, qid, why, value)
+                if why != "perturbed" and pq.type == "numeric":
+                    assert q.misconception is not None and q.feedback, (family.id, qid, why)
+
+
+def test_every_wrong_option_names_a_misconception(family_sets):
+    family, sets = family_sets
+    for s in sets:
+        for pq in s.questions.values():
+            if pq.type == "choice":
+                for _, opt in pq.labelled:
+                    if not opt.correct:
+                        assert opt.misconception and opt.misconception.feedback, (family.id, pq.id, opt.id)
+
+
+def test_every_variant_is_plausible(family_sets):
+    family, sets = family_sets
+    plausible = getattr(family.module, "plausible", None)
+    for s in sets:
+        for pq in s.questions.values():
+            if pq.type == "numeric":
+                assert math.isfinite(pq.question.answer), (family.id, pq.id)
+        if plausible:
+            instance = s.problems[0]
+            assert plausible(instance.params, instance.solution, [pq.question for pq in instance.questions]) == []
+
+
+def test_pages_render_without_leaking(family_sets):
+    from spikeset.render import render_problem_set, render_solutions
+
+    family, sets = family_sets
+    for s in sets[:2]:
+        page = render_problem_set(s)
+        blank = blank_answer_file(s)
+        for text in (page, blank):
+            assert "{{" not in text and "{%" not in text
+        solutions = render_solutions([s])
+        for pq in s.questions.values():
+            if pq.type == "numeric" and abs(pq.question.answer) >= 1:
+                shown = f"{pq.question.answer:.{pq.question.digits}f}".replace("-", "\u2212")
+                assert shown in solutions, (family.id, pq.id, shown)
+                # Only values with enough digits to identify an answer are checked for leaks.
+                if len(shown.strip("\u22120.")) >= 4:
+                    assert shown not in page, (family.id, pq.id, shown)
+                    assert shown.replace("\u2212", "-") not in blank
