@@ -213,8 +213,7 @@ def scan_lines(text: str) -> LineScan:
     raw: dict[str, str] = {}
     table: list[str] = []
     for i, line in enumerate(text.splitlines(), 1):
-        if len(line) > 10_000:
-            continue
+        line = line[:1000]  # keys sit at the start; a long value must not make the scan slow
         m = _TABLE.match(line)
         if m:
             table = _key_parts(m.group(1))

@@ -17,9 +17,18 @@ from .roster import load_roster
 DEMO_SECRET = b"spikeset-demo-secret (use your own: SPIKESET_SECRET)"
 
 
+def _data(name: str) -> Path:
+    return Path(str(importlib.resources.files("spikeset") / "data" / name))
+
+
 def default_files() -> tuple[Path, Path]:
-    data = importlib.resources.files("spikeset") / "data"
-    return Path(str(data / "default_assignment.toml")), Path(str(data / "default_roster.csv"))
+    """The built-in problem set and roster."""
+    return _data("default_assignment.toml"), _data("default_roster.csv")
+
+
+def default_quiz() -> Path:
+    """The built-in conceptual quiz."""
+    return _data("default_quiz.toml")
 
 
 def _toml_value(value) -> str:
@@ -61,21 +70,17 @@ def sample_submission(s: StudentSet, style: str) -> str:
 STYLES = ("right", "misconception", "off", "units", "partial")
 
 
-def run_demo(*, out_dir: Path, pdf: bool = True) -> int:
+def _run_one(assignment_path: Path, students, out_dir: Path, *, pdf: bool):
+    """Generate, write sample submissions, grade; return (files, report)."""
+    import json
+
     from .generate import generate
     from .grading import grade
-    from .reports import markdown, print_summary
+    from .reports import markdown
 
-    assignment_path, roster_path = default_files()
     assignment = load_assignment(assignment_path)
-    students = load_roster(roster_path)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    print(f"spikeset demo: {assignment.title!r}, {len(assignment.problems)} problems, {len(students)} students")
     files = generate(assignment=assignment, students=students, secret=DEMO_SECRET, out_dir=out_dir, pdf=pdf)
     shutil.copy(assignment_path, out_dir / "assignment.toml")
-    shutil.copy(roster_path, out_dir / "roster.csv")
-
     subs = out_dir / "submissions"
     sets = assemble(assignment, students, DEMO_SECRET)
     for i, s in enumerate(sets):
@@ -84,20 +89,39 @@ def run_demo(*, out_dir: Path, pdf: bool = True) -> int:
         (d / "answers.toml").write_text(sample_submission(s, STYLES[i % len(STYLES)]), encoding="utf-8")
     broken = subs / sets[-1].student.id / "answers.toml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("[answers]", "[answers"), encoding="utf-8")
-
     report = grade(assignment=assignment, submissions=[subs], secret=DEMO_SECRET, roster=students)
     (out_dir / "grades.md").write_text(markdown(report), encoding="utf-8")
-    import json
     (out_dir / "grades.json").write_text(json.dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
-    print_summary(report)
-    first = files.student_dirs[0]
-    print()
+    return files, report
+
+
+def run_demo(*, out_dir: Path, pdf: bool = True) -> int:
+    from .reports import print_summary
+
+    assignment_path, roster_path = default_files()
+    students = load_roster(roster_path)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    shutil.copy(roster_path, out_dir / "roster.csv")
+    summary = []
+    for label, path, folder in (("problem set", assignment_path, out_dir), ("quiz", default_quiz(), out_dir / "quiz")):
+        assignment = load_assignment(path)
+        print(f"spikeset demo: {label} {assignment.title!r}: {len(assignment.problems)} problems, "
+              f"{len(students)} students ...", flush=True)
+        files, report = _run_one(path, students, folder, pdf=pdf)
+        print_summary(report)
+        print()
+        summary.append((label, folder, files))
     print(f"Outputs in {out_dir}/:")
-    print(f"  student sets     {out_dir}/students/<id>/problems.html" + (", problems.pdf" if pdf else "")
-          + ", answers.toml   (e.g. " + str(first / "problems.html") + ")")
-    print(f"  instructor       {files.key}, {files.solutions_html}" + (f", {files.solutions_pdf}" if pdf else ""))
-    print(f"  submissions      {subs}/<id>/answers.toml (samples: right, typical mistakes, one malformed)")
-    print(f"  grades           {out_dir}/grades.md, {out_dir}/grades.json")
-    print(f"  reproduce        spikeset grade {out_dir}/assignment.toml {subs} --roster {out_dir}/roster.csv")
-    print("                   (with SPIKESET_SECRET set to the demo secret printed in spikeset/demo.py)")
+    for label, folder, files in summary:
+        print(f"  {label}:")
+        print(f"    student sets   {folder}/students/<id>/problems.html" + (", problems.pdf" if pdf else "")
+              + ", answers.toml")
+        print(f"    instructor     {files.key}, {files.solutions_html}" + (f", {files.solutions_pdf}" if pdf else ""))
+        print(f"    submissions    {folder}/submissions/<id>/answers.toml (samples: right, typical mistakes, one malformed)")
+        print(f"    grades         {folder}/grades.md, {folder}/grades.json")
+    print(f"  open first:      {summary[0][2].student_dirs[0] / 'problems.html'}")
+    print(f"  regrade:         SPIKESET_SECRET='{DEMO_SECRET.decode()}' \\")
+    print(f"                   spikeset grade {out_dir}/assignment.toml {out_dir}/submissions --roster {out_dir}/roster.csv")
     return 0

@@ -202,15 +202,16 @@ def _grade_sigfig(pq: PlacedQuestion, x: float, typed: str | None, share: float,
 def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "") -> QuestionResult:
     q: ChoiceQuestion = pq.question  # type: ignore[assignment]
     labels = [lab for lab, _ in pq.labelled]
-    base = dict(id=pq.id, max_points=pq.points, given=value, reference=pq.correct_label, unit=None, type="choice")
+    base = dict(id=pq.id, max_points=pq.points, given=value, reference=pq.correct_label, unit=None, type="choice",
+                line=int(place) if place.isdigit() else None)
     if not isinstance(value, str):
         return QuestionResult(points=0.0, status="invalid", feedback=(
-            f"expected the letter of an option ({', '.join(labels)}), got {value!r}"), **base)
+            f"expected the letter of an option ({', '.join(labels)}), got {_short(value)}"), **base)
     label = value.strip().strip("()").strip().rstrip(")").lower()
     option = pq.option_for(label)
     if option is None:
         return QuestionResult(points=0.0, status="invalid", feedback=(
-            f"expected one of the letters {', '.join(labels)}, got {value!r}"), **base)
+            f"expected one of the letters {', '.join(labels)}, got {_short(value)}"), **base)
     if option.correct:
         return QuestionResult(points=pq.points, status="correct", feedback="Correct.", **base)
     m = option.misconception
@@ -331,7 +332,7 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
     for item in submissions:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.toml") if "answer" in p.name.lower() and not p.is_symlink())
+            found = sorted(p for p in path.rglob("*.toml") if "answer" in p.name.lower())
             if not found:
                 errors.append(GradeError(str(path), "no answer files (*answer*.toml) found in this folder"))
             files.extend(found)

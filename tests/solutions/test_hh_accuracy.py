@@ -11,6 +11,9 @@ voltages within 0.05 mV, thresholds within 0.1 %.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
@@ -84,19 +87,22 @@ def _reference_run(param_rows, amplitude_rows, pulses, t_end):
     y0 = rests.T.ravel()
     breaks = sorted({0.0, t_end} | {b for s, d in pulses for b in (s, s + d) if 0 < b < t_end})
 
+    c = {k: v[:, None] for k, v in col.items()}  # (K, 1) columns
+
     def make_rhs(current):
+        cur = current[:, None]
+
         def rhs(t, y):
-            if y.ndim == 2:
-                c = {k: v[:, None] for k, v in col.items()}
-                cur = current[:, None]
-            else:
-                c, cur = col, current
-            V, m, h, n = y[:k_var], y[k_var:2 * k_var], y[2 * k_var:3 * k_var], y[3 * k_var:]
+            V, m, h, n = y.reshape(4, k_var, -1)
             am, bm, ah, bh, an, bn = _rates(V, c["phi"])
             i_ion = (c["g_Na"] * m ** 3 * h * (V - c["E_Na"]) + c["g_K"] * n ** 4 * (V - c["E_K"])
                      + c["g_L"] * (V - c["E_L"]))
-            return np.concatenate([(cur - i_ion) / c["C_m"], am * (1 - m) - bm * m,
-                                   ah * (1 - h) - bh * h, an * (1 - n) - bn * n])
+            out = np.empty((4,) + V.shape)
+            out[0] = (cur - i_ion) / c["C_m"]
+            out[1] = am * (1 - m) - bm * m
+            out[2] = ah * (1 - h) - bh * h
+            out[3] = an * (1 - n) - bn * n
+            return out.reshape(y.shape)
         return rhs
 
     segments = []
@@ -168,7 +174,7 @@ def _solver_params(param_rows):
 STEP_AMPLITUDES = (3.0, 7.0, 10.0, 20.0)
 PULSE_DURATIONS = (0.1, 1.0, 5.0)
 STIM_START_MS = 2.0
-T_END_MS = 30.0
+T_END_MS = 25.0
 THRESHOLD_T_END_MS = 25.0
 
 CONDITIONS = {
@@ -183,9 +189,8 @@ PULSES = [(STIM_START_MS, T_END_MS)] + [(STIM_START_MS, d) for d in PULSE_DURATI
 N_PER_CONDITION = len(STEP_AMPLITUDES) + len(PULSE_DURATIONS)
 
 
-@pytest.fixture(scope="module")
-def spike_train_runs():
-    """Solver and reference results for every (condition, stimulus) of the matrix."""
+def _spike_train_cases():
+    """(param_rows, amplitude_rows, labels) of the whole matrix, condition after condition."""
     names = list(CONDITIONS)
     # Single pulses at 1.5x each condition's own threshold (from the solver; the
     # threshold itself is checked separately).
@@ -204,13 +209,73 @@ def spike_train_runs():
             param_rows.append(CONDITIONS[nm])
             amp_rows.append(row)
             labels.append(f"{nm}: {d} ms pulse of {row[1 + j]:.4g} uA/cm2")
-    amps = np.array(amp_rows)
+    return param_rows, np.array(amp_rows), labels
+
+
+def _threshold_cases():
+    rows = [CONDITIONS[nm] for nm in THRESHOLD_CONDITIONS for _ in PULSE_DURATIONS]
+    durations = np.tile(PULSE_DURATIONS, len(THRESHOLD_CONDITIONS))
+    thr = threshold_amplitude(_solver_params(rows), durations, start_ms=STIM_START_MS, rel_tol=1e-5)
+    param_rows, amp_rows = [], []
+    n_d = len(PULSE_DURATIONS)
+    for i, row in enumerate(rows):
+        for factor in (1 - THRESHOLD_REL_TOL, 1 + THRESHOLD_REL_TOL):
+            amp = np.zeros(n_d)
+            amp[i % n_d] = thr[i] * factor
+            param_rows.append(row)
+            amp_rows.append(amp)
+    return rows, durations, thr, param_rows, np.array(amp_rows)
+
+
+PAIRED_AMPLITUDES = np.array([[20.0, 20.0], [20.0, 0.0], [0.0, 40.0]])
+PAIRED_PULSES = [(2.0, 1.0), (4.0, 1.0)]
+PAIRED_T_END_MS = 15.0
+
+
+def _run_job(job):
+    return _reference_run(*job)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """All reference solves of this module, spread over the CPUs (they dominate the run time)."""
+    train_rows, train_amps, labels = _spike_train_cases()
+    thr_rows, durations, thr, thr_param_rows, thr_amps = _threshold_cases()
+    jobs = {}
+    for ci, nm in enumerate(CONDITIONS):
+        sl = slice(ci * N_PER_CONDITION, (ci + 1) * N_PER_CONDITION)
+        jobs[("train", nm)] = (train_rows[sl], train_amps[sl], PULSES, T_END_MS)
+    half = len(thr_param_rows) // 2
+    for k, sl in enumerate((slice(0, half), slice(half, None))):
+        jobs[("threshold", k)] = (thr_param_rows[sl], thr_amps[sl],
+                                  [(STIM_START_MS, d) for d in PULSE_DURATIONS], THRESHOLD_T_END_MS)
+    jobs[("paired",)] = ([CONDITIONS["standard 6.3C"]] * 3, PAIRED_AMPLITUDES, PAIRED_PULSES, PAIRED_T_END_MS)
+    workers = min(len(jobs), max(1, len(os.sched_getaffinity(0))))
+    if workers > 1:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            results = dict(zip(jobs, pool.map(_run_job, list(jobs.values()), chunksize=1)))
+    else:
+        results = {key: _run_job(job) for key, job in jobs.items()}
+    train_ref = [r for nm in CONDITIONS for r in results[("train", nm)]]
+    thr_ref = results[("threshold", 0)] + results[("threshold", 1)]
     stim = Stimulus()
     for j, (s, d) in enumerate(PULSES):
-        stim = stim + Stimulus.pulse(amps[:, j], s, d)
-    res = simulate(_solver_params(param_rows), stim, T_END_MS)
-    ref = _reference_run(param_rows, amps, PULSES, T_END_MS)
-    return names, labels, res, ref
+        stim = stim + Stimulus.pulse(train_amps[:, j], s, d)
+    train_res = simulate(_solver_params(train_rows), stim, T_END_MS)
+    return {"train": (list(CONDITIONS), labels, train_res, train_ref),
+            "threshold": (thr_rows, durations, thr, thr_ref),
+            "paired": results[("paired",)]}
+
+
+@pytest.fixture(scope="module")
+def spike_train_runs(reference):
+    return reference["train"]
+
+
+@pytest.fixture(scope="module")
+def threshold_runs(reference):
+    return reference["threshold"]
 
 
 @pytest.mark.parametrize("name", list(CONDITIONS))
@@ -233,25 +298,6 @@ def test_spike_trains_match_reference(spike_train_runs, name):
     assert checked >= 5  # the matrix really exercises spikes
 
 
-@pytest.fixture(scope="module")
-def threshold_runs():
-    """Solver thresholds and reference responses at 0.999x and 1.001x each."""
-    rows = [CONDITIONS[nm] for nm in THRESHOLD_CONDITIONS for _ in PULSE_DURATIONS]
-    durations = np.tile(PULSE_DURATIONS, len(THRESHOLD_CONDITIONS))
-    thr = threshold_amplitude(_solver_params(rows), durations, start_ms=STIM_START_MS, rel_tol=1e-5)
-    param_rows, amp_rows = [], []
-    n_d = len(PULSE_DURATIONS)
-    for i, row in enumerate(rows):
-        for factor in (1 - THRESHOLD_REL_TOL, 1 + THRESHOLD_REL_TOL):
-            amp = np.zeros(n_d)
-            amp[i % n_d] = thr[i] * factor
-            param_rows.append(row)
-            amp_rows.append(amp)
-    ref = _reference_run(param_rows, np.array(amp_rows), [(STIM_START_MS, d) for d in PULSE_DURATIONS],
-                         THRESHOLD_T_END_MS)
-    return rows, durations, thr, ref
-
-
 def test_thresholds_match_reference_within_0p1_percent(threshold_runs):
     """Reference: no spike at 0.999 x threshold, a spike at 1.001 x threshold."""
     rows, durations, thr, ref = threshold_runs
@@ -268,14 +314,13 @@ def test_rest_matches_reference_rest():
         assert abs(res.rest_mV[0] - _reference_rest(p)[0]) < 1e-9
 
 
-def test_current_jump_during_a_spike_matches_reference():
+def test_current_jump_during_a_spike_matches_reference(reference):
     """Paired pulses whose second one starts during the first spike: breakpoints land exactly."""
     p = CONDITIONS["standard 6.3C"]
-    amps = np.array([[20.0, 20.0], [20.0, 0.0], [0.0, 40.0]])
-    pulses = [(2.0, 1.0), (4.0, 1.0)]
-    stim = Stimulus.pulse(amps[:, 0], *pulses[0]) + Stimulus.pulse(amps[:, 1], *pulses[1])
-    res = simulate(_solver_params([p] * 3), stim, 15.0)
-    ref = _reference_run([p] * 3, amps, pulses, 15.0)
+    amps = PAIRED_AMPLITUDES
+    stim = (Stimulus.pulse(amps[:, 0], *PAIRED_PULSES[0]) + Stimulus.pulse(amps[:, 1], *PAIRED_PULSES[1]))
+    res = simulate(_solver_params([p] * 3), stim, PAIRED_T_END_MS)
+    ref = reference["paired"]
     for j in range(3):
         np.testing.assert_allclose(res.spike_times(j), ref[j]["times"], atol=SPIKE_TIME_TOL_MS, rtol=0)
         np.testing.assert_allclose(res.spike_peaks(j), ref[j]["peaks"], atol=VOLTAGE_TOL_MV, rtol=0)

@@ -1,0 +1,48 @@
+"""Self-contained feedback pages: one HTML file per student (CSS inlined, no scripts, no links out)."""
+from __future__ import annotations
+
+import importlib.resources
+import re
+from pathlib import Path
+
+from .grading import GradeReport
+from .reports import answer_shown, fmt_points, given_shown
+
+TEMPLATE = "feedback.html.j2"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.@+-]")
+
+
+def _environment():
+    import jinja2
+
+    root = importlib.resources.files("spikeset.templates")
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def _stylesheet() -> str:
+    # The same sheet as spikeset.render.stylesheet(), read directly: importing render pulls in matplotlib.
+    return (importlib.resources.files("spikeset.templates") / "style.css").read_text(encoding="utf-8")
+
+
+def feedback_pages(report: GradeReport, *, reveal: bool = False) -> dict[str, str]:
+    """File name -> HTML of each student's feedback page."""
+    template = _environment().get_template(TEMPLATE)
+    css = _stylesheet()
+    pages: dict[str, str] = {}
+    for s in report.submissions:
+        name = _SAFE_NAME.sub("_", s.student).lstrip(".") or "student"
+        pages[f"{name}.html"] = template.render(
+            a=report.assignment, s=s, css=css, reveal=reveal, points=fmt_points, given=given_shown,
+            answer=answer_shown, file_name=Path(s.file).name)
+    return pages
+
+
+def write_feedback_pages(report: GradeReport, out_dir: Path, *, reveal: bool = False) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in feedback_pages(report, reveal=reveal).items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

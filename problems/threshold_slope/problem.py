@@ -1,0 +1,191 @@
+"""Slope conductance dI/dV with instantaneous Na+ activation, its sign, and the threshold where it is zero."""
+from __future__ import annotations
+
+import math
+
+from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.sampling import Draw
+from spikeset.solutions.excitability import (dm_inf_dV, instantaneous_current, slope_conductance,
+                                             sodium_slope_terms, threshold_voltage)
+from spikeset.solutions.hh_model import m_inf
+
+ID = "threshold-slope"
+TITLE = "Negative slope conductance and threshold"
+TOPIC = "threshold and rising phase"
+
+SEPARATION = 2.0
+#: |dI/dV| at the asked voltage is kept above this [mS/cm^2], so its sign is unambiguous.
+MIN_SLOPE = 0.3
+
+
+def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
+    """Drop misconceptions the grader could not tell from the reference (or from a kept one)."""
+    kept: list[Misconception] = []
+    for m in wrong:
+        if m.value is None or not math.isfinite(m.value):
+            continue
+        if abs(m.value - answer) > SEPARATION * tolerance.half_width(answer) and all(
+                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
+            kept.append(m)
+    return tuple(kept)
+
+
+def _slope(params: dict, v: float, **change) -> float:
+    p = dict(params, **change)
+    return float(slope_conductance(v, p["gbar_na"], p["h"], p["e_na_mV"], p["g_l"], p["gbar_k"], p["n"]))
+
+
+def sample(draw: Draw) -> dict:
+    """HH conductances [mS/cm^2], reversal potentials [mV], frozen h and n, and a test voltage [mV]."""
+    gbar_na = draw.uniform("gbar_na", 80.0, 150.0, digits=0)
+    gbar_k = draw.uniform("gbar_k", 20.0, 40.0, digits=0)
+    g_l = draw.uniform("g_l", 0.2, 0.5, digits=2)
+    e_na = draw.uniform("e_na_mV", 45.0, 60.0, digits=1)
+    e_k = draw.uniform("e_k_mV", -85.0, -72.0, digits=1)
+    e_l = draw.uniform("e_l_mV", -60.0, -50.0, digits=1)
+    h = draw.uniform("h", 0.40, 0.70, digits=3)
+    n = draw.uniform("n", 0.28, 0.40, digits=3)
+    v = draw.uniform("v_mV", -72.0, -35.0, digits=1)
+    params = {"gbar_na": gbar_na, "gbar_k": gbar_k, "g_l": g_l, "e_na_mV": e_na, "e_k_mV": e_k,
+              "e_l_mV": e_l, "h": h, "n": n, "v_mV": v}
+    # Keep the asked voltage away from the zero of the slope (deterministic shift, no redraw).
+    for _ in range(6):
+        if abs(_slope(params, params["v_mV"])) >= MIN_SLOPE:
+            break
+        params["v_mV"] = round(params["v_mV"] + 3.0, 1)
+    return params
+
+
+def questions(params: dict, solution: dict) -> list:
+    p = params
+    v = p["v_mV"]
+    chord, act = (float(x) for x in sodium_slope_terms(v, p["gbar_na"], p["h"], p["e_na_mV"]))
+    const = p["gbar_k"] * p["n"] ** 4 + p["g_l"]
+    total = chord + act + const
+    m = float(m_inf(v))
+    dm = float(dm_inf_dV(v))
+    rel = Tolerance("rel", 0.01)
+    tol_total = Tolerance("abs", round(max(0.01 * abs(total), 0.02), 4))
+    wrong_chord = [
+        Misconception("m-instead-of-m3", "g_Na = gbar_Na m^3 h: the activation enters cubed.", p["gbar_na"] * m * p["h"]),
+        Misconception("h-left-out", "The frozen inactivation h multiplies the conductance.", p["gbar_na"] * m ** 3),
+    ]
+    wrong_act = [
+        Misconception("chain-rule-factor-3-missing", "d(m^3)/dV = 3 m^2 dm/dV: the factor 3 is missing.", act / 3),
+        Misconception("driving-force-sign", "The driving force is V - E_Na, negative below E_Na: this term is negative.",
+                      -act),
+        Misconception("m3-not-m2", "d(m^3)/dV = 3 m^2 dm/dV, not 3 m^3 dm/dV.", act * m),
+    ]
+    wrong_total = [
+        Misconception("chord-only", "The slope conductance is not the chord conductance: it also contains "
+                      "(V - E_Na) d g_Na/dV, the activation term.", chord + const),
+        Misconception("activation-term-sign", "Below E_Na the activation term is negative; adding it with the "
+                      "wrong sign makes the slope too positive.", chord - act + const),
+        Misconception("k-and-leak-left-out", "The K+ (n frozen) and leak conductances add to the slope too.", chord + act),
+    ]
+    vt = threshold_voltage(p["gbar_na"], p["h"], p["e_na_mV"], p["g_l"], p["gbar_k"], p["n"])
+    wrong_vt = []
+    for mid, text, kw in (
+            ("k-left-out", "The frozen K+ conductance gbar_K n^4 adds to the slope and moves the threshold up.",
+             dict(gbar_k=0.0)),
+            ("h-left-out", "The frozen h multiplies g_Na: with h = 1 you get too low a threshold.", dict(h=1.0))):
+        try:
+            value = threshold_voltage(p["gbar_na"], kw.get("h", p["h"]), p["e_na_mV"], p["g_l"],
+                                      kw.get("gbar_k", p["gbar_k"]), p["n"])
+        except ValueError:
+            continue
+        wrong_vt.append(Misconception(mid, text, value))
+    tol_vt = Tolerance("abs", 0.5)
+    negative = total < 0
+    sign = ChoiceQuestion(
+        "d", f"At {v:.1f} mV, is the I-V curve's slope negative or positive, and what does that mean?".replace("-", "&minus;"),
+        (Option("negative", "Negative: a small depolarization increases the net inward current, which depolarizes "
+                "further (regenerative)", correct=negative, misconception=None if negative else Misconception(
+                    "sign-misread", "Here dI/dV > 0: a depolarization produces more outward current, which "
+                    "pushes V back (stable).")),
+         Option("positive", "Positive: a small depolarization produces extra outward current that pushes V back "
+                "(stable)", correct=not negative, misconception=None if not negative else Misconception(
+                    "sign-misread", "Here dI/dV < 0: a depolarization increases the inward current "
+                    "(regenerative).")),
+         Option("negative-stable", "Negative, and a negative slope makes the membrane more stable",
+                misconception=Misconception("negative-slope-stable", "A negative slope conductance is the "
+                                            "regenerative, unstable case.")),
+         Option("chord", "Its sign is that of g<sub>Na</sub>, which is always positive",
+                misconception=Misconception("chord-vs-slope", "The chord conductance I/(V - E) is always "
+                                            "positive; the slope dI/dV is not."))),
+    )
+    return [
+        NumericQuestion("a", "Chord term &#7713;<sub>Na</sub> m<sub>&infin;</sub><sup>3</sup> h", chord, "mS/cm^2", rel,
+                        misconceptions=_distinct(chord, rel, wrong_chord), digits=4),
+        NumericQuestion("b", "Activation term 3 &#7713;<sub>Na</sub> h m<sub>&infin;</sub><sup>2</sup> "
+                        "(dm<sub>&infin;</sub>/dV)(V &minus; E<sub>Na</sub>)", act, "mS/cm^2", rel,
+                        misconceptions=_distinct(act, rel, wrong_act), digits=4),
+        NumericQuestion("c", "Total slope conductance dI/dV", total, "mS/cm^2", tol_total, weight=2,
+                        misconceptions=_distinct(total, tol_total, wrong_total), digits=3,
+                        follow_on=FollowOn(("a", "b"), lambda ans: ans["a"] + ans["b"] + const)),
+        sign,
+        NumericQuestion("e", "Threshold voltage (slope conductance crosses zero)", vt, "mV", tol_vt, weight=2,
+                        misconceptions=_distinct(vt, tol_vt, wrong_vt), digits=2),
+    ]
+
+
+def solve_batch(params_list: list[dict]) -> list[dict]:
+    """Intermediate values for the worked solution."""
+    out = []
+    for p in params_list:
+        v = p["v_mV"]
+        out.append({"m": float(m_inf(v)), "dm": float(dm_inf_dV(v)),
+                    "g_const": p["gbar_k"] * p["n"] ** 4 + p["g_l"],
+                    "threshold": threshold_voltage(p["gbar_na"], p["h"], p["e_na_mV"], p["g_l"], p["gbar_k"], p["n"])})
+    return out
+
+
+def figure(params: dict, solution: dict):
+    """The instantaneous I-V curve (m = m_inf(V), h and n frozen); nothing marked."""
+    import numpy as np
+    from matplotlib.figure import Figure
+    p = params
+    v = np.linspace(-90.0, 40.0, 521)
+    i = instantaneous_current(v, p["gbar_na"], p["h"], p["e_na_mV"], p["g_l"], p["e_l_mV"], p["gbar_k"], p["n"], p["e_k_mV"])
+    fig = Figure(figsize=(6, 3))
+    ax = fig.add_subplot()
+    ax.plot(v, i, color="black")
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_xlabel("V (mV)")
+    ax.set_ylabel("I (µA/cm²), outward +")
+    ax.set_xlim(-90, 40)
+    lim = np.max(np.abs(i[v < -30])) * 1.5 + 5
+    ax.set_ylim(-max(lim, 5), max(lim, 5))
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.spikeset_caption = "Instantaneous I-V curve: m = m∞(V), h and n frozen at the given values."
+    return fig
+
+
+def figure_alt(params: dict, solution: dict) -> str:
+    return ("Ionic current against voltage from -90 to 40 mV with Na+ activation instantaneous: the current rises "
+            "from negative values, then bends down into a region of inward current as Na+ activates.")
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    problems = []
+    v = params["v_mV"]
+    if abs(_slope(params, v)) < MIN_SLOPE:
+        problems.append(f"slope at {v} mV too close to zero")
+    try:
+        vt = threshold_voltage(params["gbar_na"], params["h"], params["e_na_mV"], params["g_l"],
+                               params["gbar_k"], params["n"])
+        if not -80.0 < vt < -35.0:
+            problems.append(f"threshold {vt:.1f} mV outside -80..-35 mV")
+    except ValueError as exc:
+        problems.append(str(exc))
+    if abs(v - params["e_na_mV"]) < 20:
+        problems.append("test voltage too close to E_Na")
+    for q in questions:
+        if isinstance(q, NumericQuestion):
+            for m in q.misconceptions:
+                if abs(m.value - q.answer) <= q.tolerance.half_width(q.answer):
+                    problems.append(f"{q.key}: misconception {m.id} indistinguishable from the reference")
+            if not q.misconceptions:
+                problems.append(f"{q.key}: no misconception left")
+    return problems

@@ -1,0 +1,105 @@
+"""The GitHub Classroom example, run locally: the workflow's grade command, then the result object."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spikeset.answer_file import parse_answer_text
+from spikeset.assemble import assemble
+from spikeset.assignment import load_assignment
+from spikeset.demo import sample_submission
+from spikeset.grading import grade_submission
+from spikeset.roster import Student
+
+from grader_helpers import SECRET
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "github-classroom"
+WORKFLOW = EXAMPLE / ".github" / "workflows" / "classroom.yml"
+
+
+def grade_step_command() -> list[str]:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    step = text[text.index("id: spikeset"):]
+    command = re.search(r"^\s*run: (spikeset grade .*)$", step, re.M).group(1)
+    return shlex.split(command)
+
+
+def test_workflow_wires_the_output_to_the_reporter():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "name: Autograding Tests" in text and "run-autograding-tests:" in text
+    assert 'SPIKESET_RESULTS: "${{ steps.spikeset.outputs.result }}"' in text
+    assert "runners: spikeset" in text and "secrets.SPIKESET_SECRET" in text
+    assert "--github-classroom" in grade_step_command()
+
+
+@pytest.fixture
+def repo(tmp_path):
+    dest = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, dest)
+    return dest
+
+
+def run_workflow_step(repo: Path, tmp_path: Path, secret: str | None = SECRET.decode()):
+    output = tmp_path / "github_output"
+    summary = tmp_path / "step_summary"
+    output.write_text("")
+    env = {k: v for k, v in os.environ.items() if k not in ("SPIKESET_SECRET", "NO_COLOR")}
+    env.update(GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary))
+    if secret:
+        env["SPIKESET_SECRET"] = secret
+    argv = grade_step_command()
+    assert argv[0] == "spikeset"
+    p = subprocess.run([sys.executable, "-m", "spikeset", *argv[1:]], cwd=repo, env=env,
+                       capture_output=True, text=True, timeout=120)
+    lines = [ln for ln in output.read_text().splitlines() if ln.startswith("result=")]
+    result = json.loads(base64.b64decode(lines[-1].split("=", 1)[1])) if lines else None
+    return p, result, summary
+
+
+@pytest.mark.parametrize("style", ["right", "misconception", "units", "partial"])
+def test_result_object_matches_the_points(repo, tmp_path, style):
+    assignment = load_assignment(repo / ".github/spikeset/assignment.toml")
+    student_set = assemble(assignment, [Student(id="octocat")], SECRET)[0]
+    text = sample_submission(student_set, style)
+    (repo / "answers.toml").write_text(text, encoding="utf-8")
+    expected = grade_submission(student_set, parse_answer_text(text))
+
+    p, result, summary = run_workflow_step(repo, tmp_path)
+    assert p.returncode == 0
+    assert p.stderr == ""
+    assert result["version"] == 1
+    assert result["max_score"] == pytest.approx(expected.max_score) == pytest.approx(14)
+    assert sum(t["score"] for t in result["tests"]) == pytest.approx(expected.score)
+    assert [t["name"] for t in result["tests"]] == [q.id for q in expected.questions]
+    for t, q in zip(result["tests"], expected.questions):
+        assert t["score"] == pytest.approx(q.points) and t["max_score"] == pytest.approx(q.max_points)
+        assert t["status"] == ("pass" if q.status == "correct" and q.points == q.max_points else "fail")
+        assert {"message", "line_no", "execution_time"} <= set(t)
+    assert result["status"] == ("pass" if expected.score == expected.max_score else "fail")
+    assert "# Grades" in summary.read_text()
+
+
+def test_fractional_scores_survive(repo, tmp_path):
+    assignment = load_assignment(repo / ".github/spikeset/assignment.toml")
+    s = assemble(assignment, [Student(id="octocat")], SECRET)[0]
+    text = sample_submission(s, "right").replace(f'"p1.b" = ', '"p1.b" = 0 # ', 1)
+    (repo / "answers.toml").write_text(text, encoding="utf-8")
+    p, result, _ = run_workflow_step(repo, tmp_path)
+    scores = [t["score"] for t in result["tests"]]
+    assert 1.6 in scores and sum(scores) == pytest.approx(12.0)
+
+
+def test_unfilled_template_is_an_error_result(repo, tmp_path):
+    p, result, _ = run_workflow_step(repo, tmp_path)
+    assert p.returncode == 1 and result["status"] == "error"
+    assert result["tests"][0]["status"] == "error" and "answers.toml" in result["tests"][0]["name"]
+    assert "spikeset: note" not in p.stderr

@@ -1,0 +1,50 @@
+"""ahp: references against an independent computation, misconceptions, choices."""
+import numpy as np
+import pytest
+
+from spikeset.model import NumericQuestion
+from spikeset.problems.ahp import problem as P
+from spikeset.sampling import Draw
+
+
+def variant(seed):
+    params = P.sample(Draw(np.random.default_rng(seed)))
+    qs = P.questions(params, {})
+    return params, qs, {q.key: q for q in qs}
+
+
+def check_generic(params, qs):
+    assert P.plausible(params, {}, qs) == []
+    for q in qs:
+        if isinstance(q, NumericQuestion):
+            assert np.isfinite(q.answer)
+            for m in q.misconceptions:
+                assert abs(m.value - q.answer) > q.tolerance.half_width(q.answer), (q.key, m.id)
+        else:
+            assert sum(o.correct for o in q.options) == 1
+            assert all(o.misconception is not None for o in q.options if not o.correct)
+
+
+def zero_current(g_l, e_l, g_k, e_k):
+    lo, hi = -150.0, 50.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if g_l * (mid - e_l) + g_k * (mid - e_k) < 0 else (lo, mid)
+    return lo
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_variant(seed):
+    p, qs, q = variant(seed)
+    check_generic(p, qs)
+    v = zero_current(p["g_l"], p["e_l_mV"], p["g_k"], p["e_k_mV"])
+    assert q["a"].answer == pytest.approx(v, abs=1e-9)
+    assert p["e_k_mV"] < v < p["e_l_mV"]
+    assert zero_current(p["g_l"], p["e_l_mV"], q["b"].answer, p["e_k_mV"]) - p["e_k_mV"] == pytest.approx(p["within_mV"], abs=1e-9)
+    assert zero_current(p["g_l"], p["e_l_mV"], q["c"].answer, p["e_k_mV"]) == pytest.approx(p["v_target_mV"], abs=1e-9)
+    assert q["b"].answer > 0 and q["c"].answer > 0
+    # more g_K brings the undershoot closer to E_K (monotone)
+    assert zero_current(p["g_l"], p["e_l_mV"], 2 * p["g_k"], p["e_k_mV"]) < v
+    assert q["d"].correct_option.id == "k-still-open"
+    assert len(q["a"].misconceptions) >= 3
+    assert "undershoot-at-e-k" in {m.id for m in q["a"].misconceptions}
