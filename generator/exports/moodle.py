@@ -118,15 +118,20 @@ def _multichoice(quiz: ET.Element, lq: LmsQuestion) -> None:
         _text(a, "feedback", opt.feedback)
 
 
+def _seg(name: str) -> str:
+    """One category-path segment: Moodle reads a doubled slash as a literal '/'."""
+    return name.replace("/", "//")
+
+
 def moodle_xml(questions: Sequence[LmsQuestion], *, title: str, assignment_id: str) -> bytes:
     """The Moodle XML document (UTF-8 bytes)."""
     quiz = ET.Element("quiz")
-    root = f"$course$/top/{title} ({assignment_id})".replace("/", "／", 0)
+    root = f"$course$/top/{_seg(title)} ({_seg(assignment_id)})"
     titles = problem_titles(questions)
     done_problem: set[int] = set()
     done_part: set[str] = set()
     for lq in questions:
-        ptitle = titles[lq.problem_number].replace("/", "-")
+        ptitle = _seg(titles[lq.problem_number])
         pcat = f"{root}/Problem {lq.problem_number}: {ptitle}"
         if lq.problem_number not in done_problem:
             _category(quiz, pcat, f"spikeset {assignment_id}, problem {lq.problem_number}: {ptitle}")

@@ -70,6 +70,8 @@ def questions(params: dict, solution: dict) -> list:
                       g_l * (vt - e_k) / (e_l - vt)),
         Misconception("driving-force-sign", "Both E_L - V and V - E_K are positive here: g_K is positive.",
                       -g_target),
+        Misconception("minus-one-forgotten", "From V - E_K = g_L (E_L - E_K)/(g_L + g_K) you get g_L + g_K, "
+                      "not g_K: subtract g_L.", g_l * (e_l - e_k) / (vt - e_k)),
     ]
     return [
         NumericQuestion("a", "Undershoot potential V<sub>AHP</sub>", v, "mV", tol_v, weight=2,

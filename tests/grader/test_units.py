@@ -73,3 +73,20 @@ def test_typed_number_prefers_the_raw_token():
     assert typed_number("−89.10 mV") == "-89.10"
     assert typed_number(-89.1, None) == "-89.1"
     assert typed_number(-89.1, '"oops"') == "-89.1"
+
+
+@pytest.mark.parametrize("unit, asked", [
+    ("kV", "mV"), ("uV", "mV"), ("V", "mV"), ("M", "mM"), ("uM", "mM"), ("s", "ms"), ("us", "ms"),
+    ("kHz", "Hz"), ("mA/cm^2", "uA/cm^2"), ("nA/cm^2", "uA/cm^2"), ("S/cm^2", "mS/cm^2"), ("nF/cm^2", "uF/cm^2"),
+])
+def test_fast_units_agree_with_pint(unit, asked):
+    from spikeset.units import _fast_unit, registry
+    given, wanted = _fast_unit(unit), _fast_unit(asked)
+    expected = registry().Quantity(1.5, unit).to(asked).magnitude
+    assert 1.5 * given[1] / wanted[1] == pytest.approx(expected, rel=1e-12)
+    assert to_unit(f"1.5 {unit}", asked) == pytest.approx(expected, rel=1e-12)
+
+
+def test_uncommon_units_go_through_pint():
+    assert to_unit("-8.91 cV", "mV") == pytest.approx(-89.1)
+    assert to_unit("20 nA/mm^2", "uA/cm^2") == pytest.approx(2.0)

@@ -1,0 +1,177 @@
+"""Canvas QTI 1.2 package (Canvas: Settings > Import course content > QTI .zip file).
+
+The zip holds ``imsmanifest.xml`` (IMS Content Packaging 1.1), one assessment
+``<ident>/<ident>.xml`` (IMS QTI ASI 1.2) and the SVG images under ``media/``. The assessment
+has one section per question part with ``<selection_number>1</selection_number>`` and
+``points_per_item`` (a Canvas question group: "pick 1 of N variants"). Items:
+
+* ``numerical_question``: the accepted interval as ``<vargte>``/``<varlte>`` (SCORE 100), as
+  Canvas's own exports write a range answer. Canvas's importer gives every numeric range a
+  weight of 100 (canvas-lms ``qti_exporter/lib/qti/numeric_interaction.rb``), so typical wrong
+  answers cannot be ranges: their feedback is listed in ``general_incorrect_fb``, shown for
+  any wrong answer (``<other/>``).
+* ``multiple_choice_question``: ``response_lid`` with one ``response_label`` per option, a
+  feedback condition per option and SCORE 100 on the right one.
+
+Images are referenced as ``$IMS-CC-FILEBASE$/media/<name>.svg`` and listed in the manifest as
+``webcontent`` resources. Numbers below 1e-4 are exported in a smaller unit (Canvas keeps four
+decimals); the question says which unit.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import xml.etree.ElementTree as ET
+import zipfile
+from typing import Sequence
+
+from . import LmsQuestion, extract_images, fmt, problem_titles
+
+QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+FILEBASE = "$IMS-CC-FILEBASE$/media/"
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed: the same export gives the same bytes
+
+
+def _ident(*parts: str) -> str:
+    return "g" + hashlib.sha1("/".join(parts).encode()).hexdigest()[:24]
+
+
+def _mattext(parent: ET.Element, html_text: str) -> None:
+    m = ET.SubElement(parent, "material")
+    ET.SubElement(m, "mattext", texttype="text/html").text = html_text
+
+
+def _meta(item: ET.Element, fields: dict[str, str]) -> None:
+    md = ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata")
+    for k, v in fields.items():
+        f = ET.SubElement(md, "qtimetadatafield")
+        ET.SubElement(f, "fieldlabel").text = k
+        ET.SubElement(f, "fieldentry").text = v
+
+
+def _feedback(item: ET.Element, ident: str, html_text: str) -> None:
+    fb = ET.SubElement(item, "itemfeedback", ident=ident)
+    _mattext(ET.SubElement(fb, "flow_mat"), html_text)
+
+
+def _item(section: ET.Element, lq: LmsQuestion, media: dict[str, bytes]) -> None:
+    ident = _ident(lq.assignment_id, lq.qid, lq.variant)
+    item = ET.SubElement(section, "item", ident=ident, title=lq.name)
+    qtype = "numerical_question" if lq.type == "numeric" else "multiple_choice_question"
+    _meta(item, {"question_type": qtype, "points_possible": fmt(lq.points),
+                 "original_answer_ids": "", "assessment_question_identifierref": ident + "_aq"})
+    pres = ET.SubElement(item, "presentation")
+    body, files = extract_images(lq.html, FILEBASE)
+    media.update(files)
+    _mattext(pres, body)
+    res = ET.SubElement(item, "resprocessing")
+    outcomes = ET.SubElement(res, "outcomes")
+    ET.SubElement(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
+    feedbacks: list[tuple[str, str]] = []
+    if lq.type == "numeric":
+        rs = ET.SubElement(pres, "response_str", ident="response1", rcardinality="Single")
+        ET.SubElement(ET.SubElement(rs, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
+        cond = ET.SubElement(res, "respcondition", {"continue": "No"})
+        cv = ET.SubElement(cond, "conditionvar")
+        ET.SubElement(cv, "vargte", respident="response1").text = fmt(lq.low)
+        ET.SubElement(cv, "varlte", respident="response1").text = fmt(lq.high)
+        ET.SubElement(cond, "setvar", action="Set", varname="SCORE").text = "100"
+        if lq.wrong:
+            # Canvas turns every numeric range into a right answer, so typical wrong answers
+            # go into the feedback for any incorrect answer instead.
+            cond = ET.SubElement(res, "respcondition", {"continue": "Yes"})
+            ET.SubElement(ET.SubElement(cond, "conditionvar"), "other")
+            ET.SubElement(cond, "displayfeedback", feedbacktype="Response", linkrefid="general_incorrect_fb")
+            tips = "".join(f"<li>{html.escape(w.feedback)}</li>" for w in lq.wrong)
+            feedbacks.append(("general_incorrect_fb", f"<p>Not within the accepted range. Common mistakes:</p><ul>{tips}</ul>"))
+    else:
+        rl = ET.SubElement(pres, "response_lid", ident="response1", rcardinality="Single")
+        rc = ET.SubElement(rl, "render_choice")
+        for opt in lq.options:
+            oid = _ident(ident, opt.label)
+            lab = ET.SubElement(rc, "response_label", ident=oid)
+            obody, ofiles = extract_images(opt.html, FILEBASE)
+            media.update(ofiles)
+            _mattext(lab, obody)
+            cond = ET.SubElement(res, "respcondition", {"continue": "Yes"})
+            ET.SubElement(ET.SubElement(cond, "conditionvar"), "varequal", respident="response1").text = oid
+            fid = f"{oid}_fb"
+            ET.SubElement(cond, "displayfeedback", feedbacktype="Response", linkrefid=fid)
+            feedbacks.append((fid, opt.feedback))
+        right = next(o for o in lq.options if o.correct)
+        cond = ET.SubElement(res, "respcondition", {"continue": "No"})
+        ET.SubElement(ET.SubElement(cond, "conditionvar"), "varequal", respident="response1").text = \
+            _ident(ident, right.label)
+        ET.SubElement(cond, "setvar", action="Set", varname="SCORE").text = "100"
+    for fid, text in feedbacks:
+        _feedback(item, fid, text)
+
+
+def assessment_xml(questions: Sequence[LmsQuestion], *, title: str, assessment_id: str,
+                   media: dict[str, bytes]) -> bytes:
+    ET.register_namespace("", QTI_NS)
+    ET.register_namespace("xsi", XSI_NS)
+    root = ET.Element("questestinterop", {"xmlns": QTI_NS, f"{{{XSI_NS}}}schemaLocation":
+                      f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"})
+    assessment = ET.SubElement(root, "assessment", ident=assessment_id, title=title)
+    _meta_assessment = ET.SubElement(ET.SubElement(assessment, "qtimetadata"), "qtimetadatafield")
+    ET.SubElement(_meta_assessment, "fieldlabel").text = "cc_maxattempts"
+    ET.SubElement(_meta_assessment, "fieldentry").text = "1"
+    top = ET.SubElement(assessment, "section", ident="root_section")
+    titles = problem_titles(questions)
+    groups: dict[str, ET.Element] = {}
+    for lq in questions:
+        if lq.qid not in groups:
+            g = ET.SubElement(top, "section", ident=_ident(assessment_id, lq.qid),
+                              title=f"Problem {lq.problem_number}: {titles[lq.problem_number]} ({lq.qid})")
+            sel = ET.SubElement(ET.SubElement(g, "selection_ordering"), "selection")
+            ET.SubElement(sel, "selection_number").text = "1"
+            ext = ET.SubElement(sel, "selection_extension")
+            ET.SubElement(ext, "points_per_item").text = fmt(lq.points)
+            groups[lq.qid] = g
+        _item(groups[lq.qid], lq, media)
+    xml = ET.tostring(root, encoding="unicode")
+    # ElementTree writes the default namespace once: strip the duplicate we passed as attribute.
+    xml = xml.replace(f' xmlns="{QTI_NS}" xmlns="{QTI_NS}"', f' xmlns="{QTI_NS}"')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n").encode("utf-8")
+
+
+def manifest_xml(assessment_id: str, title: str, media_names: Sequence[str]) -> bytes:
+    ET.register_namespace("", CP_NS)
+    m = ET.Element(f"{{{CP_NS}}}manifest", identifier=_ident("manifest", assessment_id))
+    md = ET.SubElement(m, f"{{{CP_NS}}}metadata")
+    ET.SubElement(md, f"{{{CP_NS}}}schema").text = "IMS Content"
+    ET.SubElement(md, f"{{{CP_NS}}}schemaversion").text = "1.1.3"
+    ET.SubElement(m, f"{{{CP_NS}}}organizations")
+    resources = ET.SubElement(m, f"{{{CP_NS}}}resources")
+    r = ET.SubElement(resources, f"{{{CP_NS}}}resource", identifier=assessment_id, type="imsqti_xmlv1p2")
+    ET.SubElement(r, f"{{{CP_NS}}}file", href=f"{assessment_id}/{assessment_id}.xml")
+    for name in media_names:
+        r = ET.SubElement(resources, f"{{{CP_NS}}}resource", identifier=_ident("media", name),
+                          type="webcontent", href=f"media/{name}")
+        ET.SubElement(r, f"{{{CP_NS}}}file", href=f"media/{name}")
+    ET.indent(m, space=" ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(m, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def qti_zip(questions: Sequence[LmsQuestion], *, title: str, assignment_id: str) -> bytes:
+    """The Canvas QTI 1.2 zip (bytes)."""
+    assessment_id = _ident("assessment", assignment_id)
+    media: dict[str, bytes] = {}
+    assessment = assessment_xml(questions, title=title, assessment_id=assessment_id, media=media)
+    names = sorted(media)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        def add(name: str, data: bytes) -> None:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+
+        add("imsmanifest.xml", manifest_xml(assessment_id, title, names))
+        add(f"{assessment_id}/{assessment_id}.xml", assessment)
+        for name in names:
+            add(f"media/{name}", media[name])
+    return buf.getvalue()

@@ -1,0 +1,159 @@
+"""Repetitive firing in a simulated HH patch: spike count and rate for a current step, and the
+smallest step that makes the patch fire repetitively."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spikeset.model import Misconception, NumericQuestion, Tolerance
+from spikeset.problems._simhh import (REP_FINAL_WINDOW_MS, REP_START_MS, REP_STEP_MS, batch, cli_params,
+                                      repetitive_threshold, sample_hh)
+from spikeset.sampling import Draw
+
+ID = "sim-firing"
+TITLE = "Simulated repetitive firing"
+TOPIC = "simulation"
+
+STEP_START_MS = 10.0
+TAIL_MS = 40.0            # simulated time after the step's end
+ROBUST_REL = 0.01         # +-1 % of the amplitude must not change the spike count
+NUDGE_REL = 0.007         # step of the deterministic nudge of the printed amplitude
+MAX_NUDGES = 6
+REP_REL_TOL = 6e-3        # final bracket 0.6 %: midpoint within 0.3 % (tolerance 2 %)
+STEP_RTOL = 1e-7          # spike times to ~1e-4 ms: far inside the 3 % rate tolerance
+
+
+def sample(draw: Draw) -> dict:
+    """HH parameters (g_Na 105-140, T 6.3-16 degC: repetitive firing exists), step duration [ms];
+    the amplitude [uA/cm^2] is set in solve_batch to amp_factor x the repetitive threshold."""
+    p = sample_hh(draw, temperature=(6.3, 16.0), g_na=(105.0, 140.0))
+    p["step_ms"] = float(draw.integer("step_ms_tens", 10, 20) * 10)
+    p["amp_factor"] = draw.uniform("amp_factor", 1.5, 3.0, digits=2)
+    p["start_ms"] = STEP_START_MS
+    p["t_end_ms"] = STEP_START_MS + p["step_ms"] + TAIL_MS
+    p["amplitude"] = 0.0          # replaced by solve_batch (adjusted_params)
+    p["cli"] = cli_params(p)
+    p["rep_start_ms"], p["rep_step_ms"], p["rep_window_ms"] = REP_START_MS, REP_STEP_MS, REP_FINAL_WINDOW_MS
+    return p
+
+
+def _step_sim(params_list, amps):
+    from spikeset.solutions.hh_solver import simulate
+    from spikeset.solutions.hh_stimulus import Stimulus
+    reps = params_list
+    hh = batch(reps)
+    steps = np.array([p["step_ms"] for p in reps])
+    t_end = max(p["t_end_ms"] for p in reps)
+    # one call to the longest t_end; each variant counts only spikes before its own t_end
+    res = simulate(hh, Stimulus.pulse(np.asarray(amps), STEP_START_MS, steps), t_end,
+                   rtol=STEP_RTOL, atol=STEP_RTOL)
+    own_end = np.array([p["t_end_ms"] for p in reps])
+    times = res.spike_times_ms
+    counts = np.array([int(np.sum(times[i, :min(res.spike_count[i], times.shape[1])] <= own_end[i]))
+                       for i in range(len(reps))])
+    return res, counts
+
+
+def solve_batch(params_list: list[dict]) -> list[dict]:
+    n = len(params_list)
+    hh = batch(params_list)
+    i_rep = repetitive_threshold(hh, rel_tol=REP_REL_TOL)
+    fallback = np.where(np.isfinite(i_rep), i_rep, 10.0)
+    amps = np.array([round(p["amp_factor"] * fallback[i], 1) if p.get("amplitude", 0.0) == 0.0
+                     else p["amplitude"] for i, p in enumerate(params_list)])
+    # Robustness: +-1 % of the amplitude must give the same spike count; else nudge the printed
+    # amplitude up by 0.7 % steps (deterministic) and check again, only for those variants.
+    # The features at the printed amplitude come from the first third of the same call.
+    todo = np.arange(n)
+    robust = np.zeros(n, bool)
+    counts = np.zeros(n, int)
+    rate = np.full(n, np.nan)
+    isi = np.full(n, np.nan)
+    times = [np.zeros(0)] * n
+    for _ in range(MAX_NUDGES + 1):
+        sub = [params_list[i] for i in todo]
+        a = amps[todo]
+        res, c = _step_sim(sub + sub + sub, np.concatenate([a, a * (1 - ROBUST_REL), a * (1 + ROBUST_REL)]))
+        m = len(todo)
+        same = (c[:m] == c[m:2 * m]) & (c[:m] == c[2 * m:])
+        last = np.array([res.spike_times_ms[j, c[j] - 1] if c[j] else -np.inf for j in range(m)])
+        step_end = STEP_START_MS + np.array([p["step_ms"] for p in sub])
+        # all three amplitudes must still fire at the end of the step (no depolarization block)
+        sustained = np.all((c.reshape(3, m) >= 3), axis=0) & (last >= step_end - 50.0)
+        counts[todo] = c[:m]
+        robust[todo] = same
+        rate[todo] = res.firing_rate_hz[:m]
+        isi[todo] = res.mean_isi_ms[:m]
+        for j, i in enumerate(todo):
+            times[i] = res.spike_times_ms[j, :c[j]].copy()
+        ok = same & sustained
+        blocked = todo[~sustained]
+        todo = todo[~ok]
+        if todo.size == 0:
+            break
+        amps[todo] = np.round(amps[todo] * (1 + NUDGE_REL), 1) + 0.1
+        # depolarization block (or too few spikes): move the step down towards 1.3 x threshold
+        amps[blocked] = np.round(np.maximum(0.8 * amps[blocked], 1.3 * fallback[blocked]), 1)
+    out = []
+    for i, p in enumerate(params_list):
+        c = int(counts[i])
+        times_i = times[i]
+        last = float(times_i[-1]) if c else math.nan
+        step_end = STEP_START_MS + p["step_ms"]
+        out.append({
+            "i_rep": float(i_rep[i]), "count": c, "rate_hz": float(rate[i]),
+            "mean_isi_ms": float(isi[i]), "first_spike_ms": float(times_i[0]) if c else math.nan,
+            "last_spike_ms": last, "robust": bool(robust[i]),
+            "sustained": bool(c >= 3 and last >= step_end - 50.0),
+            "adjusted_params": {"amplitude": float(amps[i]),
+                                "cli": cli_params(p)},
+        })
+    return out
+
+
+def questions(params: dict, solution: dict) -> list:
+    c, rate, isi = solution["count"], solution["rate_hz"], solution["mean_isi_ms"]
+    step, t_end = params["step_ms"], params["t_end_ms"]
+    return [
+        NumericQuestion(
+            "a", "Number of spikes in the whole simulation (exact)", c, None, Tolerance("abs", 0.5),
+            misconceptions=(
+                Misconception("intervals-instead-of-spikes", "You counted inter-spike intervals; "
+                              "n spikes have n - 1 intervals.", c - 1),),
+            trace_feature="n_spikes", digits=0),
+        NumericQuestion(
+            "b", "Firing rate = 1000 / (mean inter-spike interval in ms) (tolerance &plusmn;3 %)", rate, "Hz",
+            Tolerance("rel", 0.03), weight=2,
+            misconceptions=(
+                Misconception("count-over-simulation-time", "You divided the spike count by the whole "
+                              "simulated time; the rate is 1 / mean inter-spike interval.", 1000.0 * c / t_end),
+                Misconception("count-over-step-duration", "Spike count / step duration is not the rate "
+                              "asked for: it counts the latency before the first spike and the time after the "
+                              "last one; use 1 / mean inter-spike interval.", 1000.0 * c / step),
+                Misconception("isi-instead-of-rate", "You gave the mean inter-spike interval (ms), "
+                              "not its inverse in Hz.", isi),
+            ),
+            trace_feature="firing_rate_Hz", digits=1),
+        NumericQuestion(
+            "c", "Smallest step amplitude that makes the patch fire repetitively (definition above; "
+                 "tolerance &plusmn;2 %)", solution["i_rep"], "uA/cm^2", Tolerance("rel", 0.02), weight=2,
+            misconceptions=(
+                Misconception("step-amplitude-given", "You gave the amplitude of the step of (a); the "
+                              "repetitive threshold is the smallest amplitude, found by bisection.",
+                              params["amplitude"]),),
+        ),
+    ]
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    out = []
+    if not math.isfinite(solution["i_rep"]):
+        out.append("no repetitive firing threshold below 150 uA/cm^2")
+    if not solution["robust"]:
+        out.append("spike count changes with a 1 % change of the amplitude")
+    if not solution["sustained"]:
+        out.append("the step does not make sustained firing")
+    if not math.isfinite(solution["rate_hz"]):
+        out.append("fewer than 2 spikes")
+    return out
