@@ -181,3 +181,35 @@ class ChoiceQuestion:
 
 
 Question = NumericQuestion | ChoiceQuestion
+
+
+MISCONCEPTION_SEPARATION = 2.0
+
+
+def distinct_misconceptions(answer: float, tolerance: Tolerance, wrong: list[Misconception], *,
+                            separation: float = MISCONCEPTION_SEPARATION) -> tuple[Misconception, ...]:
+    """The misconceptions the grader can tell apart: each kept value lies more than
+    ``separation`` tolerance half-widths from the reference and from every value kept before it.
+    Non-finite values are dropped."""
+    kept: list[Misconception] = []
+    for m in wrong:
+        if m.value is None or not math.isfinite(m.value):
+            continue
+        if abs(m.value - answer) > separation * tolerance.half_width(answer) and all(
+                abs(m.value - k.value) > separation * tolerance.half_width(k.value) for k in kept):
+            kept.append(m)
+    return tuple(kept)
+
+
+def misconception_overlaps(questions: list, *, minimum: int = 1) -> list[str]:
+    """Reasons a variant's numeric questions are degenerate: a misconception's value inside the
+    accepted interval, or fewer than ``minimum`` misconceptions left."""
+    problems = []
+    for q in questions:
+        if isinstance(q, NumericQuestion):
+            for m in q.misconceptions:
+                if m.value is not None and abs(m.value - q.answer) <= q.tolerance.half_width(q.answer):
+                    problems.append(f"{q.key}: misconception {m.id} indistinguishable from the reference")
+            if len(q.misconceptions) < minimum:
+                problems.append(f"{q.key}: fewer than {minimum} misconception(s) left")
+    return problems

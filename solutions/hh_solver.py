@@ -100,8 +100,8 @@ from spikeset.solutions.hh_stimulus import Stimulus  # noqa: E402
 SPIKE_THRESHOLD_MV = 0.0
 #: Default relative and absolute tolerances of the Dormand-Prince error
 #: control (absolute in mV for V, dimensionless for the gates).
-DEFAULT_RTOL = 1e-9
-DEFAULT_ATOL = 1e-9
+DEFAULT_RTOL = 1e-7
+DEFAULT_ATOL = 1e-7
 #: Largest step (ms) the integrator may take.
 DEFAULT_MAX_STEP_MS = 1.0
 #: Steps kept in the ring buffer used for the half-width's upward crossing.

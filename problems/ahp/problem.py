@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw
 from spikeset.solutions.membrane import ahp_potential, g_k_for_ahp, g_k_within_of_e_k
 
@@ -11,19 +11,8 @@ ID = "ahp"
 TITLE = "The undershoot (afterhyperpolarization)"
 TOPIC = "undershoot"
 
-SEPARATION = 2.0
 
 
-def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
-    """Drop misconceptions the grader could not tell from the reference (or from a kept one)."""
-    kept: list[Misconception] = []
-    for m in wrong:
-        if not math.isfinite(m.value):
-            continue
-        if abs(m.value - answer) > SEPARATION * tolerance.half_width(answer) and all(
-                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
-            kept.append(m)
-    return tuple(kept)
 
 
 def sample(draw: Draw) -> dict:
@@ -75,13 +64,13 @@ def questions(params: dict, solution: dict) -> list:
     ]
     return [
         NumericQuestion("a", "Undershoot potential V<sub>AHP</sub>", v, "mV", tol_v, weight=2,
-                        misconceptions=_distinct(v, tol_v, wrong_v)),
+                        misconceptions=distinct_misconceptions(v, tol_v, wrong_v)),
         NumericQuestion("b", f"g<sub>K</sub> for which V<sub>AHP</sub> is {x:.1f} mV above E<sub>K</sub>",
-                        g_within, "mS/cm^2", tol_g, weight=2, misconceptions=_distinct(g_within, tol_g, wrong_within),
+                        g_within, "mS/cm^2", tol_g, weight=2, misconceptions=distinct_misconceptions(g_within, tol_g, wrong_within),
                         digits=2),
         NumericQuestion("c", f"g<sub>K</sub> for an undershoot to {vt:.1f} mV".replace("-", "&minus;"),
                         g_target, "mS/cm^2", tol_g, weight=2,
-                        misconceptions=_distinct(g_target, tol_g, wrong_target), digits=3),
+                        misconceptions=distinct_misconceptions(g_target, tol_g, wrong_target), digits=3),
         ChoiceQuestion(
             "d", "Why is the undershoot more negative than the resting potential?",
             (Option("k-still-open", "After the spike, K<sup>+</sup> channels close slowly (n decays with its time "
@@ -109,12 +98,7 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     if not e_k + 2 < vt < e_l - 2:
         problems.append("target undershoot too close to E_K or E_L")
     for q in questions:
-        if isinstance(q, NumericQuestion):
-            if not (math.isfinite(q.answer) and q.answer != 0):
-                problems.append(f"{q.key}: degenerate reference")
-            for m in q.misconceptions:
-                if abs(m.value - q.answer) <= q.tolerance.half_width(q.answer):
-                    problems.append(f"{q.key}: misconception {m.id} indistinguishable from the reference")
-            if len(q.misconceptions) < 2:
-                problems.append(f"{q.key}: fewer than two misconceptions left")
+        if isinstance(q, NumericQuestion) and not (math.isfinite(q.answer) and q.answer != 0):
+            problems.append(f"{q.key}: degenerate reference")
+    problems += misconception_overlaps(questions, minimum=2)
     return problems

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from spikeset.model import FollowOn, Misconception, NumericQuestion, Tolerance
+from spikeset.model import FollowOn, Misconception, NumericQuestion, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw
 from spikeset.solutions import hh_model as hh
 
@@ -11,23 +11,12 @@ ID = "gating"
 TITLE = "Hodgkin-Huxley gates and conductances"
 TOPIC = "channel gating"
 
-SEPARATION = 2.0
 #: Voltage range per gate for the steady-state question, chosen so that 0.02 < x_inf < 0.98.
 GATE_V_RANGE = {"m": (-60.0, 0.0), "h": (-80.0, -30.0), "n": (-75.0, 0.0)}
 GATE_NAME = {"m": "Na<sup>+</sup> activation m", "h": "Na<sup>+</sup> inactivation h",
              "n": "K<sup>+</sup> activation n"}
 
 
-def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
-    """Drop misconceptions the grader could not tell from the reference (or from a kept one)."""
-    kept: list[Misconception] = []
-    for m in wrong:
-        if not math.isfinite(m.value):
-            continue
-        if abs(m.value - answer) > SEPARATION * tolerance.half_width(answer) and all(
-                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
-            kept.append(m)
-    return tuple(kept)
 
 
 def sample(draw: Draw) -> dict:
@@ -108,19 +97,19 @@ def questions(params: dict, solution: dict) -> list:
     gsub = {"m": "m", "h": "h", "n": "n"}[gate]
     return [
         NumericQuestion("a", "Na<sup>+</sup> conductance g<sub>Na</sub>", g_na, "mS/cm^2", rel,
-                        misconceptions=_distinct(g_na, rel, wrong_gna), digits=3),
+                        misconceptions=distinct_misconceptions(g_na, rel, wrong_gna), digits=3),
         NumericQuestion("b", "K<sup>+</sup> conductance g<sub>K</sub>", g_k, "mS/cm^2", rel,
-                        misconceptions=_distinct(g_k, rel, wrong_gk), digits=3),
+                        misconceptions=distinct_misconceptions(g_k, rel, wrong_gk), digits=3),
         NumericQuestion("c", "Na<sup>+</sup> current I<sub>Na</sub> (outward positive)", i_na, "uA/cm^2", rel,
-                        misconceptions=_distinct(i_na, rel, wrong_ina), digits=2,
+                        misconceptions=distinct_misconceptions(i_na, rel, wrong_ina), digits=2,
                         follow_on=FollowOn(("a",), lambda ans: ans["a"] * (v - e_na))),
         NumericQuestion("d", "K<sup>+</sup> current I<sub>K</sub> (outward positive)", i_k, "uA/cm^2", rel,
-                        misconceptions=_distinct(i_k, rel, wrong_ik), digits=2,
+                        misconceptions=distinct_misconceptions(i_k, rel, wrong_ik), digits=2,
                         follow_on=FollowOn(("b",), lambda ans: ans["b"] * (v - e_k))),
         NumericQuestion("e", f"Steady-state value {gsub}<sub>&infin;</sub>", x_inf, None, rel,
-                        misconceptions=_distinct(x_inf, rel, wrong_inf), digits=4),
+                        misconceptions=distinct_misconceptions(x_inf, rel, wrong_inf), digits=4),
         NumericQuestion("f", f"Time constant &tau;<sub>{gsub}</sub> at {params['temperature_C']:.1f} &deg;C",
-                        tau, "ms", rel, weight=2, misconceptions=_distinct(tau, rel, wrong_tau), digits=4),
+                        tau, "ms", rel, weight=2, misconceptions=distinct_misconceptions(tau, rel, wrong_tau), digits=4),
     ]
 
 
@@ -157,12 +146,7 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     if not 0.02 < x_inf < 0.98:
         problems.append(f"x_inf = {x_inf:.4f} too close to 0 or 1")
     for q in questions:
-        if isinstance(q, NumericQuestion):
-            if not math.isfinite(q.answer) or q.answer == 0:
-                problems.append(f"{q.key}: reference {q.answer} degenerate")
-            for mc in q.misconceptions:
-                if abs(mc.value - q.answer) <= q.tolerance.half_width(q.answer):
-                    problems.append(f"{q.key}: misconception {mc.id} indistinguishable from the reference")
-            if not q.misconceptions:
-                problems.append(f"{q.key}: no misconception left")
+        if isinstance(q, NumericQuestion) and (not math.isfinite(q.answer) or q.answer == 0):
+            problems.append(f"{q.key}: reference {q.answer} degenerate")
+    problems += misconception_overlaps(questions, minimum=1)
     return problems

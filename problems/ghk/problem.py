@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw
 from spikeset.solutions.constants import thermal_voltage_mV
 from spikeset.solutions.electrochemistry import nernst_potential
@@ -13,20 +13,9 @@ ID = "ghk"
 TITLE = "Goldman-Hodgkin-Katz equation"
 TOPIC = "resting potential"
 
-SEPARATION = 2.0
 CONC = ("k_out_mM", "k_in_mM", "na_out_mM", "na_in_mM", "cl_out_mM", "cl_in_mM")
 
 
-def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
-    """Drop misconceptions the grader could not tell from the reference (or from a kept one)."""
-    kept: list[Misconception] = []
-    for m in wrong:
-        if not math.isfinite(m.value):
-            continue
-        if abs(m.value - answer) > SEPARATION * tolerance.half_width(answer) and all(
-                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
-            kept.append(m)
-    return tuple(kept)
 
 
 def sample(draw: Draw) -> dict:
@@ -96,9 +85,9 @@ def questions(params: dict, solution: dict) -> list:
     ]
     return [
         NumericQuestion("a", "Membrane potential V from the GHK equation", v, "mV", tol_v, weight=3,
-                        misconceptions=_distinct(v, tol_v, wrong_v)),
+                        misconceptions=distinct_misconceptions(v, tol_v, wrong_v)),
         NumericQuestion("b", "Permeability ratio P<sub>Na</sub>/P<sub>K</sub> in the second cell", ratio, None,
-                        tol_r, weight=2, misconceptions=_distinct(ratio, tol_r, wrong_r), digits=4),
+                        tol_r, weight=2, misconceptions=distinct_misconceptions(ratio, tol_r, wrong_r), digits=4),
         ChoiceQuestion(
             "c", "Why is the potential in (a) much closer to E<sub>K</sub> than to E<sub>Na</sub>?",
             (Option("permeability", "Because at rest the membrane is far more permeable to K<sup>+</sup> than to "
@@ -131,11 +120,5 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     ratio = ratio_for_potential(params, thermal_voltage_mV(t))
     if not 0.001 < ratio < 1.0:
         problems.append(f"P_Na/P_K = {ratio:.4g} is not physiological")
-    for q in questions:
-        if isinstance(q, NumericQuestion):
-            for m in q.misconceptions:
-                if abs(m.value - q.answer) <= q.tolerance.half_width(q.answer):
-                    problems.append(f"{q.key}: misconception {m.id} indistinguishable from the reference")
-            if len(q.misconceptions) < 2:
-                problems.append(f"{q.key}: fewer than two misconceptions left")
+    problems += misconception_overlaps(questions, minimum=2)
     return problems

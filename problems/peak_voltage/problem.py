@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw
 from spikeset.solutions.membrane import conductance_for_potential, weighted_potential
 
@@ -11,7 +11,6 @@ ID = "peak-voltage"
 TITLE = "Why the spike peak stays below E_Na"
 TOPIC = "peak and repolarization"
 
-SEPARATION = 2.0
 
 # Manipulations with their effect on the conductances/reversals at the peak:
 # (text, effect) where effect = (quantity, factor or shift). "up": raises the peak.
@@ -41,16 +40,6 @@ LOWER = {
 }
 
 
-def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
-    """Drop misconceptions the grader could not tell from the reference (or from a kept one)."""
-    kept: list[Misconception] = []
-    for m in wrong:
-        if not math.isfinite(m.value):
-            continue
-        if abs(m.value - answer) > SEPARATION * tolerance.half_width(answer) and all(
-                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
-            kept.append(m)
-    return tuple(kept)
 
 
 def sample(draw: Draw) -> dict:
@@ -131,10 +120,10 @@ def questions(params: dict, solution: dict) -> list:
     closer = ChoiceQuestion("d", "Which manipulation brings the peak closer to E<sub>Na</sub>?", tuple(options))
     return [
         NumericQuestion("a", "Peak potential V<sub>peak</sub>", v, "mV", tol_v, weight=2,
-                        misconceptions=_distinct(v, tol_v, wrong_v)),
+                        misconceptions=distinct_misconceptions(v, tol_v, wrong_v)),
         NumericQuestion("b", f"g<sub>Na</sub> at the peak needed for V<sub>peak</sub> = E<sub>Na</sub> &minus; "
                         f"{params['within_mV']:.1f} mV", g_needed, "mS/cm^2", tol_g, weight=2,
-                        misconceptions=_distinct(g_needed, tol_g, wrong_g), digits=1),
+                        misconceptions=distinct_misconceptions(g_needed, tol_g, wrong_g), digits=1),
         why,
         closer,
     ]
@@ -150,11 +139,5 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     for key in params["worse"]:
         if not peak(params, LOWER[key][1]) < v:
             problems.append(f"option {key} does not lower the peak")
-    for q in questions:
-        if isinstance(q, NumericQuestion):
-            for m in q.misconceptions:
-                if abs(m.value - q.answer) <= q.tolerance.half_width(q.answer):
-                    problems.append(f"{q.key}: misconception {m.id} indistinguishable from the reference")
-            if len(q.misconceptions) < 2:
-                problems.append(f"{q.key}: fewer than two misconceptions left")
+    problems += misconception_overlaps(questions, minimum=2)
     return problems

@@ -1,7 +1,7 @@
 """Resting potential as the conductance-weighted average of E_K, E_Na and E_Cl (or E_L), and the inverse."""
 from __future__ import annotations
 
-from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw
 from spikeset.solutions.membrane import na_k_ratio_for_potential, weighted_potential
 
@@ -15,18 +15,8 @@ THIRD = {
     "leak": ("leak", "L", (-70.0, -50.0)),
 }
 #: A misconception is kept only if it lies this many tolerance half-widths from the reference.
-SEPARATION = 2.0
 
 
-def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
-    """Drop misconceptions whose value the grader could not tell from the reference (or a kept one)."""
-    kept: list[Misconception] = []
-    width = tolerance.half_width(answer)
-    for m in wrong:
-        if abs(m.value - answer) > SEPARATION * width and all(
-                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
-            kept.append(m)
-    return tuple(kept)
 
 
 def sample(draw: Draw) -> dict:
@@ -80,9 +70,9 @@ def questions(params: dict, solution: dict) -> list:
     sub = params["third_sub"]
     return [
         NumericQuestion("a", "Resting membrane potential V<sub>rest</sub>", v, "mV", tol_v, weight=2,
-                        misconceptions=_distinct(v, tol_v, wrong_v), digits=2),
+                        misconceptions=distinct_misconceptions(v, tol_v, wrong_v), digits=2),
         NumericQuestion("b", "Ratio g<sub>Na</sub>/g<sub>K</sub> in the second cell", ratio, None, tol_r,
-                        weight=2, misconceptions=_distinct(ratio, tol_r, wrong_r), digits=4),
+                        weight=2, misconceptions=distinct_misconceptions(ratio, tol_r, wrong_r), digits=4),
         ChoiceQuestion(
             "c", "In the first cell, g<sub>K</sub> is doubled (everything else unchanged). What happens to V<sub>rest</sub>?",
             (Option("hyperpolarizes", "It moves toward E<sub>K</sub> (hyperpolarizes), because K<sup>+</sup> now has "
@@ -112,11 +102,5 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         problems.append(f"V_rest = {v:.1f} mV is not a resting potential (between E_K and -45 mV)")
     if min(params["g_k"], params["g_na"], params["g_x"]) <= 0:
         problems.append("a conductance is not positive")
-    for q in questions:
-        if isinstance(q, NumericQuestion):
-            for m in q.misconceptions:
-                if abs(m.value - q.answer) <= q.tolerance.half_width(q.answer):
-                    problems.append(f"{q.key}: misconception {m.id} indistinguishable from the reference")
-            if len(q.misconceptions) < 2:
-                problems.append(f"{q.key}: fewer than two misconceptions left")
+    problems += misconception_overlaps(questions, minimum=2)
     return problems

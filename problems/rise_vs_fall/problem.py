@@ -3,28 +3,17 @@ from __future__ import annotations
 
 import math
 
-from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw
 
 ID = "rise-vs-fall"
 TITLE = "Rising versus falling phase"
 TOPIC = "peak and repolarization"
 
-SEPARATION = 2.0
 #: The net current in either phase is kept at least this large [uA/cm^2].
 MIN_CURRENT = 50.0
 
 
-def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
-    """Drop misconceptions the grader could not tell from the reference (or from a kept one)."""
-    kept: list[Misconception] = []
-    for m in wrong:
-        if not math.isfinite(m.value):
-            continue
-        if abs(m.value - answer) > SEPARATION * tolerance.half_width(answer) and all(
-                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
-            kept.append(m)
-    return tuple(kept)
 
 
 def currents(p: dict, phase: str, *, m_power: int = 3, n_power: int = 4, use_h: bool = True) -> dict:
@@ -75,7 +64,7 @@ def questions(params: dict, solution: dict) -> list:
         ]
         qs.append(NumericQuestion(key, f"Net ionic current on the {'rising' if phase == 'rise' else 'falling'} phase "
                                   "(outward positive)", ref, "uA/cm^2", rel, weight=2,
-                                  misconceptions=_distinct(ref, rel, wrong), digits=1))
+                                  misconceptions=distinct_misconceptions(ref, rel, wrong), digits=1))
     qs.append(ChoiceQuestion(
         "c", "What do the two currents do to the membrane (C dV/dt = &minus;I<sub>ion</sub>)?",
         (Option("rise-dep-fall-rep", "Rising phase: net inward current, V keeps rising; falling phase: net outward "
@@ -113,11 +102,5 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         problems.append(f"falling-phase current {fall:.1f} uA/cm^2 not clearly outward")
     if not (params["h_fall"] < params["h_rise"] and params["n_fall"] > params["n_rise"]):
         problems.append("gates do not show inactivation and K+ activation on the falling phase")
-    for q in questions:
-        if isinstance(q, NumericQuestion):
-            for m in q.misconceptions:
-                if abs(m.value - q.answer) <= q.tolerance.half_width(q.answer):
-                    problems.append(f"{q.key}: misconception {m.id} indistinguishable from the reference")
-            if len(q.misconceptions) < 2:
-                problems.append(f"{q.key}: fewer than two misconceptions left")
+    problems += misconception_overlaps(questions, minimum=2)
     return problems

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw
 from spikeset.solutions.excitability import (dm_inf_dV, instantaneous_current, slope_conductance,
                                              sodium_slope_terms, threshold_voltage)
@@ -13,21 +13,10 @@ ID = "threshold-slope"
 TITLE = "Negative slope conductance and threshold"
 TOPIC = "threshold and rising phase"
 
-SEPARATION = 2.0
 #: |dI/dV| at the asked voltage is kept above this [mS/cm^2], so its sign is unambiguous.
 MIN_SLOPE = 0.3
 
 
-def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
-    """Drop misconceptions the grader could not tell from the reference (or from a kept one)."""
-    kept: list[Misconception] = []
-    for m in wrong:
-        if m.value is None or not math.isfinite(m.value):
-            continue
-        if abs(m.value - answer) > SEPARATION * tolerance.half_width(answer) and all(
-                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
-            kept.append(m)
-    return tuple(kept)
 
 
 def _slope(params: dict, v: float, **change) -> float:
@@ -116,16 +105,16 @@ def questions(params: dict, solution: dict) -> list:
     )
     return [
         NumericQuestion("a", "Chord term &#7713;<sub>Na</sub> m<sub>&infin;</sub><sup>3</sup> h", chord, "mS/cm^2", rel,
-                        misconceptions=_distinct(chord, rel, wrong_chord), digits=4),
+                        misconceptions=distinct_misconceptions(chord, rel, wrong_chord), digits=4),
         NumericQuestion("b", "Activation term 3 &#7713;<sub>Na</sub> h m<sub>&infin;</sub><sup>2</sup> "
                         "(dm<sub>&infin;</sub>/dV)(V &minus; E<sub>Na</sub>)", act, "mS/cm^2", rel,
-                        misconceptions=_distinct(act, rel, wrong_act), digits=4),
+                        misconceptions=distinct_misconceptions(act, rel, wrong_act), digits=4),
         NumericQuestion("c", "Total slope conductance dI/dV", total, "mS/cm^2", tol_total, weight=2,
-                        misconceptions=_distinct(total, tol_total, wrong_total), digits=3,
+                        misconceptions=distinct_misconceptions(total, tol_total, wrong_total), digits=3,
                         follow_on=FollowOn(("a", "b"), lambda ans: ans["a"] + ans["b"] + const)),
         sign,
         NumericQuestion("e", "Threshold voltage (slope conductance crosses zero)", vt, "mV", tol_vt, weight=2,
-                        misconceptions=_distinct(vt, tol_vt, wrong_vt), digits=2),
+                        misconceptions=distinct_misconceptions(vt, tol_vt, wrong_vt), digits=2),
     ]
 
 
@@ -181,11 +170,5 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         problems.append(str(exc))
     if abs(v - params["e_na_mV"]) < 20:
         problems.append("test voltage too close to E_Na")
-    for q in questions:
-        if isinstance(q, NumericQuestion):
-            for m in q.misconceptions:
-                if abs(m.value - q.answer) <= q.tolerance.half_width(q.answer):
-                    problems.append(f"{q.key}: misconception {m.id} indistinguishable from the reference")
-            if not q.misconceptions:
-                problems.append(f"{q.key}: no misconception left")
+    problems += misconception_overlaps(questions, minimum=1)
     return problems
