@@ -103,3 +103,8 @@ def test_unfilled_template_is_an_error_result(repo, tmp_path):
     assert p.returncode == 1 and result["status"] == "error"
     assert result["tests"][0]["status"] == "error" and "answers.toml" in result["tests"][0]["name"]
     assert "spikeset: note" not in p.stderr
+
+
+def test_no_secret_note_on_stderr_in_classroom_mode(repo, tmp_path):
+    p, result, _ = run_workflow_step(repo, tmp_path, secret=None)
+    assert p.stderr == "" and result["version"] == 1

@@ -1,0 +1,146 @@
+"""Peak and undershoot (AHP) of a simulated action potential, compared with the reversal
+potentials and the conductance-weighted (chord) average."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.problems._simhh import batch, cli_params, sample_hh
+from spikeset.sampling import Draw
+
+ID = "sim-peak-ahp"
+TITLE = "Peak and undershoot of a simulated spike"
+TOPIC = "simulation"
+
+START_MS = 2.0
+AFTER_MS = 40.0           # simulated time after the pulse onset
+ROBUST_REL = 0.01
+RECORD_DT_MS = 0.02
+
+
+def sample(draw: Draw) -> dict:
+    """HH parameters and a brief strong pulse (duration [ms], amplitude [uA/cm^2])."""
+    p = sample_hh(draw)
+    p["duration_ms"] = draw.uniform("duration_ms", 0.2, 0.4, digits=1)
+    # 12-20 nC/cm^2: 1.5-3x the threshold charge of a brief pulse; the spike peaks after the pulse
+    charge = draw.uniform("charge", 12.0, 20.0, digits=1)
+    draw.used.add("amplitude")   # an assignment may fix the amplitude itself
+    p["amplitude"] = float(draw.overrides.get("amplitude", round(charge / p["duration_ms"])))
+    p["start_ms"] = START_MS
+    p["t_end_ms"] = START_MS + AFTER_MS
+    p["cli"] = cli_params(p)
+    return p
+
+
+def _chord(p: dict, m: float, h: float, n: float) -> tuple[float, float, float, float]:
+    g_na = p["g_Na"] * m**3 * h
+    g_k = p["g_K"] * n**4
+    g_l = p["g_L"]
+    return g_na, g_k, g_l, (g_na * p["E_Na"] + g_k * p["E_K"] + g_l * p["E_L"]) / (g_na + g_k + g_l)
+
+
+def solve_batch(params_list: list[dict]) -> list[dict]:
+    from spikeset.solutions.hh_solver import simulate
+    from spikeset.solutions.hh_stimulus import Stimulus
+    n = len(params_list)
+    amps = np.array([p["amplitude"] for p in params_list])
+    dur = np.array([p["duration_ms"] for p in params_list])
+    t_end = START_MS + AFTER_MS
+    # Robustness (+-1 % amplitude: still exactly one spike), one call for 2N variants.
+    hh2 = batch(params_list + params_list)
+    rob = simulate(hh2, Stimulus.pulse(np.concatenate([amps * 0.99, amps * 1.01]), START_MS,
+                                       np.concatenate([dur, dur])), t_end)
+    # The reference, with a recorded trace for the gates at the peak and at the minimum.
+    res = simulate(batch(params_list), Stimulus.pulse(amps, START_MS, dur), t_end,
+                   record=True, record_dt_ms=RECORD_DT_MS)
+    tr = res.trace
+    out = []
+    for i, p in enumerate(params_list):
+        c = int(res.spike_count[i])
+        peak = float(res.spike_peaks_mV[i, 0]) if c else math.nan
+        t_peak = float(res.spike_times_ms[i, 0]) if c else math.nan
+        ahp, t_ahp = float(res.ahp_min_mV[i]), float(res.ahp_time_ms[i])
+        sol = {"count": c, "peak_mV": peak, "peak_ms": t_peak, "ahp_mV": ahp, "ahp_ms": t_ahp,
+               "rest_mV": float(res.rest_mV[i]),
+               "robust": bool(rob.spike_count[i] == c and rob.spike_count[n + i] == c)}
+        for name, t in (("peak", t_peak), ("ahp", t_ahp)):
+            if math.isfinite(t):
+                gates = [float(np.interp(t, tr.t_ms, getattr(tr, g)[i])) for g in ("m", "h", "n")]
+                g_na, g_k, g_l, v_chord = _chord(p, *gates)
+            else:
+                gates, g_na, g_k, g_l, v_chord = [math.nan] * 3, math.nan, math.nan, math.nan, math.nan
+            sol.update({f"{name}_m": gates[0], f"{name}_h": gates[1], f"{name}_n": gates[2],
+                        f"{name}_gNa": g_na, f"{name}_gK": g_k, f"{name}_gL": g_l, f"{name}_chord": v_chord})
+        sol["all_open_chord"] = _chord(p, 1.0, 1.0, 1.0)[3]
+        out.append(sol)
+    return out
+
+
+def questions(params: dict, solution: dict) -> list:
+    peak, ahp = solution["peak_mV"], solution["ahp_mV"]
+    e_na, e_k = params["E_Na"], params["E_K"]
+    return [
+        NumericQuestion(
+            "a", "Peak membrane potential of the spike (tolerance &plusmn;1 mV)", peak, "mV", Tolerance("abs", 1.0),
+            weight=2,
+            misconceptions=(
+                Misconception("peak-equals-ENa", "The peak does not reach E_Na: K+ and leak conductances are "
+                              "open at the peak and Na+ channels are inactivating.", e_na),
+                Misconception("chord-with-maximal-conductances", "With every channel fully open (m = h = n = 1) "
+                              "the weighted average uses the maximal conductances; at the peak the gates are far "
+                              "from that.", solution["all_open_chord"]),
+            ),
+            trace_feature="peak_mV", digits=1),
+        NumericQuestion(
+            "b", "Minimum of the undershoot after the spike (tolerance &plusmn;0.5 mV)", ahp, "mV",
+            Tolerance("abs", 0.5), weight=2,
+            misconceptions=(
+                Misconception("ahp-equals-EK", "The undershoot does not reach E_K: the leak (and a little Na+) "
+                              "conductance still pulls V towards E_L and E_Na.", e_k),
+                Misconception("ahp-equals-rest", "After the spike V undershoots the resting potential before "
+                              "recovering: the K+ conductance is still raised.", solution["rest_mV"]),
+            ),
+            trace_feature="ahp_min_mV", digits=1),
+        ChoiceQuestion(
+            "c", "Why is the simulated peak below E<sub>Na</sub>?",
+            (Option("chord", "At the peak, dV/dt = 0: the inward Na<sup>+</sup> current is balanced by outward "
+                    "K<sup>+</sup> and leak currents, so V is the conductance-weighted average of E<sub>Na</sub>, "
+                    "E<sub>K</sub> and E<sub>L</sub>, which lies below E<sub>Na</sub>", correct=True),
+             Option("concentration", "The Na<sup>+</sup> entering during the spike raises [Na<sup>+</sup>]<sub>i</sub> "
+                    "enough to lower E<sub>Na</sub> to the peak value",
+                    misconception=Misconception("concentrations-change-in-one-spike", "One spike moves far too "
+                                                "few ions to change E_Na; and the HH model keeps E_Na fixed anyway.")),
+             Option("capacitance", "The membrane capacitance makes V lag: with enough time V would reach "
+                    "E<sub>Na</sub>, but the pulse is too short",
+                    misconception=Misconception("peak-limited-by-time", "At the peak dV/dt = 0: V has stopped "
+                                                "rising because the currents balance, not for lack of time.")))),
+        ChoiceQuestion(
+            "d", "Why does the undershoot stay above E<sub>K</sub>?",
+            (Option("chord", "g<sub>L</sub> (and a small g<sub>Na</sub>) are still nonzero at the minimum: V is the "
+                    "conductance-weighted average, pulled above E<sub>K</sub> by E<sub>L</sub> and E<sub>Na</sub>",
+                    correct=True),
+             Option("closed", "At the minimum all K<sup>+</sup> channels have closed again",
+                    misconception=Misconception("k-channels-closed-at-ahp", "At the undershoot n is still well "
+                                                "above its resting value: the raised g_K is what makes the undershoot.")),
+             Option("concentration", "K<sup>+</sup> leaving during the spike lowers [K<sup>+</sup>]<sub>i</sub>, "
+                    "which moves E<sub>K</sub> up to the minimum",
+                    misconception=Misconception("concentrations-change-in-one-spike", "One spike moves far too "
+                                                "few ions to change E_K; and the HH model keeps E_K fixed anyway.")))),
+    ]
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    out = []
+    if solution["count"] != 1:
+        out.append(f"the pulse makes {solution['count']} spikes, not 1")
+    if not solution["robust"]:
+        out.append("the spike count changes with a 1 % change of the amplitude")
+    if math.isfinite(solution["peak_ms"]) and solution["peak_ms"] < params["start_ms"] + params["duration_ms"] + 0.1:
+        out.append("the peak comes during the pulse")
+    if not (params["E_K"] + 0.75 < solution["ahp_mV"] < solution["rest_mV"] - 1.0):
+        out.append("no clear undershoot between E_K and rest")
+    if not solution["peak_mV"] < params["E_Na"] - 2.0:
+        out.append("peak too close to E_Na")
+    return out
