@@ -84,13 +84,23 @@ def blank_answer_file(student_set: StudentSet) -> str:
                 unit = pq.unit or "a pure number"
                 out.append(f"# {pq.id}: {plain(pq.question.prompt)} [in {unit}]")
                 if pq.question.trace_feature:
-                    out.append(f"#   (or attach your simulated trace: see the [traces] section)")
+                    out.append("#   (you may also attach your simulated trace: see [traces] at the end)")
             else:
                 out.append(f"# {pq.id}: {plain(pq.question.prompt)} [a letter]")
                 for label, option in pq.labelled:
                     out.append(f"#   ({label}) {plain(option.text)}")
             out.append(f"{_toml_string(pq.id)} = \"\"")
         out.append("")
+    traced = [pq for pq in student_set.questions.values()
+              if pq.type == "numeric" and pq.question.trace_feature]
+    if traced:
+        out += [
+            "# Optional, for simulation questions: your own simulated V(t) as a CSV file with two",
+            "# columns, time in ms and voltage in mV, saved in this folder (or a subfolder).",
+            "# Remove the '#' in front of [traces] and of each line you use.",
+            "# [traces]",
+            *(f"# {_toml_string(pq.id)} = \"traces/{pq.id.replace('.', '-')}.csv\"" for pq in traced),
+        ]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -29,8 +29,8 @@ from .model import Tolerance
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_FILE_BYTES = 1_000_000
-PROBLEM_KEYS = {"family", "points", "params", "weights", "questions", "tolerance", "title", "ecf_share"}
-TOP_KEYS = {"id", "title", "due", "course", "instructions", "problems", "ecf_share", "quiz"}
+PROBLEM_KEYS = {"family", "points", "params", "weights", "questions", "tolerance", "title"}
+TOP_KEYS = {"id", "title", "due", "course", "instructions", "problems", "ecf_share", "sigfig_share"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ class Assignment:
     course: str | None = None
     instructions: str | None = None
     ecf_share: float = 1.0
+    sigfig_share: float = 0.5   # credit for a right value with the wrong significant figures
     source: str = "<assignment>"
 
     @property
@@ -119,6 +120,7 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
         if key in data and not isinstance(data[key], str):
             raise fail(f"expected a string, got {data[key]!r}", key)
     ecf = _share(data.get("ecf_share", 1.0), fail, "ecf_share")
+    sigfig = _share(data.get("sigfig_share", 0.5), fail, "sigfig_share")
 
     problems_raw = data.get("problems")
     if not isinstance(problems_raw, list) or not problems_raw:
@@ -171,7 +173,7 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
             questions=tuple(selected) if selected else None, tolerance=tolerance, title=title))
     return Assignment(id=data["id"], title=data["title"].strip(), problems=tuple(problems), due=due,
                       course=data.get("course"), instructions=data.get("instructions"),
-                      ecf_share=ecf, source=source)
+                      ecf_share=ecf, sigfig_share=sigfig, source=source)
 
 
 def _share(value: Any, fail, place: str) -> float:

@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--reveal", action="store_true", help="show the correct values in reports")
     r.add_argument("--sigfig-share", type=_share, default=None, metavar="SHARE",
                    help="share of the points for the right value with the wrong number of significant "
-                        "figures (default 0.5)")
+                        "figures (default: the assignment's sigfig_share, else 0.5)")
     r.add_argument("--fail-under", type=float, metavar="PERCENT",
                    help="exit 1 when a submission scores below PERCENT")
     r.add_argument("--quiet", action="store_true", help="print no summary table")
@@ -46,7 +46,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     import time
 
     from .assignment import load_assignment
-    from .grading import DEFAULT_SIGFIG_SHARE, grade
+    from .grading import grade
     from .reports import print_summary, write_reports
     from .roster import load_roster
 
@@ -54,9 +54,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     assignment = load_assignment(args.assignment)
     roster = load_roster(args.roster) if args.roster else None
     secret = secret_from_args(args, quiet=args.github_classroom)
-    share = DEFAULT_SIGFIG_SHARE if args.sigfig_share is None else args.sigfig_share
     report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,
-                   sigfig_share=share)
+                   sigfig_share=args.sigfig_share)
     write_reports(report, args)
     if args.github_classroom:
         from .report_classroom import write_classroom_output

@@ -227,9 +227,14 @@ def _is_blank(value: Any) -> bool:
 # ---------------------------------------------------------------- one file
 
 def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
-                     sigfig_share: float = DEFAULT_SIGFIG_SHARE) -> SubmissionResult:
-    """Score every question of one student's set from a parsed answer file."""
+                     sigfig_share: float | None = None) -> SubmissionResult:
+    """Score every question of one student's set from a parsed answer file.
+
+    ``sigfig_share`` (the credit for a right value with the wrong number of significant
+    figures) defaults to the assignment's ``sigfig_share``."""
     ecf_share = student_set.assignment.ecf_share
+    if sigfig_share is None:
+        sigfig_share = student_set.assignment.sigfig_share
     results: list[QuestionResult] = []
     warnings: list[str] = []
     known = student_set.questions
@@ -345,7 +350,7 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
 
 def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: bytes | None,
           roster: Sequence[Student] | None = None,
-          sigfig_share: float = DEFAULT_SIGFIG_SHARE) -> GradeReport:
+          sigfig_share: float | None = None) -> GradeReport:
     """Grade answer files (or folders of them); every variant is recomputed, batched per problem."""
     files, errors = find_answer_files(submissions)
     parsed: list[AnswerFile] = []

@@ -57,6 +57,8 @@ def write_pdfs(documents: Sequence[tuple[str, str | Path]], *, jobs: int | None 
             if done:
                 done(Path(path))
         return
+    import weasyprint  # noqa: F401  (imported once here: forked workers inherit it)
+
     # Largest documents first (the instructor's solutions): the pool ends evenly loaded.
     order = sorted(documents, key=lambda d: -len(d[0]))
     with ProcessPoolExecutor(max_workers=min(jobs, len(order))) as pool:

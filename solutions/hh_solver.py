@@ -5,7 +5,10 @@ Method
 Each variant is integrated on its own by an adaptive Dormand-Prince 5(4)
 Runge-Kutta method (FSAL, 4th-order Hermite-exact dense output, the pair
 used by ``scipy.integrate.solve_ivp(method="RK45")``), with tight default
-tolerances (``rtol = atol = 1e-9``).  Steps are cut to land exactly on every
+tolerances (``rtol = atol = 1e-7``: against ``solve_ivp(Radau, rtol = atol =
+1e-10, max_step = 0.01 ms)`` the spike times agree within ~2e-6 ms and peak /
+AHP voltages within ~5e-6 mV on the test matrix, 1000x inside the targets
+of 0.01 ms and 0.05 mV).  Steps are cut to land exactly on every
 stimulus discontinuity (pulse/ramp start and end), and the stimulus is
 evaluated per smooth segment, so a jump of the current never falls inside a
 step.  Spike features are computed *while* integrating from the dense

@@ -49,7 +49,7 @@ def sample(draw: Draw) -> dict:
     m_rest = round(float(hh.m_inf(v_rest)), 3)
     h_rest = round(float(hh.h_inf(v_rest)), 3)
     n_rest = round(float(hh.n_inf(v_rest)), 3)
-    v_test = draw.uniform("v_test_mV", -20.0, 10.0, digits=1)
+    v_test = draw.uniform("v_test_mV", -30.0, 0.0, digits=1)
     m_test = round(float(hh.m_inf(v_test)), 3)
     state = draw.choice("state", ["absolute", "relative"])
     lo, hi = H_FRACTION[state]

@@ -139,7 +139,7 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         out.append("the spike count changes with a 1 % change of the amplitude")
     if math.isfinite(solution["peak_ms"]) and solution["peak_ms"] < params["start_ms"] + params["duration_ms"] + 0.1:
         out.append("the peak comes during the pulse")
-    if not (params["E_K"] + 0.75 < solution["ahp_mV"] < solution["rest_mV"] - 1.0):
+    if not (params["E_K"] + 0.6 < solution["ahp_mV"] < solution["rest_mV"] - 1.0):
         out.append("no clear undershoot between E_K and rest")
     if not solution["peak_mV"] < params["E_Na"] - 2.0:
         out.append("peak too close to E_Na")

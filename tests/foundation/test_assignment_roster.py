@@ -86,3 +86,10 @@ def test_bad_roster(text, expected):
 def test_missing_roster_file(tmp_path):
     with pytest.raises(RosterError, match="no such file"):
         load_roster(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("key", ["ecf_share", "sigfig_share"])
+def test_shares_must_be_between_0_and_1(key):
+    with pytest.raises(AssignmentError, match=f"hw.toml:{key}: expected a number from 0 to 1"):
+        parse_assignment(f'id = "x"\ntitle = "t"\n{key} = 1.5\n[[problems]]\nfamily = "nernst"\npoints = 1\n',
+                         source="hw.toml")

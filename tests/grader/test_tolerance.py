@@ -76,3 +76,13 @@ def test_sigfig_end_to_end_reads_the_token_from_the_file():
     assert r_good.status == "correct" and r_good.points == 4.0
     assert r_more.sigfig == "too-many" and r_more.points == 2.0
     assert "5 significant figures" in r_more.feedback
+
+
+def test_sigfig_share_comes_from_the_assignment():
+    a = make_assignment('[[problems]]\nfamily = "nernst"\npoints = 6\nparams = { ion = "K" }\n'
+                        'tolerance = { a = { sigfig = 3 } }\n', extra="sigfig_share = 0.25")
+    assert a.sigfig_share == 0.25
+    s = student_set(a)
+    more = parse_answer_text(answer_text(s, {"p1.a": fixed(s.questions["p1.a"].reference, 5)}))
+    assert grade_submission(s, more).questions[0].points == 1.0
+    assert grade_submission(s, more, sigfig_share=1.0).questions[0].points == 4.0

@@ -2,6 +2,7 @@
 answer boxes, figures, accessible and valid HTML."""
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -190,3 +191,26 @@ def test_pages_are_valid_html(generated_letter, tmp_path):
                 and not re.match(PAGED_MEDIA, m.get("message", ""))]
     assert problems == [], "\n".join(problems[:30])
     assert run.returncode == 0 or messages, raw[:2000]
+
+
+def test_figures_are_vector_captioned_and_described():
+    from types import SimpleNamespace
+
+    from matplotlib.figure import Figure
+
+    from spikeset.render import _figure
+
+    def figure(params, solution):
+        fig = Figure(figsize=(6, 3))
+        fig.add_subplot().plot([0, 1, 2], [-70, 30, -80])
+        fig.spikeset_caption = "Membrane potential during one spike."
+        return fig
+
+    family = SimpleNamespace(has_figure=True, figure=figure,
+                             figure_alt=lambda p, s: "A spike rising from -70 mV to +30 mV")
+    html_text = str(_figure(SimpleNamespace(family=family, params={}, solution={})))
+    assert '<figure class="figure"><img class="figure" alt="A spike rising from -70 mV to +30 mV"' in html_text
+    assert "<figcaption>Membrane potential during one spike.</figcaption>" in html_text
+    svg = base64.b64decode(re.search(r"base64,([^\"]+)", html_text).group(1))
+    assert b"<svg" in svg and b"<image" not in svg, "vector paths, no embedded bitmap"
+    assert re.search(r'style="width:[\d.]+em"', html_text)

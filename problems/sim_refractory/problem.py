@@ -1,0 +1,149 @@
+"""Refractoriness from paired pulses: the refractory interval and the raised threshold of a
+second pulse in the relative refractory period."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.problems._simhh import (batch, bisect_batch, cli_params, fires, pulse_threshold, rel_gap,
+                                      sample_hh, subset)
+from spikeset.sampling import Draw
+
+ID = "sim-refractory"
+TITLE = "Refractory period from paired pulses"
+TOPIC = "simulation"
+
+START_MS = 2.0
+WINDOW_MS = 25.0          # a spike must come within this time after its pulse's end
+THR_REL_TOL = 6e-3        # threshold brackets: midpoint within 0.3 % (tolerance 2 %)
+DELAY_REL_TOL = 6e-3      # refractory interval bracket: midpoint within 0.3 % (tolerance 3 %)
+MIN_GAP = 0.05            # second-pulse threshold vs single threshold: > 5 % apart
+
+
+def sample(draw: Draw) -> dict:
+    """HH parameters, pulse duration [ms] and amplitude [uA/cm^2] (1.5-3x threshold charge),
+    and the delay factor for the second-pulse threshold (delay set in solve_batch)."""
+    p = sample_hh(draw)
+    p["duration_ms"] = draw.uniform("duration_ms", 0.2, 0.5, digits=1)
+    charge = draw.uniform("charge", 12.0, 20.0, digits=1)
+    draw.used.add("amplitude")
+    p["amplitude"] = float(draw.overrides.get("amplitude", round(charge / p["duration_ms"])))
+    p["delay_factor"] = draw.uniform("delay_factor", 1.05, 1.25, digits=2)
+    p["delay_ms"] = 0.0       # set by solve_batch (adjusted_params): delay_factor x refractory interval
+    p["start_ms"] = START_MS
+    p["window_ms"] = WINDOW_MS
+    p["cli"] = cli_params(p)
+    return p
+
+
+def _paired(hh, amp1, amp2, dur, delay, n_spikes):
+    from spikeset.solutions.hh_stimulus import Stimulus
+    stim = Stimulus.paired_pulses(amp1, dur, delay, start_ms=START_MS, second_amplitude=amp2)
+    t_end = START_MS + float(np.max(delay + dur)) + WINDOW_MS
+    return fires(hh, stim, t_end, n_spikes)
+
+
+def solve_batch(params_list: list[dict]) -> list[dict]:
+    n = len(params_list)
+    hh = batch(params_list)
+    amp = np.array([p["amplitude"] for p in params_list])
+    dur = np.array([p["duration_ms"] for p in params_list])
+    phi = 3.0 ** ((np.array([p["temperature"] for p in params_list]) - 6.3) / 10.0)
+    # 1. single-pulse threshold
+    thr1 = pulse_threshold(hh, dur, START_MS, WINDOW_MS, rel_tol=THR_REL_TOL)
+    # 2. refractory interval: bisection on the onset-to-onset delay (2 spikes = second pulse fired)
+    guess = 12.0 / phi ** 0.8
+
+    def pred_delay(delays, idx):
+        return _paired(subset(hh, idx), amp[idx], amp[idx], dur[idx], delays, 2)
+    refr = bisect_batch(pred_delay, guess / 1.6, guess * 1.6, rel_tol=DELAY_REL_TOL, floor=0.05, ceiling=150.0)
+    # 3. threshold of a second pulse at the printed delay (delay_factor x refractory interval)
+    fixed = np.array([p.get("delay_ms", 0.0) or 0.0 for p in params_list])
+    r = np.nan_to_num(refr, nan=10.0)
+    factor = np.array([p["delay_factor"] for p in params_list])
+    # printed to 0.1 ms, and at least 3 % beyond the refractory interval
+    delay = np.where(fixed > 0, fixed, np.maximum(np.round(factor * r, 1), np.ceil(10 * 1.03 * r) / 10))
+
+    base = np.nan_to_num(thr1, nan=10.0)
+
+    def second_threshold(sel):
+        def pred_amp(amps, idx):
+            j = sel[idx]
+            return _paired(subset(hh, j), amp[j], amps, dur[j], delay[j], 2)
+        return bisect_batch(pred_amp, base[sel] * 1.02, base[sel] * 2.5, rel_tol=THR_REL_TOL, ceiling=1e4)
+    thr2 = second_threshold(np.arange(n))
+    # Too close to the single threshold for an unambiguous choice: move the delay (not fixed by the
+    # assignment) down to 3 % beyond the refractory interval, where the second threshold is higher.
+    close = np.flatnonzero((np.abs(thr2 / base - 1) < MIN_GAP) & (fixed <= 0))
+    if close.size:
+        delay[close] = np.ceil(10 * 1.03 * r[close]) / 10
+        thr2[close] = second_threshold(close)
+    return [{"threshold": float(thr1[i]), "refractory_ms": float(refr[i]), "threshold2": float(thr2[i]),
+             "adjusted_params": {"delay_ms": float(delay[i])}} for i in range(n)]
+
+
+def questions(params: dict, solution: dict) -> list:
+    refr, thr1, thr2 = solution["refractory_ms"], solution["threshold"], solution["threshold2"]
+    d, amp, delay = params["duration_ms"], params["amplitude"], params["delay_ms"]
+    higher = thr2 > thr1
+    return [
+        NumericQuestion(
+            "a", "Refractory interval: smallest onset-to-onset delay at which the second pulse still makes a "
+                 "spike (tolerance &plusmn;3 %)", refr, "ms", Tolerance("rel", 0.03), weight=2,
+            misconceptions=(
+                Misconception("end-to-onset-delay", "You measured from the end of the first pulse; the delay is "
+                              "onset to onset.", refr - d),
+                Misconception("seconds-instead-of-ms", "Your value is in seconds; the answer is asked in ms.",
+                              refr / 1000.0),
+            ), digits=2),
+        NumericQuestion(
+            "b", f"Threshold amplitude of a single {d:g} ms pulse (tolerance &plusmn;2 %)", thr1, "uA/cm^2",
+            Tolerance("rel", 0.02),
+            misconceptions=(
+                Misconception("charge-instead-of-amplitude", "You gave the threshold charge (amplitude x "
+                              "duration); the question asks for the amplitude.", thr1 * d),)),
+        NumericQuestion(
+            "c", f"Threshold amplitude of the second pulse at a delay of {delay:g} ms (tolerance &plusmn;2 %)",
+            thr2, "uA/cm^2", Tolerance("rel", 0.02), weight=2,
+            misconceptions=(
+                Misconception("no-relative-refractoriness", "After a spike the threshold is not back to its "
+                              "resting value yet: h has not recovered and g_K is still raised.", thr1),
+                Misconception("conditioning-amplitude", "The second pulse's threshold is below the conditioning "
+                              "amplitude at delays longer than the refractory interval; it must be found by "
+                              "bisection.", amp),
+                Misconception("charge-instead-of-amplitude", "You gave a charge (amplitude x duration); the "
+                              "question asks for the amplitude.", thr2 * d),
+            )),
+        ChoiceQuestion(
+            "d", "Compared with the single-pulse threshold (b), the second-pulse threshold (c) is&hellip;",
+            (Option("higher", "higher: the membrane is relatively refractory (Na<sup>+</sup> channels still partly "
+                    "inactivated, K<sup>+</sup> conductance still raised)", correct=higher,
+                    misconception=None if higher else Misconception(
+                        "always-refractory", "At this delay the simulation gives a lower threshold.")),
+             Option("lower", "lower: the first spike leaves the membrane closer to threshold", correct=not higher,
+                    misconception=None if not higher else Misconception(
+                        "spike-leaves-membrane-primed", "After a spike the membrane is hyperpolarized, h is low and "
+                        "g_K high: a second spike needs a stronger pulse.")),
+             Option("same", "the same: the threshold is a fixed property of the membrane",
+                    misconception=Misconception("threshold-is-fixed", "Threshold depends on the state of the "
+                                                "gates, which a spike leaves far from rest for many ms.")))),
+    ]
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    out = []
+    refr, thr1, thr2 = solution["refractory_ms"], solution["threshold"], solution["threshold2"]
+    for name, v in (("refractory interval", refr), ("threshold", thr1), ("second threshold", thr2)):
+        if not math.isfinite(v):
+            out.append(f"{name} not found")
+    if math.isfinite(thr1) and params["amplitude"] < 1.3 * thr1:
+        out.append("the pulse is less than 1.3x threshold")
+    if math.isfinite(refr) and refr < params["duration_ms"] + 0.5:
+        out.append("refractory interval shorter than the pulse")
+    if math.isfinite(thr2) and not thr2 < params["amplitude"]:
+        out.append("second threshold above the conditioning amplitude although delay > refractory interval")
+    if rel_gap(thr1, thr2) < MIN_GAP:
+        out.append("second-pulse and single-pulse thresholds too close for the choice")
+    return out
