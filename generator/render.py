@@ -117,13 +117,22 @@ def _figure(problem: ProblemInstance) -> Markup | None:
 _SVG_WIDTH = re.compile(r'<svg[^>]*?width="([\d.]+)pt"')
 
 
+def _is_long(problem: ProblemInstance, figure: Markup | None) -> bool:
+    """Whether a problem may be too long for one page. Short problems are kept on one page
+    (moved whole to the next); a long one starts right after the previous problem and breaks
+    only between its statement, figure and questions, never inside them (moving it whole
+    would leave an empty page and split it anyway)."""
+    options = sum(len(pq.labelled) for pq in problem.questions)
+    return figure is not None or len(problem.questions) > 4 or options > 10
+
+
 def render_problem_set(student_set: StudentSet, *, paper: str = "A4") -> str:
     """The student's problem set page (HTML). Contains no reference answers."""
-    problems = [{
-        "instance": p,
-        "statement": _snippet(p, "statement"),
-        "figure": _figure(p),
-    } for p in student_set.problems]
+    problems = []
+    for p in student_set.problems:
+        figure = _figure(p)
+        problems.append({"instance": p, "statement": _snippet(p, "statement"), "figure": figure,
+                         "long": _is_long(p, figure)})
     return environment().get_template("problem_set.html.j2").render(
         s=student_set, a=student_set.assignment, student=student_set.student, problems=problems,
         css=Markup(stylesheet()), paper=paper)
@@ -138,6 +147,7 @@ def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4") -> str:
             "statement": _snippet(p, "statement"),
             "figure": _figure(p),
             "solution": _snippet(p, "solution", answer=_answer_block),
+            "long": True,
         } for p in s.problems]})
     assignment = sets[0].assignment if sets else None
     return environment().get_template("solutions.html.j2").render(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from spikeset.model import (ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option,
-                            Tolerance)
+                            Tolerance, distinct_misconceptions, misconception_overlaps)
 from spikeset.sampling import Draw
 from spikeset.solutions.electrochemistry import driving_force, nernst_potential, ohmic_current
 
@@ -49,19 +49,19 @@ def questions(params: dict, solution: dict) -> list:
     return [
         NumericQuestion(
             "a", "Driving force V<sub>m</sub> &minus; E<sub>X</sub>", df, "mV", Tolerance("rel", 0.01),
-            misconceptions=(
+            misconceptions=distinct_misconceptions(df, Tolerance("rel", 0.01), [
                 Misconception("e-minus-v", "You computed E - V; the driving force is V_m - E_X.", -df),
                 Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.", df / 1000),
-            )),
+            ])),
         NumericQuestion(
             "b", "Ionic current I<sub>X</sub> (inward negative)", current, "uA/cm^2", Tolerance("rel", 0.01),
             weight=2,
-            misconceptions=(
+            misconceptions=distinct_misconceptions(current, Tolerance("rel", 0.01), [
                 Misconception("e-minus-v", "Your current has the wrong sign: I = g (V_m - E_X), "
                               "outward positive.", -current),
                 Misconception("conductance-as-resistance", "You divided by the conductance; "
                               "Ohm's law for conductance is I = g x (V - E).", df / g),
-            ),
+            ]),
             follow_on=FollowOn(("a",), lambda ans: g * ans["a"])),
         ChoiceQuestion(
             "c", "Is the current I<sub>X</sub> inward or outward?",
@@ -86,3 +86,11 @@ def questions(params: dict, solution: dict) -> list:
                         "For an anion the ions move opposite to the current: an inward current is anions moving out."
                         if z < 0 else "For a cation, ions move the same way as the current.")))),
     ]
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    """Degenerate variants: a driving force too small to call the direction."""
+    problems = []
+    if abs(params["v_m_mV"] - params["e_rev_mV"]) < MIN_DRIVING_FORCE_mV:
+        problems.append("driving force below 5 mV")
+    return problems + misconception_overlaps(questions)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 
-from spikeset.model import Misconception, NumericQuestion, Tolerance
+from spikeset.model import (Misconception, NumericQuestion, Tolerance, distinct_misconceptions,
+                            misconception_overlaps)
 from spikeset.sampling import Draw
 from spikeset.solutions.constants import thermal_voltage_mV
 from spikeset.solutions.electrochemistry import nernst_concentration, nernst_potential
@@ -29,10 +30,12 @@ def sample(draw: Draw) -> dict:
     temperature_C = draw.uniform("temperature_C", 20.0, 37.0, digits=0)
     c_out = draw.uniform("c_out_mM", *out_range, digits=out_digits)
     c_in = draw.uniform("c_in_mM", *in_range, digits=in_digits)
-    # Inverse question: the same ion, a measured E_X and the intracellular concentration.
-    e_mid = nernst_potential(sum(out_range) / 2, sum(in_range) / 2, z, temperature_C)
-    e_target = draw.uniform("e_target_mV", e_mid - 12.0, e_mid + 12.0, digits=1)
+    # Inverse question: the same ion, an intracellular concentration and a measured E_X that
+    # a physiological extracellular concentration (the hidden answer) would produce.
     c_in_inverse = draw.uniform("c_in_inverse_mM", *in_range, digits=in_digits)
+    c_out_hidden = float(draw.rng.uniform(*out_range))
+    e_target = round(nernst_potential(c_out_hidden, c_in_inverse, z, temperature_C), 1)
+    e_target = draw.uniform("e_target_mV", e_target, e_target, digits=1)
     return {"ion": ion, "symbol": symbol, "valence": z, "temperature_C": temperature_C,
             "c_out_mM": c_out, "c_in_mM": c_in, "e_target_mV": e_target,
             "c_in_inverse_mM": c_in_inverse, "out_digits": out_digits, "in_digits": in_digits}
@@ -63,16 +66,29 @@ def questions(params: dict, solution: dict) -> list:
 
     e_target, c_in_inv = params["e_target_mV"], params["c_in_inverse_mM"]
     c_out_inverse = nernst_concentration(e_target, c_in_inv, z, t, known_side="in")
-    wrong_c = [
+    wrong_c = distinct_misconceptions(c_out_inverse, Tolerance("rel", 0.02), [
         Misconception("ratio-inverted", "You solved for the wrong side: [X]o = [X]i exp(zFE/RT).",
                       c_in_inv * math.exp(-z * e_target / rt_f)),
         Misconception("log10-instead-of-ln", "You used 10^x instead of e^x to undo the logarithm.",
                       c_in_inv * 10 ** (z * e_target / rt_f)),
-    ]
+    ])
     return [
         NumericQuestion("a", f"Equilibrium potential E<sub>{params['ion']}</sub>", e, "mV",
-                        Tolerance("rel", 0.01), weight=2, misconceptions=tuple(wrong_e)),
+                        Tolerance("rel", 0.01), weight=2,
+                        misconceptions=distinct_misconceptions(e, Tolerance("rel", 0.01), wrong_e)),
         NumericQuestion("b", f"Extracellular concentration [{params['ion']}]<sub>o</sub> in the second cell",
                         c_out_inverse, "mM", Tolerance("rel", 0.02), weight=1,
-                        misconceptions=tuple(wrong_c), digits=max(2, params["out_digits"])),
+                        misconceptions=wrong_c, digits=max(2, params["out_digits"])),
     ]
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    """Degenerate variants: equal concentrations, an unphysiological inverse answer."""
+    problems = []
+    _, _, out_range, _, _, _ = IONS[params["ion"]]
+    if abs(params["c_out_mM"] - params["c_in_mM"]) < 0.05 * params["c_out_mM"]:
+        problems.append("concentrations nearly equal: E_X near 0")
+    answer_b = next((q.answer for q in questions if q.key == "b"), None)
+    if answer_b is not None and not 0.8 * out_range[0] <= answer_b <= 1.2 * out_range[1]:
+        problems.append(f"inverse answer {answer_b:.3g} mM outside the physiological range")
+    return problems + misconception_overlaps(questions)

@@ -23,7 +23,7 @@ PHASE_TEXT = {"rising": "rising phase (fastest upstroke)", "peak": "peak",
               "recovery": "recovery towards rest"}
 LETTERS = "ABCDE"
 PERMUTATIONS = ["".join(p) for p in itertools.permutations(LETTERS)]
-MARGIN = 0.15             # the winner must beat the runner-up by 15 % of the range over the points
+MARGIN = 0.15             # the winner must beat the runner-up by 15 % (relative): robust to 1 % changes
 
 
 def sample(draw: Draw) -> dict:
@@ -95,12 +95,12 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
 
 
 def _winner(values: dict, key, sign: float):
-    """(phase with the largest sign*key, margin as a fraction of the range over the points)."""
+    """(phase with the largest sign*key, relative gap to the runner-up: (s1 - s2) / max(|s1|, |s2|))."""
     scores = {ph: sign * key(v) for ph, v in values.items()}
     order = sorted(scores, key=scores.get, reverse=True)
-    spread = scores[order[0]] - scores[order[-1]]
-    margin = (scores[order[0]] - scores[order[1]]) / spread if spread > 0 else 0.0
-    return order[0], margin
+    s1, s2 = scores[order[0]], scores[order[1]]
+    scale = max(abs(s1), abs(s2))
+    return order[0], ((s1 - s2) / scale if scale > 0 else 0.0)
 
 
 # question key -> (prompt, value function, sign, feedback for a wrong phase)
@@ -191,14 +191,17 @@ def figure(params: dict, solution: dict):
     ax = fig.add_subplot(1, 1, 1)
     t, V = np.array(solution.get("plot_t", [])), np.array(solution.get("plot_V", []))
     ax.plot(t, V, color="black", lw=1.2)
+    phase_of = {letter: ph for ph, letter in _label_of(params).items()}
+    offsets = {"rising": (-12, -2), "peak": (0, 6), "falling": (7, 0), "undershoot": (0, -15), "recovery": (0, 6)}
     for letter, tp in sorted(params["points"].items()):
         vp = float(np.interp(tp, t, V)) if t.size else 0.0
         ax.plot([tp], [vp], "o", color="tab:red", ms=4)
-        ax.annotate(letter, (tp, vp), textcoords="offset points", xytext=(5, 4), fontsize=10, color="tab:red",
-                    fontweight="bold")
+        ax.annotate(letter, (tp, vp), textcoords="offset points", xytext=offsets[phase_of[letter]], fontsize=11,
+                    color="tab:red", fontweight="bold", ha="center", va="center")
     ax.set_xlabel("t (ms)")
     ax.set_ylabel("V (mV)")
-    ax.set_xlim(0, t[-1] if t.size else 1)
+    ax.set_xlim(max(0.0, START_MS - 1.0), t[-1] if t.size else 1)
+    ax.set_ylim(min(V.min() if V.size else -80, -80) - 8, 55)
     fig.tight_layout()
     fig.spikeset_caption = ("Simulated membrane potential after the pulse; the labelled points are at the times "
                             "given in the table.")

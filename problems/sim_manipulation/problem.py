@@ -1,0 +1,244 @@
+"""Manipulating the simulated HH patch: TTX-like partial Na+ block, raised extracellular K+
+(E_K by Nernst, resting potential, excitability) and temperature (spike width, firing rate)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.problems._simhh import batch, cli_params, concat, pulse_threshold, rel_gap, sample_hh
+from spikeset.sampling import Draw
+from spikeset.solutions.constants import thermal_voltage_mV
+from spikeset.solutions.electrochemistry import nernst_potential
+
+ID = "sim-manipulation"
+TITLE = "Manipulating a simulated neuron: TTX, raised K+, temperature"
+TOPIC = "simulation"
+
+START_MS = 2.0
+WINDOW_MS = 25.0
+THR_REL_TOL = 6e-3
+MIN_GAP = 0.04            # raised-K+ threshold vs control: > 4 % apart (direction choice robust)
+STEP_START_MS = 5.0
+STEP_MS = 100.0
+STEP_RTOL = 1e-7
+
+
+def sample(draw: Draw) -> dict:
+    """HH parameters at T1 with E_K from [K]o/[K]i, a TTX fraction, a raised [K]o, a second temperature."""
+    p = sample_hh(draw, temperature=(6.3, 12.0), g_na=(110.0, 140.0))
+    p["K_in_mM"] = draw.uniform("K_in_mM", 380.0, 420.0, digits=0)
+    p["K_out_mM"] = draw.uniform("K_out_mM", 14.0, 20.0, digits=1)
+    p["K_out_raised_mM"] = round(p["K_out_mM"] * draw.uniform("K_raise_factor", 1.3, 1.8, digits=2), 1)
+    p["E_K"] = nernst_potential(p["K_out_mM"], p["K_in_mM"], 1, p["temperature"])
+    p["ttx_fraction"] = draw.uniform("ttx_fraction", 0.2, 0.5, digits=2)
+    p["duration_ms"] = draw.uniform("duration_ms", 0.5, 2.0, digits=1)
+    p["temperature2"] = round(p["temperature"] + draw.uniform("warming", 5.0, 8.0, digits=1), 1)
+    p["step_amplitude"] = draw.uniform("step_amplitude", 14.0, 24.0, digits=1)
+    p["start_ms"], p["window_ms"] = START_MS, WINDOW_MS
+    p["step_start_ms"], p["step_ms"] = STEP_START_MS, STEP_MS
+    return p
+
+
+def _derived(p: dict) -> dict:
+    """Conditions as printed: E_K raised, g_Na with TTX."""
+    return {"E_K_raised": nernst_potential(p["K_out_raised_mM"], p["K_in_mM"], 1, p["temperature"]),
+            "g_Na_ttx": p["g_Na"] * (1.0 - p["ttx_fraction"])}
+
+
+def solve_batch(params_list: list[dict]) -> list[dict]:
+    from spikeset.solutions.hh_model import resting_state
+    from spikeset.solutions.hh_solver import simulate
+    from spikeset.solutions.hh_stimulus import Stimulus
+    n = len(params_list)
+    params_list = [dict(p) for p in params_list]
+    adjusted = [{} for _ in range(n)]
+    dur = np.array([p["duration_ms"] for p in params_list])
+
+    def conditions(sel):
+        ps = [params_list[i] for i in sel]
+        der = [_derived(p) for p in ps]
+        control = batch(ps)
+        ttx = batch(ps, g_Na=[d["g_Na_ttx"] for d in der])
+        raised = batch(ps, E_K=[d["E_K_raised"] for d in der])
+        return control, ttx, raised
+
+    # 1. thresholds of control, TTX and raised K+: one bisection over 3N variants
+    control, ttx, raised = conditions(np.arange(n))
+    thr = pulse_threshold(concat(control, ttx, raised), np.concatenate([dur, dur, dur]), START_MS, WINDOW_MS,
+                          rel_tol=THR_REL_TOL)
+    thr_c, thr_t, thr_k = thr[:n].copy(), thr[n:2 * n].copy(), thr[2 * n:].copy()
+    # raised-K+ threshold too close to control: raise [K]o further (deterministic, printed value)
+    for _ in range(3):
+        close = np.flatnonzero(np.array([rel_gap(a, b) < MIN_GAP for a, b in zip(thr_c, thr_k)]))
+        if close.size == 0:
+            break
+        for i in close:
+            params_list[i]["K_out_raised_mM"] = round(params_list[i]["K_out_raised_mM"] * 1.15, 1)
+            adjusted[i]["K_out_raised_mM"] = params_list[i]["K_out_raised_mM"]
+        _, _, raised_sub = conditions(close)
+        thr_k[close] = pulse_threshold(raised_sub, dur[close], START_MS, WINDOW_MS, rel_tol=THR_REL_TOL)
+    # 2. resting potentials (no simulation: root of the steady-state current)
+    rest = resting_state(concat(*conditions(np.arange(n))[::2]))
+    rest_c, rest_k = rest.V_mV[:n], rest.V_mV[n:]
+    # 3. the current step at T1 and T2: one call over 2N variants
+    amps = np.array([p["step_amplitude"] for p in params_list])
+    half = np.full((2, n), np.nan)
+    rate = np.full((2, n), np.nan)
+    count = np.zeros((2, n), int)
+    todo = np.arange(n)
+    for _ in range(4):
+        sub = [params_list[i] for i in todo]
+        m = len(sub)
+        warm = batch(sub, temperature=[p["temperature2"] for p in sub])
+        res = simulate(concat(batch(sub), warm),
+                       Stimulus.pulse(np.concatenate([amps[todo], amps[todo]]), STEP_START_MS, STEP_MS),
+                       STEP_START_MS + STEP_MS, rtol=STEP_RTOL, atol=STEP_RTOL)
+        half[:, todo] = res.half_width_ms.reshape(2, m)
+        rate[:, todo] = res.firing_rate_hz.reshape(2, m)
+        count[:, todo] = res.spike_count.reshape(2, m)
+        # sustained firing at both temperatures (>= 3 spikes): else depolarization block, step down 20 %
+        bad = todo[np.any(count[:, todo] < 3, axis=0)]
+        if bad.size == 0:
+            break
+        amps[bad] = np.round(amps[bad] * 0.8, 1)
+        for i in bad:
+            params_list[i]["step_amplitude"] = float(amps[i])
+            adjusted[i]["step_amplitude"] = float(amps[i])
+        todo = bad
+    out = []
+    for i, p in enumerate(params_list):
+        der = _derived(p)
+        sol = {"threshold": float(thr_c[i]), "threshold_ttx": float(thr_t[i]), "threshold_k": float(thr_k[i]),
+               "rest_mV": float(rest_c[i]), "rest_k_mV": float(rest_k[i]), "E_K_raised": der["E_K_raised"],
+               "g_Na_ttx": der["g_Na_ttx"],
+               "half_width_1": float(half[0, i]), "half_width_2": float(half[1, i]),
+               "rate_1": float(rate[0, i]), "rate_2": float(rate[1, i]),
+               "count_1": int(count[0, i]), "count_2": int(count[1, i])}
+        adjusted[i]["cli"] = cli_params(p)
+        adjusted[i]["cli_ttx"] = cli_params(p, g_Na=der["g_Na_ttx"])
+        adjusted[i]["cli_k"] = cli_params(p, E_K=round(der["E_K_raised"], 4))
+        adjusted[i]["cli_warm"] = cli_params(p, temperature=p["temperature2"])
+        sol["adjusted_params"] = adjusted[i]
+        out.append(sol)
+    return out
+
+
+def questions(params: dict, solution: dict) -> list:
+    s = solution
+    t1, t2 = params["temperature"], params["temperature2"]
+    ko, ki, ko2 = params["K_out_mM"], params["K_in_mM"], params["K_out_raised_mM"]
+    ek2 = nernst_potential(ko2, ki, 1, t1)
+    rt_f = thermal_voltage_mV(t1)
+    k_lower = s["threshold_k"] < s["threshold"]
+    narrower = s["half_width_2"] < s["half_width_1"]
+    faster = s["rate_2"] > s["rate_1"]
+    d = params["duration_ms"]
+    charge = Misconception("charge-instead-of-amplitude", "You gave a charge (amplitude x duration); the "
+                           "question asks for the amplitude.", None)
+    return [
+        NumericQuestion(
+            "a", f"E<sub>K</sub> with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM (tolerance &plusmn;0.5 mV)", ek2, "mV",
+            Tolerance("abs", 0.5),
+            misconceptions=(
+                Misconception("log10-instead-of-ln", "You used log10 instead of ln.", rt_f * math.log10(ko2 / ki)),
+                Misconception("ratio-inverted", "The Nernst ratio is [K]o/[K]i, outside over inside.", -ek2),
+                Misconception("celsius-instead-of-kelvin", "RT/F needs the temperature in kelvin.",
+                              rt_f * t1 / (t1 + 273.15) * math.log(ko2 / ki)),
+            )),
+        NumericQuestion(
+            "b", "Resting potential with the raised [K<sup>+</sup>]<sub>o</sub> (tolerance &plusmn;0.5 mV)",
+            s["rest_k_mV"], "mV", Tolerance("abs", 0.5),
+            misconceptions=(
+                Misconception("rest-equals-EK", "The resting potential is not E_K: the leak (and a little Na+) "
+                              "conductance keep it above E_K.", ek2),
+                Misconception("rest-unchanged", "Raising [K]o moves E_K and with it the resting potential.",
+                              s["rest_mV"]),
+            )),
+        NumericQuestion(
+            "c", f"Threshold amplitude of a {d:g} ms pulse, control (tolerance &plusmn;2 %)", s["threshold"],
+            "uA/cm^2", Tolerance("rel", 0.02),
+            misconceptions=(Misconception(charge.id, charge.feedback, s["threshold"] * d),)),
+        NumericQuestion(
+            "d", f"Threshold amplitude of the same pulse with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM "
+                 "(tolerance &plusmn;2 %)", s["threshold_k"], "uA/cm^2", Tolerance("rel", 0.02),
+            misconceptions=(
+                Misconception("threshold-unchanged-by-K", "Raising [K]o depolarizes the rest and changes the "
+                              "gates at rest: the threshold changes.", s["threshold"]),
+                Misconception(charge.id, charge.feedback, s["threshold_k"] * d))),
+        ChoiceQuestion(
+            "e", f"Raising [K<sup>+</sup>]<sub>o</sub> from {ko:g} to {ko2:g} mM makes the patch&hellip;",
+            (Option("more", "more excitable (lower threshold)", correct=k_lower,
+                    misconception=None if k_lower else Misconception(
+                        "depolarization-always-helps", "A larger depolarization of the rest inactivates Na+ "
+                        "channels (h falls) and raises g_K at rest: here the threshold rises.")),
+             Option("less", "less excitable (higher threshold)", correct=not k_lower,
+                    misconception=None if not k_lower else Misconception(
+                        "k-always-inactivates", "A moderate depolarization of the rest brings V closer to "
+                        "threshold: here the threshold falls.")),
+             Option("same", "neither: only the resting potential changes",
+                    misconception=Misconception("threshold-fixed", "The threshold depends on the state of the "
+                                                "gates at rest, which the new resting potential changes.")))),
+        NumericQuestion(
+            "f", f"Threshold amplitude of the same pulse with {100 * params['ttx_fraction']:g} % of the Na<sup>+</sup> "
+                 "channels blocked (tolerance &plusmn;2 %)", s["threshold_ttx"], "uA/cm^2", Tolerance("rel", 0.02),
+            misconceptions=(
+                Misconception("threshold-scales-with-block", "The threshold does not scale as 1/(1 - fraction): "
+                              "simulate it.", s["threshold"] / (1 - params["ttx_fraction"])),
+                Misconception("ttx-unchanged", "Blocking Na+ channels makes the patch less excitable.",
+                              s["threshold"]))),
+        NumericQuestion(
+            "g", f"Half-width of the first spike of the step at {t1:g} &deg;C (tolerance &plusmn;3 %)",
+            s["half_width_1"], "ms", Tolerance("rel", 0.03), trace_feature="half_width_ms", digits=3),
+        NumericQuestion(
+            "h", f"Half-width of the first spike of the step at {t2:g} &deg;C (tolerance &plusmn;3 %)",
+            s["half_width_2"], "ms", Tolerance("rel", 0.03), trace_feature="half_width_ms", digits=3,
+            misconceptions=(
+                Misconception("q10-applied-to-width", "The width does not simply scale by 1/phi: V also depends on "
+                              "the (temperature-independent) capacitance and conductances.",
+                              s["half_width_1"] / 3.0 ** ((t2 - t1) / 10.0)),)),
+        NumericQuestion(
+            "i", f"Firing rate during the step at {t1:g} &deg;C (tolerance &plusmn;3 %)", s["rate_1"], "Hz",
+            Tolerance("rel", 0.03), trace_feature="firing_rate_Hz", digits=1,
+            misconceptions=(
+                Misconception("count-over-step-duration", "The rate is 1000 / mean inter-spike interval, not the "
+                              "count divided by the step duration.", 1000.0 * s["count_1"] / STEP_MS),)),
+        NumericQuestion(
+            "j", f"Firing rate during the step at {t2:g} &deg;C (tolerance &plusmn;3 %)", s["rate_2"], "Hz",
+            Tolerance("rel", 0.03), trace_feature="firing_rate_Hz", digits=1,
+            misconceptions=(
+                Misconception("count-over-step-duration", "The rate is 1000 / mean inter-spike interval, not the "
+                              "count divided by the step duration.", 1000.0 * s["count_2"] / STEP_MS),
+                Misconception("q10-applied-to-rate", "The rate does not simply scale by phi = 3^(dT/10).",
+                              s["rate_1"] * 3.0 ** ((t2 - t1) / 10.0)))),
+        ChoiceQuestion(
+            "k", f"Warming from {t1:g} to {t2:g} &deg;C&hellip;",
+            (Option("faster", "narrows the spikes and raises the firing rate: every gate moves faster",
+                    correct=narrower and faster),
+             Option("wider", "widens the spikes and lowers the firing rate: warmer channels stay open longer",
+                    correct=(not narrower) and (not faster),
+                    misconception=Misconception("warming-slows", "All HH rates grow with temperature "
+                                                "(Q10 = 3): the gates open and close faster.")),
+             Option("mixed", "narrows the spikes but leaves the firing rate unchanged",
+                    correct=not ((narrower and faster) or (not narrower and not faster)),
+                    misconception=Misconception("rate-set-by-stimulus", "The interval between spikes is set by "
+                                                "the recovery of h and n, which speeds up with temperature.")))),
+    ]
+
+
+def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    s = solution
+    out = []
+    for k in ("threshold", "threshold_ttx", "threshold_k", "half_width_1", "half_width_2", "rate_1", "rate_2"):
+        if not math.isfinite(s[k]):
+            out.append(f"{k} not found")
+    if rel_gap(s["threshold"], s["threshold_k"]) < MIN_GAP:
+        out.append("raised-K+ threshold too close to control")
+    if s["count_1"] < 3 or s["count_2"] < 3:
+        out.append("the step does not make repetitive firing at both temperatures")
+    if math.isfinite(s["threshold_ttx"]) and not s["threshold_ttx"] > 1.04 * s["threshold"]:
+        out.append("TTX threshold not clearly above control")
+    if not (s["half_width_2"] < 0.97 * s["half_width_1"] and s["rate_2"] > 1.03 * s["rate_1"]):
+        out.append("temperature effect not clear")
+    return out
