@@ -27,7 +27,7 @@ STEP_RTOL = 1e-7
 
 def sample(draw: Draw) -> dict:
     """HH parameters at T1 with E_K from [K]o/[K]i, a TTX fraction, a raised [K]o, a second temperature."""
-    p = sample_hh(draw, temperature=(6.3, 12.0), g_na=(110.0, 140.0))
+    p = sample_hh(draw, temperature=(6.3, 12.0), g_na=(110.0, 140.0), g_k=(30.0, 39.0))
     p["K_in_mM"] = draw.uniform("K_in_mM", 380.0, 420.0, digits=0)
     p["K_out_mM"] = draw.uniform("K_out_mM", 14.0, 20.0, digits=1)
     p["K_out_raised_mM"] = round(p["K_out_mM"] * draw.uniform("K_raise_factor", 1.3, 1.8, digits=2), 1)
@@ -88,7 +88,8 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     rate = np.full((2, n), np.nan)
     count = np.zeros((2, n), int)
     todo = np.arange(n)
-    for _ in range(4):
+    original = amps.copy()
+    for factor in (0.8, 1.3, 0.65, 1.6, None):
         sub = [params_list[i] for i in todo]
         m = len(sub)
         warm = batch(sub, temperature=[p["temperature2"] for p in sub])
@@ -98,11 +99,12 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
         half[:, todo] = res.half_width_ms.reshape(2, m)
         rate[:, todo] = res.firing_rate_hz.reshape(2, m)
         count[:, todo] = res.spike_count.reshape(2, m)
-        # sustained firing at both temperatures (>= 3 spikes): else depolarization block, step down 20 %
+        # repetitive firing at both temperatures (>= 3 spikes): else try other printed amplitudes
+        # (below the repetitive threshold at one temperature, or depolarization block at the other)
         bad = todo[np.any(count[:, todo] < 3, axis=0)]
-        if bad.size == 0:
+        if bad.size == 0 or factor is None:
             break
-        amps[bad] = np.round(amps[bad] * 0.8, 1)
+        amps[bad] = np.round(original[bad] * factor, 1)
         for i in bad:
             params_list[i]["step_amplitude"] = float(amps[i])
             adjusted[i]["step_amplitude"] = float(amps[i])
