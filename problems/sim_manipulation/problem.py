@@ -20,6 +20,8 @@ START_MS = 2.0
 WINDOW_MS = 25.0
 THR_REL_TOL = 6e-3
 MIN_GAP = 0.04            # raised-K+ threshold vs control: > 4 % apart (direction choice robust)
+MIN_K_RATIO = 0.15        # raised-K+ threshold below 0.15 x control or 0.5 uA/cm^2: the patch is near
+MIN_K_THRESHOLD = 0.5     # spontaneous firing and the threshold is ill-conditioned (degenerate)
 STEP_START_MS = 5.0
 STEP_MS = 100.0
 STEP_RTOL = 1e-7
@@ -69,16 +71,24 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     thr = pulse_threshold(concat(control, ttx, raised), np.concatenate([dur, dur, dur]), START_MS, WINDOW_MS,
                           rel_tol=THR_REL_TOL)
     thr_c, thr_t, thr_k = thr[:n].copy(), thr[n:2 * n].copy(), thr[2 * n:].copy()
-    # raised-K+ threshold too close to control: raise [K]o further (deterministic, printed value)
-    for _ in range(3):
-        close = np.flatnonzero(np.array([rel_gap(a, b) < MIN_GAP for a, b in zip(thr_c, thr_k)]))
-        if close.size == 0:
+    # Raised-K+ threshold too close to control (ambiguous direction): raise [K]o further.  Far below
+    # control or not found (the depolarized patch is near spontaneous firing): raise [K]o less.
+    # Deterministic, printed values (adjusted_params).
+    for _ in range(4):
+        close = np.array([rel_gap(a, b) < MIN_GAP for a, b in zip(thr_c, thr_k)])
+        unstable = ~np.isfinite(thr_k) | (thr_k < np.maximum(MIN_K_RATIO * thr_c, MIN_K_THRESHOLD))
+        redo = np.flatnonzero(close | unstable)
+        if redo.size == 0:
             break
-        for i in close:
-            params_list[i]["K_out_raised_mM"] = round(params_list[i]["K_out_raised_mM"] * 1.15, 1)
-            adjusted[i]["K_out_raised_mM"] = params_list[i]["K_out_raised_mM"]
-        _, _, raised_sub = conditions(close)
-        thr_k[close] = pulse_threshold(raised_sub, dur[close], START_MS, WINDOW_MS, rel_tol=THR_REL_TOL)
+        for i in redo:
+            factor = 0.87 if unstable[i] else 1.15
+            new = round(params_list[i]["K_out_raised_mM"] * factor, 1)
+            if new <= params_list[i]["K_out_mM"] * 1.1:
+                continue
+            params_list[i]["K_out_raised_mM"] = new
+            adjusted[i]["K_out_raised_mM"] = new
+        _, _, raised_sub = conditions(redo)
+        thr_k[redo] = pulse_threshold(raised_sub, dur[redo], START_MS, WINDOW_MS, rel_tol=THR_REL_TOL)
     # 2. resting potentials (no simulation: root of the steady-state current)
     rest = resting_state(concat(*conditions(np.arange(n))[::2]))
     rest_c, rest_k = rest.V_mV[:n], rest.V_mV[n:]
@@ -235,6 +245,8 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     for k in ("threshold", "threshold_ttx", "threshold_k", "half_width_1", "half_width_2", "rate_1", "rate_2"):
         if not math.isfinite(s[k]):
             out.append(f"{k} not found")
+    if math.isfinite(s["threshold_k"]) and s["threshold_k"] < max(MIN_K_RATIO * s["threshold"], MIN_K_THRESHOLD):
+        out.append("raised-K+ patch is close to firing spontaneously")
     if rel_gap(s["threshold"], s["threshold_k"]) < MIN_GAP:
         out.append("raised-K+ threshold too close to control")
     if s["count_1"] < 3 or s["count_2"] < 3:
