@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.spikeset-installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench bench-extra clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,17 @@ test: install
 bench: install
 	$(PY) bench/hh.py
 	$(PY) bench/grade.py
+
+# HH benchmark with the optional comparisons: NEURON in $(VENV), Brian2 in its own venv
+# (Brian2 2.9 does not import under numpy 2; bench/hh.py runs bench/brian2_hh.py there).
+BRIAN2_VENV ?= .venv-brian2
+$(BRIAN2_VENV)/bin/python:
+	$(PYTHON) -m venv $(BRIAN2_VENV)
+	$(BRIAN2_VENV)/bin/pip install --quiet 'numpy<2' 'brian2==2.9.0'
+
+bench-extra: install $(BRIAN2_VENV)/bin/python
+	$(PY) -m pip install --quiet 'neuron>=8.2'
+	SPIKESET_BRIAN2_PYTHON=$(BRIAN2_VENV)/bin/python $(PY) bench/hh.py
 
 clean:
 	rm -rf demo-out build *.egg-info .pytest_cache

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from spikeset.model import Misconception, NumericQuestion, Tolerance
-from spikeset.problems._simhh import (REP_FINAL_WINDOW_MS, REP_START_MS, REP_STEP_MS, batch, cli_params,
+from spikeset.problems._simhh import (distinct_misconceptions, REP_FINAL_WINDOW_MS, REP_START_MS, REP_STEP_MS, batch, cli_params,
                                       repetitive_threshold, sample_hh)
 from spikeset.sampling import Draw
 
@@ -21,7 +21,7 @@ ROBUST_REL = 0.01         # +-1 % of the amplitude must not change the spike cou
 NUDGE_REL = 0.007         # step of the deterministic nudge of the printed amplitude
 MAX_NUDGES = 6
 REP_REL_TOL = 6e-3        # final bracket 0.6 %: midpoint within 0.3 % (tolerance 2 %)
-STEP_RTOL = 1e-7          # spike times to ~1e-4 ms: far inside the 3 % rate tolerance
+STEP_RTOL = 1e-6          # spike times to ~1e-4 ms: far inside the 3 % rate tolerance
 
 
 def sample(draw: Draw) -> dict:
@@ -32,7 +32,8 @@ def sample(draw: Draw) -> dict:
     p["amp_factor"] = draw.uniform("amp_factor", 1.5, 3.0, digits=2)
     p["start_ms"] = STEP_START_MS
     p["t_end_ms"] = STEP_START_MS + p["step_ms"] + TAIL_MS
-    p["amplitude"] = 0.0          # replaced by solve_batch (adjusted_params)
+    draw.used.add("amplitude")    # an assignment may fix it; else set by solve_batch (adjusted_params)
+    p["amplitude"] = float(draw.overrides.get("amplitude", 0.0))
     p["cli"] = cli_params(p)
     p["rep_start_ms"], p["rep_step_ms"], p["rep_window_ms"] = REP_START_MS, REP_STEP_MS, REP_FINAL_WINDOW_MS
     return p
@@ -115,13 +116,13 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
 def questions(params: dict, solution: dict) -> list:
     c, rate, isi = solution["count"], solution["rate_hz"], solution["mean_isi_ms"]
     step, t_end = params["step_ms"], params["t_end_ms"]
-    return [
+    return distinct_misconceptions([
         NumericQuestion(
             "a", "Number of spikes in the whole simulation (exact)", c, None, Tolerance("abs", 0.5),
             misconceptions=(
                 Misconception("intervals-instead-of-spikes", "You counted inter-spike intervals; "
                               "n spikes have n - 1 intervals.", c - 1),),
-            trace_feature="n_spikes", digits=0),
+            trace_feature="spike_count", digits=0),
         NumericQuestion(
             "b", "Firing rate = 1000 / (mean inter-spike interval in ms) (tolerance &plusmn;3 %)", rate, "Hz",
             Tolerance("rel", 0.03), weight=2,
@@ -134,7 +135,7 @@ def questions(params: dict, solution: dict) -> list:
                 Misconception("isi-instead-of-rate", "You gave the mean inter-spike interval (ms), "
                               "not its inverse in Hz.", isi),
             ),
-            trace_feature="firing_rate_Hz", digits=1),
+            trace_feature="firing_rate_hz", digits=1),
         NumericQuestion(
             "c", "Smallest step amplitude that makes the patch fire repetitively (definition above; "
                  "tolerance &plusmn;2 %)", solution["i_rep"], "uA/cm^2", Tolerance("rel", 0.02), weight=2,
@@ -143,7 +144,7 @@ def questions(params: dict, solution: dict) -> list:
                               "repetitive threshold is the smallest amplitude, found by bisection.",
                               params["amplitude"]),),
         ),
-    ]
+    ])
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:

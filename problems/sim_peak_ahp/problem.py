@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
-from spikeset.problems._simhh import batch, cli_params, sample_hh
+from spikeset.problems._simhh import distinct_misconceptions, batch, cli_params, sample_hh
 from spikeset.sampling import Draw
 
 ID = "sim-peak-ahp"
@@ -81,7 +81,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
 def questions(params: dict, solution: dict) -> list:
     peak, ahp = solution["peak_mV"], solution["ahp_mV"]
     e_na, e_k = params["E_Na"], params["E_K"]
-    return [
+    return distinct_misconceptions([
         NumericQuestion(
             "a", "Peak membrane potential of the spike (tolerance &plusmn;1 mV)", peak, "mV", Tolerance("abs", 1.0),
             weight=2,
@@ -92,7 +92,7 @@ def questions(params: dict, solution: dict) -> list:
                               "the weighted average uses the maximal conductances; at the peak the gates are far "
                               "from that.", solution["all_open_chord"]),
             ),
-            trace_feature="peak_mV", digits=1),
+            digits=1),   # no trace_feature: SpikeFeatures has no scalar first-peak field
         NumericQuestion(
             "b", "Minimum of the undershoot after the spike (tolerance &plusmn;0.5 mV)", ahp, "mV",
             Tolerance("abs", 0.5), weight=2,
@@ -128,7 +128,7 @@ def questions(params: dict, solution: dict) -> list:
                     "which moves E<sub>K</sub> up to the minimum",
                     misconception=Misconception("concentrations-change-in-one-spike", "One spike moves far too "
                                                 "few ions to change E_K; and the HH model keeps E_K fixed anyway.")))),
-    ]
+    ])
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
-from spikeset.problems._simhh import (batch, bisect_batch, cli_params, fires, pulse_threshold, rel_gap,
+from spikeset.problems._simhh import (distinct_misconceptions, batch, bisect_batch, cli_params, fires, pulse_threshold, rel_gap,
                                       sample_hh, subset)
 from spikeset.sampling import Draw
 
@@ -31,7 +31,8 @@ def sample(draw: Draw) -> dict:
     draw.used.add("amplitude")
     p["amplitude"] = float(draw.overrides.get("amplitude", round(charge / p["duration_ms"])))
     p["delay_factor"] = draw.uniform("delay_factor", 1.05, 1.25, digits=2)
-    p["delay_ms"] = 0.0       # set by solve_batch (adjusted_params): delay_factor x refractory interval
+    draw.used.add("delay_ms")  # an assignment may fix it; else solve_batch sets delay_factor x refractory interval
+    p["delay_ms"] = float(draw.overrides.get("delay_ms", 0.0))
     p["start_ms"] = START_MS
     p["window_ms"] = WINDOW_MS
     p["cli"] = cli_params(p)
@@ -88,7 +89,7 @@ def questions(params: dict, solution: dict) -> list:
     refr, thr1, thr2 = solution["refractory_ms"], solution["threshold"], solution["threshold2"]
     d, amp, delay = params["duration_ms"], params["amplitude"], params["delay_ms"]
     higher = thr2 > thr1
-    return [
+    return distinct_misconceptions([
         NumericQuestion(
             "a", "Refractory interval: smallest onset-to-onset delay at which the second pulse still makes a "
                  "spike (tolerance &plusmn;3 %)", refr, "ms", Tolerance("rel", 0.03), weight=2,
@@ -129,7 +130,7 @@ def questions(params: dict, solution: dict) -> list:
              Option("same", "the same: the threshold is a fixed property of the membrane",
                     misconception=Misconception("threshold-is-fixed", "Threshold depends on the state of the "
                                                 "gates, which a spike leaves far from rest for many ms.")))),
-    ]
+    ])
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
-from spikeset.problems._simhh import batch, cli_params, concat, pulse_threshold, rel_gap, sample_hh
+from spikeset.problems._simhh import distinct_misconceptions, batch, cli_params, concat, pulse_threshold, rel_gap, sample_hh
 from spikeset.sampling import Draw
 
 ID = "sim-threshold"
@@ -50,7 +50,7 @@ def questions(params: dict, solution: dict) -> list:
     d, g1, g2 = params["duration_ms"], params["g_Na"], params["g_Na2"]
     lower = thr2 < thr
     raised = g2 > g1
-    return [
+    return distinct_misconceptions([
         NumericQuestion(
             "a", f"Threshold amplitude of a {d:g} ms pulse (tolerance &plusmn;2 %)", thr, "uA/cm^2",
             Tolerance("rel", 0.02), weight=2,
@@ -77,7 +77,7 @@ def questions(params: dict, solution: dict) -> list:
             (Option("lower", "lower: the patch becomes more excitable",
                     correct=lower,
                     misconception=None if lower else Misconception(
-                        "more-channels-lower-threshold-always" if not raised else "direction-of-gna",
+                        "fewer-channels-lower-threshold" if not raised else "direction-of-gna",
                         "Fewer Na+ channels make the cell less excitable: the threshold rises."
                         if not raised else "Check your simulation: the threshold did not fall.")),
              Option("higher", "higher: the patch becomes less excitable", correct=not lower,
@@ -89,7 +89,7 @@ def questions(params: dict, solution: dict) -> list:
                         "threshold-is-a-fixed-voltage", "Threshold is where inward Na+ current outgrows the "
                         "outward currents, and the Na+ current scales with g_Na."))),
         ),
-    ]
+    ])
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
