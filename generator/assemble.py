@@ -140,15 +140,25 @@ def _place(family: Family, spec: ProblemSpec, assignment: Assignment, secret: by
         raise AssignmentError("weights: at least one question needs a positive weight",
                               file=assignment.source, place=where)
     rng = shuffle_rng(secret, assignment.id, student_id, spec.index)
+    points = _split_points(spec.points, weights)
     placed = []
-    for q, w in zip(questions, weights):
+    for q, p in zip(questions, points):
         labelled: tuple = ()
         if isinstance(q, ChoiceQuestion):
             order = rng.permutation(len(q.options))
             labelled = tuple((LABELS[i], q.options[j]) for i, j in enumerate(order))
-        placed.append(PlacedQuestion(id=f"{spec.prefix}.{q.key}", question=q,
-                                     points=round(spec.points * w / total, 6), labelled=labelled))
+        placed.append(PlacedQuestion(id=f"{spec.prefix}.{q.key}", question=q, points=p, labelled=labelled))
     return ProblemInstance(spec=spec, family=family, params=params, solution=solution, questions=tuple(placed))
+
+
+def _split_points(total_points: float, weights: list[float]) -> list[float]:
+    """Shares of ``total_points`` by weight, rounded to 1e-6, adding up to ``total_points`` exactly
+    (the last positive share takes the rounding remainder)."""
+    total = sum(weights)
+    shares = [round(total_points * w / total, 6) for w in weights]
+    last = max(i for i, w in enumerate(weights) if w > 0)
+    shares[last] = round(total_points - sum(shares[:last]) - sum(shares[last + 1:]), 6)
+    return shares
 
 
 def _with_tolerance(q: Question, spec: ProblemSpec) -> Question:

@@ -117,3 +117,10 @@ def test_pages_render_without_leaking(family_sets):
                 if len(shown.strip("\u22120.")) >= 4:
                     assert shown not in page, (family.id, pq.id, shown)
                     assert shown.replace("\u2212", "-") not in blank
+
+
+def test_question_keys_are_the_same_for_every_variant(family_sets):
+    """Question ids must be stable within an assignment (gradebook columns, LMS exports)."""
+    family, sets = family_sets
+    keys = {tuple(pq.key for pq in s.problems[0].questions) for s in sets}
+    assert len(keys) == 1, (family.id, keys)
