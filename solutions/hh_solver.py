@@ -236,6 +236,22 @@ _N_SLOPE_SAMPLES = 8
 
 
 @njit(cache=True, nogil=True)
+def _stimulus_slope_after(i, V, m, h, n, t, c_m, g_na, g_k, g_l, e_na, e_k, e_l, phi,
+                          pulse_amp, pulse_start, pulse_end, ramp_a, ramp_b, ramp_start, ramp_end):
+    """dV/dt at time t with the stimulus just after t (right limit of the current)."""
+    cur = 0.0
+    for k in range(pulse_start.shape[1]):
+        if pulse_start[i, k] <= t and t < pulse_end[i, k]:
+            cur += pulse_amp[i, k]
+    for k in range(ramp_start.shape[1]):
+        if ramp_start[i, k] <= t and t < ramp_end[i, k]:
+            cur += ramp_a[i, k] + (ramp_b[i, k] - ramp_a[i, k]) * (t - ramp_start[i, k]) / (
+                ramp_end[i, k] - ramp_start[i, k])
+    dV, _, _, _ = _derivatives(V, m, h, n, cur, c_m, g_na, g_k, g_l, e_na, e_k, e_l, phi)
+    return dV
+
+
+@njit(cache=True, nogil=True)
 def _integrate_variant(i, prm, y_init, v_rest,
                        pulse_amp, pulse_start, pulse_end,
                        ramp_a, ramp_b, ramp_start, ramp_end,
@@ -335,8 +351,19 @@ def _integrate_variant(i, prm, y_init, v_rest,
                 i0 += ramp_a[i, k] - slope * ramp_start[i, k]
                 i1 += slope
         # New segment: the derivative at t changes with the current.
+        slope_before = k1V
         k1V, k1m, k1h, k1n = _derivatives(V, m, h, n, i0 + i1 * t, c_m, g_na, g_k, g_l,
                                           e_na, e_k, e_l, phi)
+        if steps > 0:
+            # A kink at the breakpoint: dV/dt changes sign across it, so V has a local
+            # extremum exactly there (e.g. a spike peaking as its pulse ends).  Interior
+            # roots of the dense output's slope cannot see it.
+            if in_spike and slope_before > 0.0 and k1V <= 0.0 and V > thr and V > peak_v:
+                peak_v = V
+                peak_t = t
+            if ahp_state == 1 and slope_before < 0.0 and k1V >= 0.0 and V < best_ahp_v:
+                best_ahp_v = V
+                best_ahp_t = t
         while t < seg_hi:
             if stopped:
                 break
@@ -580,8 +607,20 @@ def _integrate_variant(i, prm, y_init, v_rest,
             break
         seg_lo = seg_hi
 
-    # excursion still in progress at t_end: counts if V is falling (peak passed)
-    if st == 0 and not stopped and in_spike and peak_t == peak_t and k1V < 0.0:
+    # Excursion still in progress at t_end: it counts if its peak has been passed, i.e.
+    # V falls just after t_end (slope with the current just after t_end, which differs
+    # from k1V when a pulse or ramp ends exactly at t_end).  If V was still rising up to
+    # t_end and falls after it, the peak is t_end itself.
+    if st == 0 and not stopped and in_spike:
+        slope_after = _stimulus_slope_after(i, V, m, h, n, t, c_m, g_na, g_k, g_l, e_na, e_k, e_l, phi,
+                                             pulse_amp, pulse_start, pulse_end,
+                                             ramp_a, ramp_b, ramp_start, ramp_end)
+        if slope_after <= 0.0 and k1V >= 0.0 and V > thr and V > peak_v:
+            peak_v = V
+            peak_t = t
+        if not (slope_after <= 0.0):
+            peak_t = np.nan
+    if st == 0 and not stopped and in_spike and peak_t == peak_t:
         if count < capacity:
             spike_times[i, count] = peak_t
             spike_peaks[i, count] = peak_v

@@ -51,8 +51,17 @@ def test_plain_install_runs_outside_the_repo(wheel, tmp_path):
                        capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-2000:]
     assert int(r.stdout.strip()) >= 2
-    r = subprocess.run([sys.executable, "-m", "spikeset", "demo", "--no-pdf", "--out", str(tmp_path / "demo")],
+    from support import FOUNDATION_ASSIGNMENT, write_roster
+
+    (tmp_path / "a.toml").write_text(FOUNDATION_ASSIGNMENT)
+    write_roster(tmp_path / "r.csv", 2)
+    r = subprocess.run([sys.executable, "-m", "spikeset", "generate", "a.toml", "--roster", "r.csv", "--out", "o"],
                        capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
     assert r.returncode == 0, r.stderr[-2000:]
-    assert (tmp_path / "demo" / "students" / "s001" / "problems.html").is_file()
-    assert "grades" in r.stdout
+    for name in ("problems.html", "problems.pdf", "answers.toml"):
+        assert (tmp_path / "o" / "students" / "st001" / name).is_file()
+    assert (tmp_path / "o" / "instructor" / "solutions.pdf").is_file()
+    r = subprocess.run([sys.executable, "-m", "spikeset", "grade", "a.toml", "o/students", "--json", "g.json"],
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "2 graded" in r.stdout

@@ -52,12 +52,16 @@ def numeric(answer: float = -89.137, unit: str | None = "mV", tolerance: Toleran
 __all__ = ["SECRET", "make_assignment", "student_set", "answer_text", "fixed", "numeric", "Misconception"]
 
 
-def demo_batch(folder, n: int = 5, secret: bytes = SECRET):
-    """``n`` demo submissions (right, misconception, off, units, partial...) of the default assignment."""
-    from spikeset.assignment import load_assignment
-    from spikeset.demo import STYLES, default_files, sample_submission
+GRADER_ASSIGNMENT = Path(__file__).with_name("assignment.toml")
 
-    assignment_path, _ = default_files()
+
+def demo_batch(folder, n: int = 5, secret: bytes = SECRET):
+    """``n`` demo-style submissions (right, misconception, off, units, partial...) of the grader's
+    test assignment."""
+    from spikeset.assignment import load_assignment
+    from spikeset.demo import STYLES, sample_submission
+
+    assignment_path = GRADER_ASSIGNMENT
     assignment = load_assignment(assignment_path)
     students = [Student(id=f"s{i:03d}", name=f"Student {i}", section="A") for i in range(1, n + 1)]
     sets = assemble(assignment, students, secret)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from spikeset.assignment import load_assignment
-from spikeset.demo import default_files
+from grader_helpers import GRADER_ASSIGNMENT
 from spikeset.grading import grade
 from spikeset.model import NumericQuestion
 from spikeset.roster import Student
@@ -111,7 +111,7 @@ def generated(tmp_path: Path) -> Path:
 
 def test_whole_corpus_in_one_batch(tmp_path, trace_question):
     assert len(list(CORPUS.glob("*.toml"))) >= 30
-    assignment = load_assignment(default_files()[0])
+    assignment = load_assignment(GRADER_ASSIGNMENT)
     start = time.perf_counter()
     report = grade(assignment=assignment, submissions=[CORPUS, generated(tmp_path)], secret=SECRET, roster=ROSTER)
     assert time.perf_counter() - start < 20
@@ -144,7 +144,7 @@ def test_whole_corpus_in_one_batch(tmp_path, trace_question):
 def test_cli_survives_the_corpus(tmp_path):
     import subprocess
     env = {**os.environ, "SPIKESET_SECRET": SECRET.decode()}
-    p = subprocess.run([sys.executable, "-m", "spikeset", "grade", str(default_files()[0]), str(CORPUS),
+    p = subprocess.run([sys.executable, "-m", "spikeset", "grade", str(GRADER_ASSIGNMENT), str(CORPUS),
                         "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "r.xml"),
                         "--html", str(tmp_path / "html"), "--gradebook", str(tmp_path / "g.csv"),
                         "--markdown", str(tmp_path / "r.md")],
