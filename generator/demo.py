@@ -70,7 +70,7 @@ def sample_submission(s: StudentSet, style: str) -> str:
 STYLES = ("right", "misconception", "off", "units", "partial")
 
 
-def _run_one(assignment_path: Path, students, out_dir: Path, *, pdf: bool):
+def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *, pdf: bool):
     """Generate, write sample submissions, grade; return (files, report)."""
     import json
 
@@ -109,7 +109,7 @@ def run_demo(*, out_dir: Path, pdf: bool = True) -> int:
         assignment = load_assignment(path)
         print(f"spikeset demo: {label} {assignment.title!r}: {len(assignment.problems)} problems, "
               f"{len(students)} students ...", flush=True)
-        files, report = _run_one(path, students, folder, pdf=pdf)
+        files, report = generate_and_grade_samples(path, students, folder, pdf=pdf)
         print_summary(report)
         print()
         summary.append((label, folder, files))

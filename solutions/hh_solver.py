@@ -255,12 +255,13 @@ def _stimulus_slope_after(i, V, m, h, n, t, c_m, g_na, g_k, g_l, e_na, e_k, e_l,
 def _integrate_variant(i, prm, y_init, v_rest,
                        pulse_amp, pulse_start, pulse_end,
                        ramp_a, ramp_b, ramp_start, ramp_end,
-                       t_end, rtol, atol, max_step, max_steps, stop_after_spikes,
+                       t_ends, rtol, atol, max_step, max_steps, stop_after_spikes, stop_from,
                        record_times, record,
                        spike_count, spike_times, spike_peaks,
                        first_spike_time, last_spike_time,
                        ahp_v, ahp_t, half_width, n_steps, status,
                        ring):
+    t_end = t_ends[i]
     c_m = prm[i, 0]
     g_na = prm[i, 1]
     g_k = prm[i, 2]
@@ -547,7 +548,7 @@ def _integrate_variant(i, prm, y_init, v_rest,
                             hw_need_down = not found_down
                     last_t = peak_t
                     count += 1
-                    if stop_after_spikes > 0 and count >= stop_after_spikes:
+                    if stop_after_spikes > 0 and count >= stop_after_spikes and peak_t >= stop_from:
                         stopped = True
                 peak_v = -np.inf
                 peak_t = np.nan
@@ -646,7 +647,7 @@ def _integrate_variant(i, prm, y_init, v_rest,
 def _integrate_batch(start, stop, prm, y_init, v_rest,
                      pulse_amp, pulse_start, pulse_end,
                      ramp_a, ramp_b, ramp_start, ramp_end,
-                     t_end, rtol, atol, max_step, max_steps, stop_after_spikes,
+                     t_ends, rtol, atol, max_step, max_steps, stop_after_spikes, stop_from,
                      record_times, record,
                      spike_count, spike_times, spike_peaks,
                      first_spike_time, last_spike_time,
@@ -656,7 +657,7 @@ def _integrate_batch(start, stop, prm, y_init, v_rest,
         _integrate_variant(i, prm, y_init, v_rest,
                            pulse_amp, pulse_start, pulse_end,
                            ramp_a, ramp_b, ramp_start, ramp_end,
-                           t_end, rtol, atol, max_step, max_steps, stop_after_spikes,
+                           t_ends, rtol, atol, max_step, max_steps, stop_after_spikes, stop_from,
                            record_times, record,
                            spike_count, spike_times, spike_peaks,
                            first_spike_time, last_spike_time,
@@ -778,7 +779,7 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
              max_step_ms: float = DEFAULT_MAX_STEP_MS,
              initial_state: Any = None, max_spikes: int | None = None,
              max_steps_per_variant: int = 10_000_000,
-             stop_after_spikes: int = 0,
+             stop_after_spikes: int = 0, stop_from_ms: float = 0.0,
              n_threads: int | None = None) -> SimulationResult:
     """Integrate N HH variants from rest (or ``initial_state``) for ``t_end_ms`` ms.
 
@@ -786,7 +787,8 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
         params: parameters (scalars or (N,) arrays).
         stimulus: injected current (scalars or (N,) arrays); N must match
             ``params`` (or either may be scalar).
-        t_end_ms: duration, ms (> 0).
+        t_end_ms: duration, ms (> 0); a float, or one per variant ((N,): each
+            variant stops at its own end; a recorded trace is NaN after it).
         record: keep a decimated trace of V, m, h, n (``result.trace``).
         record_dt_ms: spacing of the recorded trace, ms.
         rtol, atol: error tolerances of the Dormand-Prince step control.
@@ -799,15 +801,19 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
         stop_after_spikes: if > 0, a variant stops being integrated once it
             has fired this many spikes (features after that point are not
             computed; searches use it to save time).
+        stop_from_ms: with ``stop_after_spikes``, only a spike peaking at or
+            after this time stops the run (e.g. "2 spikes and one in the
+            last 50 ms": ``stop_after_spikes=2, stop_from_ms=t_end - 50``).
         n_threads: threads over which the batch is split (None: all CPUs,
             or $SPIKESET_THREADS).
 
     Raises:
         ParameterError: bad duration, tolerance or state; integration failure.
     """
-    t_end = float(t_end_ms)
-    if not math.isfinite(t_end) or t_end <= 0:
-        raise ParameterError(f"t_end must be a finite positive number of ms, got {t_end_ms!r}")
+    t_end_arr = np.asarray(t_end_ms, float)
+    if t_end_arr.ndim > 1 or t_end_arr.size == 0 or not np.all(np.isfinite(t_end_arr)) or np.any(t_end_arr <= 0):
+        raise ParameterError(f"t_end must be a finite positive number of ms (or (N,) array), got {t_end_ms!r}")
+    t_end = float(t_end_arr.max())
     if not (0 < rtol < 1 and 0 < atol < 1):
         raise ParameterError("rtol and atol must be within (0, 1)")
     if not (math.isfinite(max_step_ms) and max_step_ms > 0):
@@ -815,6 +821,10 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
     n = max(params.n_variants, stimulus.n_variants)
     if params.n_variants not in (1, n):
         raise ParameterError(f"params have {params.n_variants} variants, stimulus has {stimulus.n_variants}")
+    if t_end_arr.ndim == 1 and t_end_arr.size not in (1, n):
+        raise ParameterError(f"t_end has {t_end_arr.size} values for {n} variants")
+    t_ends = np.ascontiguousarray(np.broadcast_to(t_end_arr.reshape(-1)[:n] if t_end_arr.size == n
+                                                  else t_end_arr.reshape(-1)[:1], (n,)), dtype=float)
     p = params.broadcast(n)
     packed = stimulus.packed(n)
     rest = resting_state(p)
@@ -849,8 +859,8 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
                  packed.pulse_amplitude, packed.pulse_start_ms, packed.pulse_end_ms,
                  packed.ramp_start_amplitude, packed.ramp_end_amplitude,
                  packed.ramp_start_ms, packed.ramp_end_ms,
-                 t_end, float(rtol), float(atol), float(max_step_ms), int(max_steps_per_variant),
-                 int(stop_after_spikes),
+                 t_ends, float(rtol), float(atol), float(max_step_ms), int(max_steps_per_variant),
+                 int(stop_after_spikes), float(stop_from_ms),
                  record_times, record_arr,
                  spike_count, spike_times, spike_peaks, first_t, last_t,
                  ahp_v, ahp_t, half_width, n_steps, status)

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from spikeset.model import Misconception, NumericQuestion, Tolerance
-from spikeset.problems._simhh import (distinct_misconceptions, REP_FINAL_WINDOW_MS, REP_START_MS, REP_STEP_MS, batch, cli_params,
-                                      repetitive_threshold, sample_hh)
+from spikeset.problems._simhh import (REP_FINAL_WINDOW_MS, REP_START_MS, REP_STEP_MS, SEARCH_ATOL, SEARCH_RTOL, batch,
+                                      cli_params, distinct_misconceptions, sample_hh)
 from spikeset.sampling import Draw
 
 ID = "sim-firing"
@@ -59,7 +59,10 @@ def _step_sim(params_list, amps):
 def solve_batch(params_list: list[dict]) -> list[dict]:
     n = len(params_list)
     hh = batch(params_list)
-    i_rep = repetitive_threshold(hh, rel_tol=REP_REL_TOL)
+    from spikeset.solutions.hh_search import repetitive_firing_threshold
+    i_rep = repetitive_firing_threshold(hh, step_duration_ms=REP_STEP_MS, final_window_ms=REP_FINAL_WINDOW_MS,
+                                        start_ms=REP_START_MS, rel_tol=REP_REL_TOL, max_amplitude=150.0,
+                                        rtol=SEARCH_RTOL, atol=SEARCH_ATOL)
     fallback = np.where(np.isfinite(i_rep), i_rep, 10.0)
     amps = np.array([round(p["amp_factor"] * fallback[i], 1) if p.get("amplitude", 0.0) == 0.0
                      else p["amplitude"] for i, p in enumerate(params_list)])

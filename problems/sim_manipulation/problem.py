@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
-from spikeset.problems._simhh import distinct_misconceptions, batch, cli_params, concat, pulse_threshold, rel_gap, sample_hh
+from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat, distinct_misconceptions,
+                                      rel_gap, sample_hh)
 from spikeset.sampling import Draw
 from spikeset.solutions.constants import thermal_voltage_mV
 from spikeset.solutions.electrochemistry import nernst_potential
@@ -50,6 +51,12 @@ def _derived(p: dict) -> dict:
             "g_Na_ttx": p["g_Na"] * (1.0 - p["ttx_fraction"])}
 
 
+def _thresholds(hh, dur):
+    from spikeset.solutions.hh_search import threshold_amplitude
+    return threshold_amplitude(hh, dur, start_ms=START_MS, response_window_ms=WINDOW_MS, rel_tol=THR_REL_TOL,
+                               rtol=SEARCH_RTOL, atol=SEARCH_ATOL)
+
+
 def solve_batch(params_list: list[dict]) -> list[dict]:
     from spikeset.solutions.hh_model import resting_state
     from spikeset.solutions.hh_solver import simulate
@@ -69,8 +76,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
 
     # 1. thresholds of control, TTX and raised K+: one bisection over 3N variants
     control, ttx, raised = conditions(np.arange(n))
-    thr = pulse_threshold(concat(control, ttx, raised), np.concatenate([dur, dur, dur]), START_MS, WINDOW_MS,
-                          rel_tol=THR_REL_TOL)
+    thr = _thresholds(concat(control, ttx, raised), np.concatenate([dur, dur, dur]))
     thr_c, thr_t, thr_k = thr[:n].copy(), thr[n:2 * n].copy(), thr[2 * n:].copy()
     # Raised-K+ threshold too close to control (ambiguous direction): raise [K]o further.  Far below
     # control or not found (the depolarized patch is near spontaneous firing): raise [K]o less.
@@ -89,7 +95,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
             params_list[i]["K_out_raised_mM"] = new
             adjusted[i]["K_out_raised_mM"] = new
         _, _, raised_sub = conditions(redo)
-        thr_k[redo] = pulse_threshold(raised_sub, dur[redo], START_MS, WINDOW_MS, rel_tol=THR_REL_TOL)
+        thr_k[redo] = _thresholds(raised_sub, dur[redo])
     # 2. resting potentials (no simulation: root of the steady-state current)
     rest = resting_state(concat(*conditions(np.arange(n))[::2]))
     rest_c, rest_k = rest.V_mV[:n], rest.V_mV[n:]

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
-from spikeset.problems._simhh import (distinct_misconceptions, batch, bisect_batch, cli_params, fires, pulse_threshold, rel_gap,
+from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, distinct_misconceptions, rel_gap,
                                       sample_hh, subset)
 from spikeset.sampling import Draw
 
@@ -39,27 +39,20 @@ def sample(draw: Draw) -> dict:
     return p
 
 
-def _paired(hh, amp1, amp2, dur, delay, n_spikes):
-    from spikeset.solutions.hh_stimulus import Stimulus
-    stim = Stimulus.paired_pulses(amp1, dur, delay, start_ms=START_MS, second_amplitude=amp2)
-    t_end = START_MS + float(np.max(delay + dur)) + WINDOW_MS
-    return fires(hh, stim, t_end, n_spikes)
-
-
 def solve_batch(params_list: list[dict]) -> list[dict]:
+    from spikeset.solutions.hh_search import refractory_interval, second_pulse_threshold, threshold_amplitude
     n = len(params_list)
     hh = batch(params_list)
     amp = np.array([p["amplitude"] for p in params_list])
     dur = np.array([p["duration_ms"] for p in params_list])
     phi = 3.0 ** ((np.array([p["temperature"] for p in params_list]) - 6.3) / 10.0)
+    tol = dict(start_ms=START_MS, response_window_ms=WINDOW_MS, rtol=SEARCH_RTOL, atol=SEARCH_ATOL)
     # 1. single-pulse threshold
-    thr1 = pulse_threshold(hh, dur, START_MS, WINDOW_MS, rel_tol=THR_REL_TOL)
+    thr1 = threshold_amplitude(hh, dur, rel_tol=THR_REL_TOL, **tol)
     # 2. refractory interval: bisection on the onset-to-onset delay (2 spikes = second pulse fired)
     guess = 12.0 / phi ** 0.8
-
-    def pred_delay(delays, idx):
-        return _paired(subset(hh, idx), amp[idx], amp[idx], dur[idx], delays, 2)
-    refr = bisect_batch(pred_delay, guess / 1.6, guess * 1.6, rel_tol=DELAY_REL_TOL, floor=0.05, ceiling=150.0)
+    refr = refractory_interval(hh, amp, dur, rel_tol=DELAY_REL_TOL, abs_tol_ms=0.0, max_delay_ms=150.0,
+                               bracket=(guess / 1.6, guess * 1.6), **tol)
     # 3. threshold of a second pulse at the printed delay (delay_factor x refractory interval)
     fixed = np.array([p.get("delay_ms", 0.0) or 0.0 for p in params_list])
     r = np.nan_to_num(refr, nan=10.0)
@@ -70,10 +63,9 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     base = np.nan_to_num(thr1, nan=10.0)
 
     def second_threshold(sel):
-        def pred_amp(amps, idx):
-            j = sel[idx]
-            return _paired(subset(hh, j), amp[j], amps, dur[j], delay[j], 2)
-        return bisect_batch(pred_amp, base[sel] * 1.02, base[sel] * 2.5, rel_tol=THR_REL_TOL, ceiling=1e4)
+        return second_pulse_threshold(subset(hh, sel), dur[sel], delay[sel], amp[sel], rel_tol=THR_REL_TOL,
+                                      bracket=(base[sel] * 1.02, base[sel] * 2.5), check_conditioning=False,
+                                      **tol)
     thr2 = second_threshold(np.arange(n))
     # Too close to the single threshold for an unambiguous choice: move the delay (not fixed by the
     # assignment) down to 3 % beyond the refractory interval, where the second threshold is higher.

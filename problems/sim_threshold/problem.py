@@ -6,7 +6,8 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
-from spikeset.problems._simhh import distinct_misconceptions, batch, cli_params, concat, pulse_threshold, rel_gap, sample_hh
+from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat, distinct_misconceptions,
+                                      rel_gap, sample_hh)
 from spikeset.sampling import Draw
 
 ID = "sim-threshold"
@@ -38,10 +39,11 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     base = batch(params_list)
     changed = batch(params_list, g_Na=[p["g_Na2"] for p in params_list])
     dur = np.array([p["duration_ms"] for p in params_list])
-    # One batched bisection over 2N variants (both conditions).  Not hh_search.threshold_amplitude:
-    # see spikeset.problems._simhh (a missed-spike workaround, a looser rtol, a better bracket).
-    thr = pulse_threshold(concat(base, changed), np.concatenate([dur, dur]), START_MS, WINDOW_MS,
-                          rel_tol=SEARCH_REL_TOL)
+    # One batched bisection over 2N variants (both conditions), at a search tolerance of the integrator.
+    from spikeset.solutions.hh_search import threshold_amplitude
+    thr = threshold_amplitude(concat(base, changed), np.concatenate([dur, dur]), start_ms=START_MS,
+                              response_window_ms=WINDOW_MS, rel_tol=SEARCH_REL_TOL, rtol=SEARCH_RTOL,
+                              atol=SEARCH_ATOL)
     return [{"threshold": float(thr[i]), "threshold2": float(thr[n + i])} for i in range(n)]
 
 

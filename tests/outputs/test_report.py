@@ -1,4 +1,4 @@
-"""``spikeset report`` on the grades JSON that ``spikeset demo`` writes."""
+"""``spikeset report`` on a grades JSON written the way ``spikeset demo`` writes it."""
 from __future__ import annotations
 
 import base64
@@ -14,12 +14,36 @@ from spikeset.analytics import class_stats, load_grades, pearson
 from spikeset.cli import main
 
 
+REPORT_ASSIGNMENT = """\
+id = "report-test"
+title = "Report test"
+
+[[problems]]
+family = "nernst"
+points = 6
+
+[[problems]]
+family = "driving-force"
+points = 8
+
+[[problems]]
+family = "concepts"
+points = 4
+"""
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from spikeset.demo import run_demo
+    """The demo's flow (generate, sample submissions of every style, grade) for a small class."""
+    from spikeset.demo import generate_and_grade_samples
+    from spikeset.roster import Student
 
     out = tmp_path_factory.mktemp("demo") / "demo-out"
-    run_demo(out_dir=out, pdf=False)
+    out.mkdir()
+    path = out / "source.toml"
+    path.write_text(REPORT_ASSIGNMENT)
+    students = [Student(f"s{i:03d}", f"Student {i}") for i in range(1, 21)]
+    generate_and_grade_samples(path, students, out, pdf=False)
     return out
 
 
