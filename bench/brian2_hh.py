@@ -25,13 +25,16 @@ Model (V in mV, t in ms, phi = 3 ** ((T - 6.3) / 10)):
     alpha_h = 0.07 exp(-(V+65)/20)                 beta_h = 1 / (1 + exp(-(V+35)/10))
     alpha_n = 0.01 (V+55) / (1 - exp(-(V+55)/10))  beta_n = 0.125 exp(-(V+65)/80)
 
-(the removable singularities of alpha_m and alpha_n are written with exprel).
+(written out as above, not with Brian2's exprel: in Brian2 2.9's numpy target every
+exprel call formats its whole result array into an error-message f-string,
+which made a 1000-neuron step ~10x slower; V never lands exactly on -40 or
+-55 mV here, and a NaN would show as a spike-count mismatch).
 
 Output (JSON on stdout): brian2 and numpy versions, dt, method, wall_s (from
 building the NeuronGroup to the end of run(): code generation included, the
 brian2 import excluded), setup_s / run_s (the part before / inside run()),
-spike_counts of every neuron (SpikeMonitor, threshold 0 mV, refractory while
-V > 0 mV), and for each recorded neuron its spike peak times (ms) and
+spike_counts and crossing_times_ms of every neuron (SpikeMonitor, threshold
+0 mV, refractory while V > 0 mV), and for each recorded neuron its spike peak times (ms) and
 voltages (mV): the vertex of the parabola through the highest sample of each
 run above 0 mV and its two neighbours (the method of spikeset's
 spike_features), from a StateMonitor on those neurons only.
@@ -84,11 +87,11 @@ dv/dt = (I_amp * int(t_in_timesteps >= start_step) - g_Na*m**3*h*(v - E_Na) - g_
 dm/dt = phi * (alpha_m*(1 - m) - beta_m*m) : 1
 dh/dt = phi * (alpha_h*(1 - h) - beta_h*h) : 1
 dn/dt = phi * (alpha_n*(1 - n) - beta_n*n) : 1
-alpha_m = 1.0 / exprel(-(v + 40*mV) / (10*mV)) / ms : Hz
+alpha_m = 0.1/mV * (v + 40*mV) / (1 - exp(-(v + 40*mV) / (10*mV))) / ms : Hz
 beta_m = 4 * exp(-(v + 65*mV) / (18*mV)) / ms : Hz
 alpha_h = 0.07 * exp(-(v + 65*mV) / (20*mV)) / ms : Hz
 beta_h = 1 / (1 + exp(-(v + 35*mV) / (10*mV))) / ms : Hz
-alpha_n = 0.1 / exprel(-(v + 55*mV) / (10*mV)) / ms : Hz
+alpha_n = 0.01/mV * (v + 55*mV) / (1 - exp(-(v + 55*mV) / (10*mV))) / ms : Hz
 beta_n = 0.125 * exp(-(v + 65*mV) / (80*mV)) / ms : Hz
 I_amp : amp/meter**2 (constant)
 """
@@ -127,7 +130,7 @@ def main() -> int:
     group.h = init["h"]
     group.n = init["n"]
     group.I_amp = amplitudes * uA / cm ** 2
-    spikes = SpikeMonitor(group, record=False)   # counts only
+    spikes = SpikeMonitor(group)   # threshold-crossing times of every neuron
     objects = [group, spikes]
     trace = None
     if record:
@@ -142,6 +145,7 @@ def main() -> int:
         "brian2": b2.__version__, "numpy": np.__version__, "dt_ms": dt_ms, "method": method,
         "n_neurons": n_neurons, "wall_s": t2 - t0, "setup_s": t1 - t0, "run_s": t2 - t1,
         "spike_counts": np.asarray(spikes.count).astype(int).tolist(),
+        "crossing_times_ms": [np.asarray(tr / ms).tolist() for tr in spikes.spike_trains().values()],
         "record": record, "peak_times_ms": [], "peak_voltages_mV": [],
     }
     if trace is not None:

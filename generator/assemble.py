@@ -145,7 +145,10 @@ def _place(family: Family, spec: ProblemSpec, assignment: Assignment, secret: by
     for q, p in zip(questions, points):
         labelled: tuple = ()
         if isinstance(q, ChoiceQuestion):
+            # Drawn for every question so that unshuffled ones leave the others' order unchanged.
             order = rng.permutation(len(q.options))
+            if not q.shuffle:
+                order = range(len(q.options))
             labelled = tuple((LABELS[i], q.options[j]) for i, j in enumerate(order))
         placed.append(PlacedQuestion(id=f"{spec.prefix}.{q.key}", question=q, points=p, labelled=labelled))
     return ProblemInstance(spec=spec, family=family, params=params, solution=solution, questions=tuple(placed))

@@ -160,12 +160,17 @@ class NumericQuestion:
 
 @dataclass(frozen=True)
 class ChoiceQuestion:
-    """A question answered with one option label; options are shuffled per student."""
+    """A question answered with one option label.
+
+    Options are shuffled per student unless ``shuffle`` is False (for options with a natural
+    order, such as labelled points A to E of a figure).
+    """
 
     key: str
     prompt: str
     options: tuple[Option, ...]
     weight: float = 1.0
+    shuffle: bool = True
 
     type = "choice"
 

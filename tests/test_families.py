@@ -124,3 +124,15 @@ def test_question_keys_are_the_same_for_every_variant(family_sets):
     family, sets = family_sets
     keys = {tuple(pq.key for pq in s.problems[0].questions) for s in sets}
     assert len(keys) == 1, (family.id, keys)
+
+
+def test_choice_options_are_shuffled_unless_ordered(family_sets):
+    family, sets = family_sets
+    for key in {pq.key for pq in sets[0].problems[0].questions if pq.type == "choice"}:
+        orders = {tuple(opt.id for _, opt in s.problems[0].questions[[q.key for q in s.problems[0].questions].index(key)].labelled)
+                  for s in sets if key in [q.key for q in s.problems[0].questions]}
+        question = next(pq.question for pq in sets[0].problems[0].questions if pq.key == key)
+        if question.shuffle:
+            assert len(orders) > 1, (family.id, key)
+        else:
+            assert orders == {tuple(o.id for o in question.options)}, (family.id, key)
