@@ -76,15 +76,35 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
         fall = np.flatnonzero((t > t_peak) & (t < t_ahp))
         k_rise = int(rise[np.argmax(dvdt[rise])]) if rise.size else k_peak
         k_fall = int(fall[np.argmin(dvdt[fall])]) if fall.size else k_peak
-        k_rec = min(int(round(k_ahp + 2.0 * (k_ahp - k_peak))), len(t) - 1)
-        ks = {"rising": k_rise, "peak": k_peak, "falling": k_fall, "undershoot": k_ahp, "recovery": k_rec}
         label = _label_of(p)
-        pts = {label[ph]: round(float(t[k]), 2) for ph, k in ks.items()}
-        vals = {ph: {"t": float(t[k]), "V": float(V[k]), "h": float(h[k]), "n": float(n[k]), "m": float(m[k]),
-                     "I_ion": float(i_ion[k]), "dVdt": float(dvdt[k]), "g_Na": float(g_na[k]), "g_K": float(g_k[k])}
-                for ph, k in ks.items()}
+        def value_at(k: int, at: float | None = None) -> dict:
+            """The state at sample ``k``, or interpolated at time ``at`` (ms, no stimulus there)."""
+            if at is None:
+                return {"t": float(t[k]), "V": float(V[k]), "h": float(h[k]), "n": float(n[k]), "m": float(m[k]),
+                        "I_ion": float(i_ion[k]), "dVdt": float(dvdt[k]), "g_Na": float(g_na[k]),
+                        "g_K": float(g_k[k])}
+            v_, m_, h_, n_ = (float(np.interp(at, t, x)) for x in (V, m, h, n))
+            gna, gk = p["g_Na"] * m_**3 * h_, p["g_K"] * n_**4
+            ion = gna * (v_ - p["E_Na"]) + gk * (v_ - p["E_K"]) + p["g_L"] * (v_ - p["E_L"])
+            return {"t": at, "V": v_, "h": h_, "n": n_, "m": m_, "I_ion": ion, "dVdt": -ion / p["C_m"],
+                    "g_Na": gna, "g_K": gk}
+
+        # The peak point is the simulated peak time as printed (0.01 ms), where dV/dt is ~0.
+        t_peak_printed = round(t_peak, 2)
+        # The falling and undershoot points may move along their phase until every question has
+        # a clear winner; the first clear candidate (fastest downstroke, V minimum) is preferred.
+        for k_fall_c, k_ahp_c in _candidates(dvdt, fall, k_fall, k_ahp, len(t)):
+            k_rec = min(int(round(k_ahp_c + 2.0 * (k_ahp_c - k_peak))), len(t) - 1)
+            ks = {"rising": k_rise, "peak": k_peak, "falling": k_fall_c, "undershoot": k_ahp_c, "recovery": k_rec}
+            vals = {ph: value_at(k, t_peak_printed if ph == "peak" else None) for ph, k in ks.items()}
+            # At the simulated maximum dV/dt = 0 and so I_ion = 0 (linear interpolation of the
+            # 0.02 ms trace across the sharp peak would not reproduce that).
+            vals["peak"].update(dVdt=0.0, I_ion=0.0)
+            if _all_clear(vals):
+                break
+        pts = {label[ph]: round(vals[ph]["t"], 2) for ph in ks}
         sol["values"] = vals
-        sol["ok"] = bool(after[k_rise] and k_rise < k_peak < k_fall < k_ahp < k_rec)
+        sol["ok"] = bool(after[k_rise] and k_rise < k_peak < ks["falling"] < ks["undershoot"] < k_rec)
         # the plotted trace (decimated), for the figure
         stop = min(len(t), k_rec + int(2.0 / RECORD_DT_MS))
         sol["plot_t"] = t[:stop:2].tolist()
@@ -92,6 +112,26 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
         sol["adjusted_params"] = {"points": dict(sorted(pts.items()))}
         out.append(sol)
     return out
+
+
+def _candidates(dvdt: np.ndarray, fall: np.ndarray, k_fall: int, k_ahp: int, n: int):
+    """(falling index, undershoot index) pairs to try, best first: the fastest downstroke and the
+    V minimum, then points where the downstroke is 80 % or 60 % as fast (earlier or later), and
+    undershoot points up to 1 ms (50 samples) after the minimum."""
+    falls = [k_fall]
+    if fall.size:
+        for frac in (0.8, 0.6):
+            slow = fall[dvdt[fall] <= frac * dvdt[k_fall]]
+            falls += [int(slow[0]), int(slow[-1])]
+    ahps = [k_ahp] + [min(k_ahp + d, n - 1) for d in (10, 25, 50)]
+    for k_a in ahps:
+        for k_f in falls:
+            yield k_f, k_a
+
+
+def _all_clear(values: dict) -> bool:
+    analysis = _analysis({}, {"values": values})
+    return analysis["e"][0] is not None and all(margin >= MARGIN for _, margin in analysis.values())
 
 
 def _winner(values: dict, key, sign: float):
@@ -155,33 +195,30 @@ def _analysis(params: dict, solution: dict) -> dict:
 
 
 def questions(params: dict, solution: dict) -> list:
+    """Always the same five questions (a-e); ``plausible`` flags a variant whose winner is not clear."""
     label = _label_of(params)
-    analysis = _analysis(params, solution)
+    analysis = _analysis(params, solution) or {key: (None, 0.0) for key in (*CRITERIA, "e")}
+    ordered = sorted(PHASES, key=lambda ph: label[ph])
     qs = []
     for key, (prompt, _, _, feedback) in CRITERIA.items():
-        if key not in analysis:
-            continue
-        win, margin = analysis[key]
-        if margin < MARGIN:
-            continue          # ambiguous for this variant: leave the question out
+        win = analysis[key][0] or ordered[0]
         qs.append(ChoiceQuestion(key, prompt, tuple(
             Option(label[ph], f"point {label[ph]}", correct=(ph == win),
                    misconception=None if ph == win else Misconception(f"{key}-{ph}", feedback[ph] or "Check the "
                                                                       "sign of dV/dt at that point."))
-            for ph in sorted(PHASES, key=lambda ph: label[ph]))))
-    win = analysis.get("e", (None, 0))[0]
-    if win is not None:
-        fb = {"rising": "During the upstroke dV/dt is at its largest, not zero.",
-              "falling": "During the downstroke dV/dt is strongly negative.",
-              "undershoot": "At the undershoot minimum dV/dt = 0, but g_K is far larger than g_Na there.",
-              "recovery": "During the recovery both conductances are small and g_K exceeds g_Na.",
-              "peak": ""}
-        qs.append(ChoiceQuestion(
-            "e", "At which labelled point is dV/dt = 0 while the Na<sup>+</sup> conductance exceeds the K<sup>+</sup> "
-                 "conductance?",
-            tuple(Option(label[ph], f"point {label[ph]}", correct=(ph == win),
-                         misconception=None if ph == win else Misconception(f"e-{ph}", fb[ph]))
-                  for ph in sorted(PHASES, key=lambda ph: label[ph]))))
+            for ph in ordered), shuffle=False))
+    win = analysis["e"][0] or "peak"
+    fb = {"rising": "During the upstroke dV/dt is at its largest, not zero.",
+          "falling": "During the downstroke dV/dt is strongly negative.",
+          "undershoot": "At the undershoot minimum dV/dt = 0, but g_K is far larger than g_Na there.",
+          "recovery": "During the recovery both conductances are small and g_K exceeds g_Na.",
+          "peak": "At the peak dV/dt = 0 and g_Na exceeds g_K."}
+    qs.append(ChoiceQuestion(
+        "e", "At which labelled point is dV/dt = 0 while the Na<sup>+</sup> conductance exceeds the K<sup>+</sup> "
+             "conductance?",
+        tuple(Option(label[ph], f"point {label[ph]}", correct=(ph == win),
+                     misconception=None if ph == win else Misconception(f"e-{ph}", fb[ph]))
+              for ph in ordered), shuffle=False))
     return qs
 
 
@@ -217,6 +254,9 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     out = []
     if not solution.get("ok"):
         out.append(f"the pulse does not make one clean spike (count {solution.get('count')})")
-    elif len(questions) < 4:
-        out.append(f"only {len(questions)} unambiguous questions")
+        return out
+    analysis = _analysis(params, solution)
+    for key, (win, margin) in analysis.items():
+        if win is None or margin < MARGIN:
+            out.append(f"question {key}: no clear winner among the labelled points")
     return out
