@@ -40,8 +40,8 @@ from typing import Any, Callable
 import numpy as np
 
 from spikeset.errors import ParameterError
-from spikeset.solutions.hh_model import HHParams, temperature_factor
-from spikeset.solutions.hh_solver import DEFAULT_ATOL, DEFAULT_RTOL, simulate
+from spikeset.solutions.hh_model import HHParams, RestingState, temperature_factor
+from spikeset.solutions.hh_solver import DEFAULT_ATOL, DEFAULT_RTOL, fast_resting_state, simulate
 from spikeset.solutions.hh_stimulus import Stimulus
 
 #: Default onset of the (first) pulse, ms.
@@ -81,13 +81,14 @@ def bisect_monotone(predicate: Callable[[np.ndarray, np.ndarray], np.ndarray], l
     ``predicate(values, indices)`` evaluates the variants ``indices`` at
     ``values`` in ONE call (one batched simulation).  ``[lo, hi]`` is a guessed
     bracket per variant: both ends are checked in one call and, where wrong,
-    moved outwards by the factor ``grow`` (never below ``floor`` or above
-    ``ceiling``; a ``floor`` of 0 is reached by halving towards it and then taken
-    as verified-False, it is never evaluated).  Then bisection (geometric when
-    ``geometric`` and the bracket is positive) until
-    ``hi - lo <= max(rel_tol * hi, abs_tol)``.  Returns the final bracket's
-    midpoint (geometric mean when bisecting geometrically), NaN where no
-    True value exists up to ``ceiling``.
+    moved outwards by ``grow``, ``grow**2``, ``grow**4``, ... (never below
+    ``floor`` or above ``ceiling``; the ``floor`` itself is taken as False and
+    never evaluated).  Then bisection (geometric when ``geometric`` and the
+    bracket is positive) until ``hi - lo <= max(rel_tol * hi, abs_tol)``.
+    Returns the final bracket's midpoint (geometric mean when bisecting
+    geometrically), NaN where no True value exists up to ``ceiling``.  A
+    variant still True at 1e-6 of its starting ``hi`` (e.g. a spontaneously
+    firing patch) stops there with a result close to the floor.
     """
     lo = np.array(lo, float, copy=True)
     hi = np.array(hi, float, copy=True)
@@ -99,6 +100,9 @@ def bisect_monotone(predicate: Callable[[np.ndarray, np.ndarray], np.ndarray], l
     hi = np.minimum(np.maximum(hi, lo), ceiling)
     need_hi = np.ones(n, bool)
     tiny = max(abs_tol, 1e-12)
+    near_floor = floor + np.maximum(1e-6 * np.abs(hi), tiny)   # True this close to the floor: stop
+    moves_lo = np.zeros(n)
+    moves_hi = np.zeros(n)
     for _ in range(max_expand):
         il, ih = idx_all[need_lo & ok], idx_all[need_hi & ok]
         if il.size + ih.size == 0:
@@ -108,8 +112,9 @@ def bisect_monotone(predicate: Callable[[np.ndarray, np.ndarray], np.ndarray], l
         # lo was True: it is a better hi; move lo down (towards the floor)
         bad_lo = il[fired_lo]
         hi[bad_lo] = np.minimum(hi[bad_lo], lo[bad_lo])
-        new_lo = lo[bad_lo] / grow
-        at_floor = new_lo <= floor + tiny
+        new_lo = floor + (lo[bad_lo] - floor) / grow ** (2.0 ** moves_lo[bad_lo])
+        moves_lo[bad_lo] += 1
+        at_floor = new_lo <= near_floor[bad_lo]
         lo[bad_lo] = np.where(at_floor, floor, new_lo)
         need_lo[bad_lo[at_floor]] = False      # the floor is taken as False (never tried)
         need_lo[il[~fired_lo]] = False
@@ -118,11 +123,13 @@ def bisect_monotone(predicate: Callable[[np.ndarray, np.ndarray], np.ndarray], l
         lo[bad_hi] = np.maximum(lo[bad_hi], hi[bad_hi])
         past = hi[bad_hi] >= ceiling
         ok[bad_hi[past]] = False               # nothing up to the ceiling is True
-        hi[bad_hi] = np.minimum(np.maximum(hi[bad_hi] * grow, hi[bad_hi] + tiny), ceiling)
+        hi[bad_hi] = np.minimum(np.maximum(hi[bad_hi] * grow ** (2.0 ** moves_hi[bad_hi]), hi[bad_hi] + tiny),
+                                ceiling)
+        moves_hi[bad_hi] += 1
         need_hi[ih[fired_hi]] = False
     ok &= ~need_lo & ~need_hi
     for _ in range(max_iter):
-        width_ok = (hi - lo) <= np.maximum(rel_tol * hi, abs_tol)
+        width_ok = ((hi - lo) <= np.maximum(rel_tol * hi, abs_tol)) | ((lo <= floor) & (hi <= near_floor))
         active = idx_all[ok & ~width_ok]
         if active.size == 0:
             break
@@ -137,17 +144,26 @@ def bisect_monotone(predicate: Callable[[np.ndarray, np.ndarray], np.ndarray], l
 
 
 def _fires(params: HHParams, stimulus: Stimulus, t_end: np.ndarray | float, n_spikes: int,
-           n_threads: int | None, rtol: float, atol: float) -> np.ndarray:
+           n_threads: int | None, rtol: float, atol: float, rest: RestingState | None = None) -> np.ndarray:
     """True where a variant makes >= ``n_spikes`` spikes before its own ``t_end`` (one call)."""
     res = simulate(params, stimulus, t_end, stop_after_spikes=n_spikes, rtol=rtol, atol=atol,
-                   n_threads=n_threads)
+                   rest=rest, n_threads=n_threads)
     return res.spike_count >= n_spikes
 
 
-def _sub(params: HHParams, idx: np.ndarray) -> HHParams:
-    b = params.broadcast()
-    return HHParams(**{name: getattr(b, name)[idx] for name in
-                       ("C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L", "temperature")})
+class _Variants:
+    """The N variants of a search, their resting state computed once; ``[idx]`` gives the
+    (params, rest) of a subset for one batched call."""
+
+    def __init__(self, params: HHParams):
+        self.params = params.broadcast()
+        self.rest = fast_resting_state(self.params)
+
+    def __getitem__(self, idx: np.ndarray) -> tuple[HHParams, RestingState]:
+        b, r = self.params, self.rest
+        sub = HHParams(**{name: getattr(b, name)[idx] for name in
+                          ("C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L", "temperature")})
+        return sub, RestingState(V_mV=r.V_mV[idx], m=r.m[idx], h=r.h[idx], n=r.n[idx])
 
 
 def _broadcast_all(params: HHParams, *arrays: Any) -> tuple[HHParams, list[np.ndarray]]:
@@ -175,9 +191,10 @@ def _bracket(bracket: Any, guess: np.ndarray, spread: float) -> tuple[np.ndarray
     return lo, hi
 
 
-#: Fit of log(threshold) of one pulse over g_Na 60-200, g_K 30-42, 6.3-20 degC and
-#: 0.2-5 ms pulses (3225 variants; residual sd 8 %): a starting bracket, verified by the search.
-_THRESHOLD_FIT = (3.12337, -1.23937, 1.2852, 0.03266, -0.10992, 0.14636, 0.02062, -0.16349)
+#: Fit of log(threshold) of one pulse over g_Na 60-200, g_K 30-42, E_K -86..-60 mV, 6.3-20 degC and
+#: 0.2-5 ms pulses (6000 variants; residual sd 8 %): a starting bracket, verified by the search.
+_THRESHOLD_FIT = (2.696152, -1.147457, 1.296536, 0.02879, -0.132053, 0.132277, 0.021898, -0.161015,
+                  2.650306, -0.504962, -0.055999, -0.657986, -0.012169)
 
 
 def threshold_guess(params: HHParams, duration_ms: Any) -> np.ndarray:
@@ -185,13 +202,15 @@ def threshold_guess(params: HHParams, duration_ms: Any) -> np.ndarray:
     b = params.broadcast()
     n = b.n_variants
     dur = np.broadcast_to(np.asarray(duration_ms, float), (n,))
-    ld = np.log(np.maximum(dur, 1e-3))
-    tm = b.temperature - 6.3
-    lna = np.log(np.maximum(b.g_Na, 1.0))
+    ld = np.log(np.clip(dur, 1e-2, 100.0))
+    tm = np.clip(b.temperature, -10.0, 40.0) - 6.3
+    lna = np.log(np.clip(b.g_Na, 10.0, 1000.0))
+    lk = np.log(np.clip(b.g_K, 5.0, 500.0))
+    e = (np.clip(b.E_K, -110.0, -40.0) + 77.0) / 10.0
     c = _THRESHOLD_FIT
     with np.errstate(over="ignore", invalid="ignore"):
-        g = np.exp(c[0] + c[1] * lna + c[2] * np.log(np.maximum(b.g_K, 1.0)) + c[3] * tm + c[4] * ld
-                   + c[5] * ld * ld + c[6] * tm * ld + c[7] * lna * ld)
+        g = np.exp(c[0] + c[1] * lna + c[2] * lk + c[3] * tm + c[4] * ld + c[5] * ld * ld + c[6] * tm * ld
+                   + c[7] * lna * ld + c[8] * e + c[9] * e * e + c[10] * e * ld + c[11] * e * lna + c[12] * e * tm)
     return np.where(np.isfinite(g), np.clip(g, 0.05, 1e3), 5.0)
 
 
@@ -231,8 +250,11 @@ def threshold_amplitude(params: HHParams, duration_ms: Any, *, start_ms: float =
     t_end = start + dur + window
     lo, hi = _bracket(bracket, threshold_guess(p, dur), spread)
 
+    var = _Variants(p)
+
     def predicate(amps: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        return _fires(_sub(p, idx), Stimulus.pulse(amps, start, dur[idx]), t_end[idx], 1, n_threads, rtol, atol)
+        sub, rest = var[idx]
+        return _fires(sub, Stimulus.pulse(amps, start, dur[idx]), t_end[idx], 1, n_threads, rtol, atol, rest)
 
     return bisect_monotone(predicate, lo, hi, rel_tol=rel_tol, grow=max(spread ** 2, 1.3), floor=0.0,
                            ceiling=MAX_AMPLITUDE_UA_PER_CM2)
@@ -240,13 +262,13 @@ def threshold_amplitude(params: HHParams, duration_ms: Any, *, start_ms: float =
 
 def _repetitive(params: HHParams, amps: np.ndarray, start: float, step_duration: float,
                 final_window: float, min_spikes: int, n_threads: int | None, rtol: float,
-                atol: float) -> np.ndarray:
+                atol: float, rest: RestingState | None = None) -> np.ndarray:
     t_end = start + step_duration
     # a run is decided (True) at its first spike inside the final window once it has
     # >= min_spikes spikes; "last spike in the window" is then the same as "any spike in it"
     res = simulate(params, Stimulus.pulse(amps, start, step_duration), t_end,
                    stop_after_spikes=min_spikes, stop_from_ms=t_end - final_window,
-                   rtol=rtol, atol=atol, n_threads=n_threads)
+                   rtol=rtol, atol=atol, rest=rest, n_threads=n_threads)
     last_spike = np.where(res.spike_count > 0, _last_spike_time(res), -np.inf)
     return (res.spike_count >= min_spikes) & (last_spike >= t_end - final_window)
 
@@ -259,24 +281,29 @@ def _last_spike_time(res) -> np.ndarray:
     return out
 
 
-#: log-linear fit of the repetitive-firing threshold (150 ms step) over g_Na 100-150,
-#: g_K 30-42, 6.3-20 degC (residual sd ~6 %): the starting bracket only.
-_REPETITIVE_FIT = (4.963, -3.575, 3.877, 0.0276)
+#: Quadratic fit of log(repetitive-firing threshold) (150 ms step) in log g_Na, log g_K and T over
+#: g_Na 105-140, g_K 30-42, 6.3-16 degC (1000 variants; residual sd 2 %): the starting bracket only.
+_REPETITIVE_FIT = (8.422251, -1.850451, -0.33127, -0.001522, 0.001735, 2.470928, -1.141701, -0.994621,
+                   0.061522, -0.082031)
 
 
 def repetitive_guess(params: HHParams) -> np.ndarray:
     """Rough repetitive-firing threshold (uA/cm2), the starting bracket of the search."""
     b = params.broadcast()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.exp(_REPETITIVE_FIT[0] + _REPETITIVE_FIT[1] * np.log(np.maximum(b.g_Na, 1.0))
-                   + _REPETITIVE_FIT[2] * np.log(np.maximum(b.g_K, 1.0)) + _REPETITIVE_FIT[3] * (b.temperature - 6.3))
+    c = _REPETITIVE_FIT
+    lna = np.log(np.clip(b.g_Na, 30.0, 300.0))
+    lk = np.log(np.clip(b.g_K, 10.0, 100.0))
+    tm = np.clip(b.temperature, 0.0, 30.0) - 6.3
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = np.exp(c[0] + c[1] * lna + c[2] * lk + c[3] * tm + c[4] * tm * tm + c[5] * lna * lk + c[6] * lna * lna
+                   + c[7] * lk * lk + c[8] * tm * lna + c[9] * tm * lk)
     return np.where(np.isfinite(g), np.clip(g, 0.5, 100.0), 8.0)
 
 
 def repetitive_firing_threshold(params: HHParams, *, step_duration_ms: float = 150.0,
                                 final_window_ms: float = 50.0, min_spikes: int = 2,
                                 start_ms: float = DEFAULT_START_MS, rel_tol: float = 1e-3,
-                                max_amplitude: float = 200.0, bracket: Any = None, spread: float = 1.2,
+                                max_amplitude: float = 200.0, bracket: Any = None, spread: float = 1.055,
                                 rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL,
                                 n_threads: int | None = None) -> np.ndarray:
     """Smallest step amplitude (uA/cm2) giving repetitive firing, shape (N,).
@@ -302,10 +329,13 @@ def repetitive_firing_threshold(params: HHParams, *, step_duration_ms: float = 1
     p = params.broadcast()
     lo, hi = _bracket(bracket, repetitive_guess(p), spread)
 
-    def predicate(amps: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        return _repetitive(_sub(p, idx), amps, start, step, final, int(min_spikes), n_threads, rtol, atol)
+    var = _Variants(p)
 
-    return bisect_monotone(predicate, lo, hi, rel_tol=rel_tol, grow=1.5, floor=0.0,
+    def predicate(amps: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        sub, rest = var[idx]
+        return _repetitive(sub, amps, start, step, final, int(min_spikes), n_threads, rtol, atol, rest)
+
+    return bisect_monotone(predicate, lo, hi, rel_tol=rel_tol, grow=max(spread ** 2, 1.3), floor=0.0,
                            ceiling=float(max_amplitude))
 
 
@@ -331,7 +361,7 @@ def refractory_guess(params: HHParams, amplitude: Any, duration_ms: Any) -> np.n
 def refractory_interval(params: HHParams, amplitude: Any, duration_ms: Any, *,
                         start_ms: float = DEFAULT_START_MS, abs_tol_ms: float = DEFAULT_DELAY_TOL_MS,
                         rel_tol: float = 0.0, max_delay_ms: float = MAX_DELAY_MS,
-                        response_window_ms: float | None = None, bracket: Any = None, spread: float = 1.08,
+                        response_window_ms: float | None = None, bracket: Any = None, spread: float = 1.048,
                         rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL,
                         n_threads: int | None = None) -> np.ndarray:
     """Smallest onset-to-onset delay (ms) at which a second identical pulse still spikes, shape (N,).
@@ -352,10 +382,13 @@ def refractory_interval(params: HHParams, amplitude: Any, duration_ms: Any, *,
     window = _response_window(p, response_window_ms)
     lo, hi = _bracket(bracket, refractory_guess(p, amps, dur), spread)
 
+    var = _Variants(p)
+
     def predicate(delays: np.ndarray, idx: np.ndarray) -> np.ndarray:
         stim = Stimulus.paired_pulses(amps[idx], dur[idx], delays, start_ms=start)
         t_end = start + delays + dur[idx] + window[idx]
-        return _fires(_sub(p, idx), stim, t_end, 2, n_threads, rtol, atol)
+        sub, rest = var[idx]
+        return _fires(sub, stim, t_end, 2, n_threads, rtol, atol, rest)
 
     return bisect_monotone(predicate, lo, hi, rel_tol=rel_tol, abs_tol=float(abs_tol_ms), grow=max(spread ** 2, 1.3),
                            floor=0.0, ceiling=float(max_delay_ms))
@@ -390,14 +423,17 @@ def second_pulse_threshold(params: HHParams, duration_ms: Any, delay_ms: Any, co
     t_end = start + delay + dur + window
     lo, hi = _bracket(bracket, 2.0 * threshold_guess(p, dur), spread)
 
+    var = _Variants(p)
+
     def predicate(amps: np.ndarray, idx: np.ndarray) -> np.ndarray:
         stim = Stimulus.paired_pulses(cond[idx], dur[idx], delay[idx], start_ms=start, second_amplitude=amps)
-        return _fires(_sub(p, idx), stim, t_end[idx], 2, n_threads, rtol, atol)
+        sub, rest = var[idx]
+        return _fires(sub, stim, t_end[idx], 2, n_threads, rtol, atol, rest)
 
     result = bisect_monotone(predicate, lo, hi, rel_tol=rel_tol, grow=max(spread ** 2, 1.3), floor=0.0,
                              ceiling=MAX_AMPLITUDE_UA_PER_CM2)
     if check_conditioning:
-        conditioning_fires = _fires(p, Stimulus.pulse(cond, start, dur), t_end, 1, n_threads, rtol, atol)
+        conditioning_fires = _fires(p, Stimulus.pulse(cond, start, dur), t_end, 1, n_threads, rtol, atol, var.rest)
         result[~conditioning_fires] = np.nan
     elif n == 0:
         return result

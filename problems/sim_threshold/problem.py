@@ -16,7 +16,7 @@ TOPIC = "simulation"
 
 START_MS = 2.0
 WINDOW_MS = 25.0          # a spike must come within this time after the pulse's end
-SEARCH_REL_TOL = 2.8e-3   # final bracket 0.28 %: midpoint within 0.14 % (+ <0.06 % integrator), 10x inside 2 %
+SEARCH_REL_TOL = 2.8e-3   # final bracket 0.28 %: midpoint within 0.14 %, 1/14 of the 2 % tolerance
 MIN_GAP = 0.04            # the two thresholds must differ by > 4 % (choice robust to 1 % changes)
 
 

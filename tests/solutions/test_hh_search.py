@@ -99,3 +99,47 @@ def test_second_pulse_threshold_is_raised_early_and_recovers_late():
 def test_bad_arguments_raise(call):
     with pytest.raises(ParameterError):
         call()
+
+
+def test_bisect_monotone_brackets_widen_and_fail_cleanly():
+    switch = np.array([0.3, 5.0, 80.0, 1e9])
+    calls = []
+
+    def predicate(values, idx):
+        calls.append(len(idx))
+        return values >= switch[idx]
+
+    out = hh_search.bisect_monotone(predicate, np.full(4, 4.0), np.full(4, 6.0), rel_tol=1e-3, floor=0.0,
+                                    ceiling=1e4)
+    np.testing.assert_allclose(out[:3], switch[:3], rtol=1e-3)
+    assert np.isnan(out[3])                       # nothing up to the ceiling is True
+    assert calls[0] == 8                          # both ends of every bracket in one call
+
+
+def test_search_options_keep_the_definitions():
+    params = HHParams(g_Na=np.array([110.0, 130.0]), temperature=np.array([6.3, 12.0]))
+    tight = threshold_amplitude(params, 1.0, rel_tol=1e-4)
+    loose = threshold_amplitude(params, 1.0, rel_tol=2.8e-3, rtol=1e-6, atol=1e-6, bracket=(1.0, 50.0))
+    np.testing.assert_allclose(loose, tight, rtol=2e-3)
+    rep = repetitive_firing_threshold(params, rel_tol=1e-3, rtol=1e-5, atol=1e-5, bracket=5.0, spread=1.5)
+    np.testing.assert_allclose(rep, repetitive_firing_threshold(params, rel_tol=1e-3), rtol=2e-3)
+
+
+def test_early_stop_from_a_time_and_per_variant_end_match_full_runs():
+    params = HHParams(g_Na=np.full(4, 120.0))
+    amps = np.array([5.0, 6.5, 9.0, 20.0])
+    stim = Stimulus.pulse(amps, 2.0, 150.0)
+    full = simulate(params, stim, 152.0)
+    early = simulate(params, stim, 152.0, stop_after_spikes=2, stop_from_ms=102.0)
+    decided = (full.spike_count >= 2) & (np.array([full.spike_times(i)[-1] if full.spike_count[i] else -1
+                                                   for i in range(4)]) >= 102.0)
+    decided_early = (early.spike_count >= 2) & (np.array([early.spike_times(i)[-1] if early.spike_count[i]
+                                                          else -1 for i in range(4)]) >= 102.0)
+    np.testing.assert_array_equal(decided, decided_early)
+    assert np.all(early.n_steps[decided] < full.n_steps[decided])
+    ends = np.array([30.0, 60.0, 90.0, 152.0])
+    each = simulate(params, stim, ends)
+    for i, t_end in enumerate(ends):
+        alone = simulate(params.variant(i), Stimulus.pulse(amps[i], 2.0, 150.0), float(t_end))
+        assert each.spike_count[i] == alone.spike_count[0]
+        np.testing.assert_allclose(each.spike_times(i), alone.spike_times(0), rtol=0, atol=1e-12)
