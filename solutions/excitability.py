@@ -82,29 +82,48 @@ def slope_conductance(V, gbar_na: float, h: float, e_na: float, g_l: float,
     return chord + activation + gbar_k * n ** 4 + g_l
 
 
-def threshold_voltage(gbar_na: float, h: float, e_na: float, g_l: float, gbar_k: float = 0.0,
-                      n: float = 0.0, *, v_low: float = -90.0, step: float = 0.25) -> float:
-    """Lowest V [mV] above ``v_low`` where the slope conductance changes from positive to negative.
+def threshold_voltages(gbar_na, h, e_na, g_l, gbar_k=0.0, n=0.0, *, v_low: float = -90.0,
+                       step: float = 0.25, xtol: float = 1e-9) -> np.ndarray:
+    """Batched :func:`threshold_voltage` [mV]: every argument may be an array of N variants.
 
-    Scans [v_low, E_Na] every ``step`` mV for the first sign change, verifies the bracket
-    (positive at its left end, negative at its right end) and refines it with
-    :func:`scipy.optimize.brentq` (xtol 1e-10 mV). Raises ValueError when the slope never turns
-    negative (no regenerative region: too little Na+ conductance available).
+    Scans [v_low, E_Na) every ``step`` mV for the first sign change of the slope conductance
+    (positive to negative) and narrows each bracket by repeated 64-cell grids (one vectorized
+    evaluation per pass, all variants together) to ``xtol`` mV; returns, per variant, the end of
+    the final bracket where |dI/dV| is smaller. NaN where the slope is not positive at ``v_low``
+    or never turns negative below E_Na (no regenerative region).
     """
-    from scipy.optimize import brentq
+    cols = [np.atleast_1d(np.asarray(a, float)) for a in (gbar_na, h, e_na, g_l, gbar_k, n)]
+    gna, hh, ena, gl, gk, nn = (a[:, None] for a in np.broadcast_arrays(*cols))
+    rows = np.arange(gna.shape[0])
 
-    def f(v: float) -> float:
-        return float(slope_conductance(v, gbar_na, h, e_na, g_l, gbar_k, n))
+    def g(v: np.ndarray) -> np.ndarray:
+        return slope_conductance(v, gna, hh, ena, gl, gk, nn)
 
-    if f(v_low) <= 0:
-        raise ValueError(f"slope conductance is not positive at v_low = {v_low} mV")
-    grid = np.arange(v_low, e_na, step)
-    values = slope_conductance(grid, gbar_na, h, e_na, g_l, gbar_k, n)
-    negative = np.nonzero(values < 0)[0]
-    if negative.size == 0:
-        raise ValueError("the slope conductance never becomes negative: no threshold")
-    i = int(negative[0])
-    lo, hi = float(grid[i - 1]), float(grid[i])
-    if not (f(lo) > 0 > f(hi)):
-        raise ValueError("bracket check failed")
-    return float(brentq(f, lo, hi, xtol=1e-10, rtol=4 * math.ulp(1.0), maxiter=200))
+    grid = v_low + step * np.arange(int(np.ceil((float(ena.max()) - v_low) / step)))[None, :]
+    values = g(grid)
+    negative = (values < 0) & (grid < ena)
+    first = np.argmax(negative, axis=1)
+    found = negative.any(axis=1) & (first > 0) & (values[:, 0] > 0)
+    first = np.maximum(first, 1)
+    lo, hi = grid[0, first - 1], grid[0, first]
+    cells = np.linspace(0.0, 1.0, 65)[None, :]
+    for _ in range(12):
+        if np.max(hi - lo) <= xtol:
+            break
+        v = lo[:, None] + (hi - lo)[:, None] * cells
+        k = np.maximum(np.argmax(g(v) < 0, axis=1), 1)     # the right end is negative
+        lo, hi = v[rows, k - 1], v[rows, k]
+    g_lo, g_hi = g(lo[:, None])[:, 0], g(hi[:, None])[:, 0]
+    return np.where(found, np.where(np.abs(g_lo) <= np.abs(g_hi), lo, hi), np.nan)
+
+
+def threshold_voltage(gbar_na: float, h: float, e_na: float, g_l: float, gbar_k: float = 0.0,
+                      n: float = 0.0, *, v_low: float = -90.0, step: float = 0.25,
+                      xtol: float = 1e-9) -> float:
+    """Lowest V [mV] above ``v_low`` where the slope conductance changes from positive to negative
+    (one variant of :func:`threshold_voltages`). Raises ValueError when there is none (no
+    regenerative region: too little Na+ conductance available)."""
+    vt = float(threshold_voltages(gbar_na, h, e_na, g_l, gbar_k, n, v_low=v_low, step=step, xtol=xtol)[0])
+    if math.isnan(vt):
+        raise ValueError("the slope conductance is not positive at v_low or never becomes negative: no threshold")
+    return vt

@@ -293,7 +293,7 @@ class RestingState:
 _REST_SCAN_STEP_MV = 0.25
 
 
-def resting_state(params: HHParams) -> RestingState:
+def resting_state(params: HHParams, *, xtol_mV: float = 0.0) -> RestingState:
     """The resting potential and gates of every variant (batched).
 
     The resting potential is the lowest root of the steady-state ionic current
@@ -302,7 +302,7 @@ def resting_state(params: HHParams) -> RestingState:
     potential (each term is <= 0 at the lowest, >= 0 at the highest).  The
     interval is scanned every 0.25 mV for the first sign change, then bisected
     to full float64 precision, so |I_ss(V_rest)| is at rounding level.
-    Nothing assumes -65 mV.
+    Nothing assumes -65 mV. ``xtol_mV`` > 0 stops once every bracket is that narrow (mV).
     """
     p = params.broadcast()
     n = p.n_variants
@@ -310,30 +310,33 @@ def resting_state(params: HHParams) -> RestingState:
     low = e_all.min(axis=0)
     high = e_all.max(axis=0)
     n_scan = int(np.ceil(np.max(high - low) / _REST_SCAN_STEP_MV)) + 1
-    frac = np.linspace(0.0, 1.0, max(n_scan, 2))
-    grid = low[:, None] + (high - low)[:, None] * frac[None, :]            # (N, S)
     cols = {f: getattr(p, f)[:, None] for f in ("g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L")}
-    current = (cols["g_Na"] * m_inf(grid) ** 3 * h_inf(grid) * (grid - cols["E_Na"])
-               + cols["g_K"] * n_inf(grid) ** 4 * (grid - cols["E_K"])
-               + cols["g_L"] * (grid - cols["E_L"]))
-    # First index where the current becomes >= 0 (it is <= 0 at index 0).
-    nonneg = current >= 0.0
-    first = np.argmax(nonneg, axis=1)
+
+    def current_on(grid: np.ndarray) -> np.ndarray:
+        return (cols["g_Na"] * m_inf(grid) ** 3 * h_inf(grid) * (grid - cols["E_Na"])
+                + cols["g_K"] * n_inf(grid) ** 4 * (grid - cols["E_K"])
+                + cols["g_L"] * (grid - cols["E_L"]))
+
     rows = np.arange(n)
-    a = np.where(first > 0, grid[rows, np.maximum(first - 1, 0)], grid[rows, 0])
-    b = grid[rows, first]
-    exact = current[rows, first] == 0.0
-    for _ in range(200):
-        mid = 0.5 * (a + b)
-        done = (mid <= a) | (mid >= b)
-        if np.all(done | exact):
+    a, b = low, high
+    n_points = max(n_scan, 2)
+    # Each pass evaluates a grid across every bracket at once and keeps the cell of the first
+    # sign change: the scan, then refinements of 64 cells each, down to adjacent floats.
+    for _ in range(12):
+        frac = np.linspace(0.0, 1.0, n_points)
+        grid = a[:, None] + (b - a)[:, None] * frac[None, :]            # (N, S)
+        nonneg = current_on(grid) >= 0.0                                  # <= 0 at index 0
+        first = np.argmax(nonneg, axis=1)
+        a_new = grid[rows, np.maximum(first - 1, 0)]
+        b_new = grid[rows, first]
+        if np.array_equal(a_new, a) and np.array_equal(b_new, b):
             break
-        i_mid = steady_state_current(p, mid)
-        go_right = i_mid < 0.0
-        a = np.where(go_right & ~done, mid, a)
-        b = np.where(~go_right & ~done, mid, b)
+        a, b = a_new, b_new
+        if np.max(b - a) <= xtol_mV:
+            break
+        n_points = 65
     # Pick whichever end of the final bracket has the smaller |current|.
     i_a = np.abs(steady_state_current(p, a))
     i_b = np.abs(steady_state_current(p, b))
-    v_rest = np.where(exact, b, np.where(i_a <= i_b, a, b))
+    v_rest = np.where(i_a <= i_b, a, b)
     return RestingState(V_mV=v_rest, m=m_inf(v_rest), h=h_inf(v_rest), n=n_inf(v_rest))

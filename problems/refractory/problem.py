@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 
-from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import (ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance,
+                            distinct_misconceptions, misconception_overlaps)
 from spikeset.sampling import Draw
 from spikeset.solutions import hh_model as hh
 from spikeset.solutions.membrane import input_conductance
@@ -12,7 +13,6 @@ ID = "refractory"
 TITLE = "Absolute and relative refractoriness"
 TOPIC = "refractoriness"
 
-SEPARATION = 2.0
 #: The criterion printed in the statement: a spike needs at least ABS_PCT % of the resting Na+
 #: availability (below: absolutely refractory); from REC_PCT % on the neuron counts as recovered.
 ABS_PCT = 20.0
@@ -23,16 +23,6 @@ H_FRACTION = {"absolute": (0.03, 0.12), "relative": (0.32, 0.75)}
 MARGIN_PCT = 6.0
 
 
-def _distinct(answer: float, tolerance: Tolerance, wrong: list[Misconception]) -> tuple[Misconception, ...]:
-    """Drop misconceptions the grader could not tell from the reference (or from a kept one)."""
-    kept: list[Misconception] = []
-    for m in wrong:
-        if not math.isfinite(m.value):
-            continue
-        if abs(m.value - answer) > SEPARATION * tolerance.half_width(answer) and all(
-                abs(m.value - k.value) > SEPARATION * tolerance.half_width(k.value) for k in kept):
-            kept.append(m)
-    return tuple(kept)
 
 
 def sample(draw: Draw) -> dict:
@@ -44,7 +34,8 @@ def sample(draw: Draw) -> dict:
     e_na = draw.uniform("e_na_mV", 50.0, 60.0, digits=1)
     e_k = draw.uniform("e_k_mV", -82.0, -72.0, digits=1)
     e_l = draw.uniform("e_l_mV", -58.0, -50.0, digits=1)
-    rest = hh.resting_state(hh.HHParams(g_Na=gbar_na, g_K=gbar_k, g_L=g_l, E_Na=e_na, E_K=e_k, E_L=e_l))
+    rest = hh.resting_state(hh.HHParams(g_Na=gbar_na, g_K=gbar_k, g_L=g_l, E_Na=e_na, E_K=e_k, E_L=e_l),
+                            xtol_mV=1e-6)
     v_rest = round(float(rest.V_mV[0]), 1)
     m_rest = round(float(hh.m_inf(v_rest)), 3)
     h_rest = round(float(hh.h_inf(v_rest)), 3)
@@ -189,14 +180,14 @@ def questions(params: dict, solution: dict) -> list:
              "stimulus does fire a spike."))))
     return [
         NumericQuestion("a", "Available Na<sup>+</sup> conductance ḡ<sub>Na</sub>m<sup>3</sup>h at the test "
-                        "voltage, now", g_na, "mS/cm^2", rel, misconceptions=_distinct(g_na, rel, wrong_a), digits=3),
+                        "voltage, now", g_na, "mS/cm^2", rel, misconceptions=distinct_misconceptions(g_na, rel, wrong_a), digits=3),
         NumericQuestion("b", "That conductance as a percentage of its value at rest (in %)", avail, None, rel,
-                        misconceptions=_distinct(avail, rel, wrong_b), digits=1,
+                        misconceptions=distinct_misconceptions(avail, rel, wrong_b), digits=1,
                         follow_on=FollowOn(("a",), lambda ans: 100.0 * ans["a"] / g_na_test_rest)),
         NumericQuestion("c", "K<sup>+</sup> conductance g<sub>K</sub> now (at any voltage, n unchanged)", g_k,
-                        "mS/cm^2", rel, misconceptions=_distinct(g_k, rel, wrong_c), digits=3),
+                        "mS/cm^2", rel, misconceptions=distinct_misconceptions(g_k, rel, wrong_c), digits=3),
         NumericQuestion("d", "Input conductance at the resting voltage, now divided by its value at rest", ratio,
-                        None, rel, misconceptions=_distinct(ratio, rel, wrong_d), digits=2,
+                        None, rel, misconceptions=distinct_misconceptions(ratio, rel, wrong_d), digits=2,
                         follow_on=FollowOn(("c",), lambda ans: (ans["c"] + gl + g_na_hold_now) / g_in_rest)),
         e, f, g,
     ]
@@ -220,12 +211,6 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     if c["g_in_ratio"] < 1.5:
         problems.append("input conductance hardly raised")
     for q in questions:
-        if isinstance(q, NumericQuestion):
-            if not (math.isfinite(q.answer) and q.answer > 0):
-                problems.append(f"{q.key}: degenerate reference")
-            for m in q.misconceptions:
-                if abs(m.value - q.answer) <= SEPARATION * q.tolerance.half_width(q.answer):
-                    problems.append(f"{q.key}: misconception {m.id} indistinguishable from the reference")
-            if len(q.misconceptions) < 2:
-                problems.append(f"{q.key}: fewer than two misconceptions left")
-    return problems
+        if isinstance(q, NumericQuestion) and not (math.isfinite(q.answer) and q.answer > 0):
+            problems.append(f"{q.key}: degenerate reference")
+    return problems + misconception_overlaps(questions, minimum=2)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw
 from spikeset.solutions.excitability import (dm_inf_dV, instantaneous_current, slope_conductance,
-                                             sodium_slope_terms, threshold_voltage)
+                                             sodium_slope_terms, threshold_voltages)
 from spikeset.solutions.hh_model import m_inf
 
 ID = "threshold-slope"
@@ -72,18 +74,12 @@ def questions(params: dict, solution: dict) -> list:
                       "wrong sign makes the slope too positive.", chord - act + const),
         Misconception("k-and-leak-left-out", "The K+ (n frozen) and leak conductances add to the slope too.", chord + act),
     ]
-    vt = threshold_voltage(p["gbar_na"], p["h"], p["e_na_mV"], p["g_l"], p["gbar_k"], p["n"])
-    wrong_vt = []
-    for mid, text, kw in (
-            ("k-left-out", "The frozen K+ conductance gbar_K n^4 adds to the slope and moves the threshold up.",
-             dict(gbar_k=0.0)),
-            ("h-left-out", "The frozen h multiplies g_Na: with h = 1 you get too low a threshold.", dict(h=1.0))):
-        try:
-            value = threshold_voltage(p["gbar_na"], kw.get("h", p["h"]), p["e_na_mV"], p["g_l"],
-                                      kw.get("gbar_k", p["gbar_k"]), p["n"])
-        except ValueError:
-            continue
-        wrong_vt.append(Misconception(mid, text, value))
+    vt = solution["threshold"]
+    wrong_vt = [Misconception(mid, text, solution[key]) for key, mid, text in (
+        ("threshold_without_k", "k-left-out",
+         "The frozen K+ conductance gbar_K n^4 adds to the slope and moves the threshold up."),
+        ("threshold_with_h_1", "h-left-out", "The frozen h multiplies g_Na: with h = 1 you get too low a threshold."))
+        if math.isfinite(solution[key])]
     tol_vt = Tolerance("abs", 0.5)
     negative = total < 0
     sign = ChoiceQuestion(
@@ -119,14 +115,19 @@ def questions(params: dict, solution: dict) -> list:
 
 
 def solve_batch(params_list: list[dict]) -> list[dict]:
-    """Intermediate values for the worked solution."""
-    out = []
-    for p in params_list:
-        v = p["v_mV"]
-        out.append({"m": float(m_inf(v)), "dm": float(dm_inf_dV(v)),
-                    "g_const": p["gbar_k"] * p["n"] ** 4 + p["g_l"],
-                    "threshold": threshold_voltage(p["gbar_na"], p["h"], p["e_na_mV"], p["g_l"], p["gbar_k"], p["n"])})
-    return out
+    """Thresholds (also with K+ left out and with h = 1, for the misconceptions) for every
+    variant at once, and intermediate values for the worked solution."""
+    cols = {k: np.array([p[k] for p in params_list], float)
+            for k in ("gbar_na", "h", "e_na_mV", "g_l", "gbar_k", "n", "v_mV")}
+    base = (cols["gbar_na"], cols["h"], cols["e_na_mV"], cols["g_l"])
+    threshold = threshold_voltages(*base, cols["gbar_k"], cols["n"])
+    without_k = threshold_voltages(*base, 0.0, cols["n"])
+    with_h_1 = threshold_voltages(cols["gbar_na"], 1.0, cols["e_na_mV"], cols["g_l"], cols["gbar_k"], cols["n"])
+    m, dm = m_inf(cols["v_mV"]), dm_inf_dV(cols["v_mV"])
+    return [{"m": float(m[i]), "dm": float(dm[i]), "g_const": p["gbar_k"] * p["n"] ** 4 + p["g_l"],
+             "threshold": float(threshold[i]), "threshold_without_k": float(without_k[i]),
+             "threshold_with_h_1": float(with_h_1[i])}
+            for i, p in enumerate(params_list)]
 
 
 def figure(params: dict, solution: dict):
@@ -161,13 +162,11 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     v = params["v_mV"]
     if abs(_slope(params, v)) < MIN_SLOPE:
         problems.append(f"slope at {v} mV too close to zero")
-    try:
-        vt = threshold_voltage(params["gbar_na"], params["h"], params["e_na_mV"], params["g_l"],
-                               params["gbar_k"], params["n"])
-        if not -80.0 < vt < -35.0:
-            problems.append(f"threshold {vt:.1f} mV outside -80..-35 mV")
-    except ValueError as exc:
-        problems.append(str(exc))
+    vt = solution["threshold"]
+    if not math.isfinite(vt):
+        problems.append("no threshold: the slope conductance never becomes negative")
+    elif not -80.0 < vt < -35.0:
+        problems.append(f"threshold {vt:.1f} mV outside -80..-35 mV")
     if abs(v - params["e_na_mV"]) < 20:
         problems.append("test voltage too close to E_Na")
     problems += misconception_overlaps(questions, minimum=1)

@@ -66,3 +66,17 @@ def test_threshold_is_sign_change(case):
 def test_no_threshold_without_sodium():
     with pytest.raises(ValueError):
         ex.threshold_voltage(0.0, 0.6, 50.0, 0.3, 36.0, 0.32)
+
+
+def test_batched_thresholds_are_each_variants_sign_change():
+    rng = np.random.default_rng(3)
+    gna, h = rng.uniform(80, 160, 40), rng.uniform(0.4, 0.7, 40)
+    ena, gl = rng.uniform(45, 60, 40), rng.uniform(0.2, 0.4, 40)
+    gk, n = rng.uniform(25, 45, 40), rng.uniform(0.28, 0.36, 40)
+    gna[5] = 0.0                                    # no regenerative region: NaN, others unaffected
+    vts = ex.threshold_voltages(gna, h, ena, gl, gk, n)
+    assert np.isnan(vts[5]) and np.isfinite(np.delete(vts, 5)).all()
+    for i in np.flatnonzero(np.isfinite(vts)):
+        s = lambda x: float(ex.slope_conductance(x, gna[i], h[i], ena[i], gl[i], gk[i], n[i]))
+        assert s(vts[i] - 1e-3) > 0 > s(vts[i] + 1e-3), i
+        assert all(s(x) > 0 for x in np.arange(-90, vts[i] - 1e-3, 0.25))
