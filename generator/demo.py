@@ -78,8 +78,12 @@ def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *
     from .grading import grade
     from .reports import markdown
 
+    from .progress import progress_reporter
+
     assignment = load_assignment(assignment_path)
-    files = generate(assignment=assignment, students=students, secret=DEMO_SECRET, out_dir=out_dir, pdf=pdf)
+    with progress_reporter() as report:
+        files = generate(assignment=assignment, students=students, secret=DEMO_SECRET, out_dir=out_dir, pdf=pdf,
+                         reporter=report)
     shutil.copy(assignment_path, out_dir / "assignment.toml")
     subs = out_dir / "submissions"
     sets = assemble(assignment, students, DEMO_SECRET)
@@ -108,7 +112,8 @@ def run_demo(*, out_dir: Path, pdf: bool = True) -> int:
     for label, path, folder in (("problem set", assignment_path, out_dir), ("quiz", default_quiz(), out_dir / "quiz")):
         assignment = load_assignment(path)
         print(f"spikeset demo: {label} {assignment.title!r}: {len(assignment.problems)} problems, "
-              f"{len(students)} students ...", flush=True)
+              f"{len(students)} students" + (" (PDFs take a few minutes on 2 cores)" if pdf else "") + " ...",
+              flush=True)
         files, report = generate_and_grade_samples(path, students, folder, pdf=pdf)
         print_summary(report)
         print()
