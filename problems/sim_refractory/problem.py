@@ -30,6 +30,7 @@ def sample(draw: Draw) -> dict:
     charge = draw.uniform("charge", 12.0, 20.0, digits=1)
     draw.used.add("amplitude")
     p["amplitude"] = float(draw.overrides.get("amplitude", round(charge / p["duration_ms"])))
+    p["amplitude_fixed"] = "amplitude" in draw.overrides
     p["delay_factor"] = draw.uniform("delay_factor", 1.05, 1.25, digits=2)
     draw.used.add("delay_ms")  # an assignment may fix it; else solve_batch sets delay_factor x refractory interval
     p["delay_ms"] = float(draw.overrides.get("delay_ms", 0.0))
@@ -66,6 +67,11 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     tol = dict(start_ms=START_MS, response_window_ms=WINDOW_MS, rtol=SEARCH_RTOL, atol=SEARCH_ATOL)
     # 1. single-pulse threshold
     thr1 = threshold_amplitude(hh, dur, rel_tol=THR_REL_TOL, **tol)
+    # The pulses must be clearly suprathreshold: raise a drawn amplitude below 1.4x threshold to
+    # 1.5x (printed in whole uA/cm2); an amplitude fixed by the assignment stays as it is.
+    fixed_amp = np.array([bool(p.get("amplitude_fixed")) for p in params_list])
+    raise_amp = ~fixed_amp & np.isfinite(thr1) & (amp < 1.4 * thr1)
+    amp = np.where(raise_amp, np.ceil(1.5 * np.nan_to_num(thr1)), amp)
     # 2. refractory interval: bisection on the onset-to-onset delay (2 spikes = second pulse fired),
     #    from hh_search's fitted starting bracket
     refr = refractory_interval(hh, amp, dur, rel_tol=DELAY_REL_TOL, abs_tol_ms=0.0, max_delay_ms=150.0, **tol)
@@ -85,12 +91,15 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     thr2 = second_threshold(np.arange(n))
     # Too close to the single threshold for an unambiguous choice: move the delay (not fixed by the
     # assignment) down to 3 % beyond the refractory interval, where the second threshold is higher.
-    close = np.flatnonzero((np.abs(thr2 / base - 1) < MIN_GAP) & (fixed <= 0))
+    # Same measure as ``plausible`` (rel_gap), with a margin so borderline variants move too.
+    gap = np.abs(thr2 - base) / np.maximum(np.abs(thr2), np.abs(base))
+    close = np.flatnonzero((~(gap >= 1.5 * MIN_GAP)) & (fixed <= 0))
     if close.size:
         delay[close] = np.ceil(10 * 1.03 * r[close]) / 10
         thr2[close] = second_threshold(close)
     return [{"threshold": float(thr1[i]), "refractory_ms": float(refr[i]), "threshold2": float(thr2[i]),
-             "adjusted_params": {"delay_ms": float(delay[i])}} for i in range(n)]
+             "adjusted_params": {"delay_ms": float(delay[i]), "amplitude": float(amp[i])}}
+            for i in range(n)]
 
 
 def questions(params: dict, solution: dict) -> list:
