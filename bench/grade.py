@@ -3,11 +3,12 @@
 Targets: the batch of 1000 in <= 10 s; one file through the CLI in <= 1.5 s.
 Run: python bench/grade.py [--n 1000]
 
-Measured on the 2-core development machine (shared, loaded), default assignment (nernst + driving-force):
-in-process 1000 submissions 2.2 s; CLI batch of 1000 with --json 4.0 s; CLI single file 0.40-0.53 s
-(/usr/bin/time, 5 runs; median 0.96 s under load from other jobs). A single file imports numpy and
-scipy.constants (nernst) but not matplotlib, weasyprint, jinja2, rich or pint (common units are
-converted without pint; rich only draws the table on a terminal).
+Measured on the 2-core development machine, idle, default assignment (16 problems: every
+calculation and simulation family): in-process 1000 submissions 18.0 s (target missed: the
+simulation families take ~5.5 s on 2 threads, sampling and placing the ten closed-form families
+~8 s of Python, reading and scoring the answers ~3 s); CLI batch 18-24 s; CLI single file
+1.5-1.9 s (numba's import and cached-kernel load are ~0.8 s of it). A single file imports
+neither matplotlib, weasyprint nor jinja2; pint only for uncommon units.
 """
 from __future__ import annotations
 
