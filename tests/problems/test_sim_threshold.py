@@ -1,8 +1,6 @@
 """sim-threshold: answers agree with an independent solve_ivp (Radau) HH simulation."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
@@ -10,33 +8,11 @@ from scipy.integrate import solve_ivp
 from spikeset.assemble import assemble
 from spikeset.assignment import parse_assignment
 from spikeset.registry import get_family
+from hh_reference import _rates, _rest  # an independent HH model
 from spikeset.roster import Student
 
 FAMILY = "sim-threshold"
 N_SEEDS = 20
-
-
-# -- independent HH model (written here from the 1952 equations, not imported) -------------
-def _rates(V, phi):
-    am = 0.1 * (V + 40.0) / (1.0 - math.exp(-(V + 40.0) / 10.0)) if abs(V + 40.0) > 1e-7 else 1.0
-    bm = 4.0 * math.exp(-(V + 65.0) / 18.0)
-    ah = 0.07 * math.exp(-(V + 65.0) / 20.0)
-    bh = 1.0 / (1.0 + math.exp(-(V + 35.0) / 10.0))
-    an = 0.01 * (V + 55.0) / (1.0 - math.exp(-(V + 55.0) / 10.0)) if abs(V + 55.0) > 1e-7 else 0.1
-    bn = 0.125 * math.exp(-(V + 65.0) / 80.0)
-    return [phi * x for x in (am, bm, ah, bh, an, bn)]
-
-
-def _rest(p):
-    from scipy.optimize import brentq
-
-    def iss(V):
-        am, bm, ah, bh, an, bn = _rates(V, 1.0)
-        m, h, n = am / (am + bm), ah / (ah + bh), an / (an + bn)
-        return p["g_Na"] * m**3 * h * (V - p["E_Na"]) + p["g_K"] * n**4 * (V - p["E_K"]) + p["g_L"] * (V - p["E_L"])
-    V = brentq(iss, -90.0, -40.0)
-    am, bm, ah, bh, an, bn = _rates(V, 1.0)
-    return [V, am / (am + bm), ah / (ah + bh), an / (an + bn)]
 
 
 def max_v(p, amp, start, dur, t_end):
