@@ -26,3 +26,32 @@ def write_roster(path: Path, n: int) -> Path:
         for i in range(1, n + 1):
             w.writerow([f"st{i:03d}", f"Student {i}", f"st{i:03d}@uni.example", "A"])
     return path
+
+
+def family_variant(module, seed: int, solution: dict | None = None):
+    """(params, questions, questions by key) of a family's variant drawn with ``seed``."""
+    import numpy as np
+
+    from spikeset.sampling import Draw
+
+    params = module.sample(Draw(np.random.default_rng(seed)))
+    qs = module.questions(params, solution or {})
+    return params, qs, {q.key: q for q in qs}
+
+
+def check_family_variant(module, params: dict, qs: list, solution: dict | None = None) -> None:
+    """A variant is plausible, numeric answers finite and apart from every misconception, and a
+    choice has one correct option, every wrong one naming a misconception."""
+    import numpy as np
+
+    from spikeset.model import NumericQuestion
+
+    assert module.plausible(params, solution or {}, qs) == []
+    for q in qs:
+        if isinstance(q, NumericQuestion):
+            assert np.isfinite(q.answer)
+            for m in q.misconceptions:
+                assert abs(m.value - q.answer) > q.tolerance.half_width(q.answer), (q.key, m.id)
+        else:
+            assert sum(o.correct for o in q.options) == 1
+            assert all(o.misconception is not None for o in q.options if not o.correct)

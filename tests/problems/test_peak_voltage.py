@@ -1,28 +1,16 @@
 """peak-voltage: references against an independent computation; every choice option checked physically."""
-import numpy as np
 import pytest
 
-from spikeset.model import NumericQuestion
+from support import check_family_variant, family_variant
 from spikeset.problems.peak_voltage import problem as P
-from spikeset.sampling import Draw
 
 
 def variant(seed):
-    params = P.sample(Draw(np.random.default_rng(seed)))
-    qs = P.questions(params, {})
-    return params, qs, {q.key: q for q in qs}
+    return family_variant(P, seed)
 
 
 def check_generic(params, qs):
-    assert P.plausible(params, {}, qs) == []
-    for q in qs:
-        if isinstance(q, NumericQuestion):
-            assert np.isfinite(q.answer)
-            for m in q.misconceptions:
-                assert abs(m.value - q.answer) > q.tolerance.half_width(q.answer), (q.key, m.id)
-        else:
-            assert sum(o.correct for o in q.options) == 1
-            assert all(o.misconception is not None for o in q.options if not o.correct)
+    check_family_variant(P, params, qs)
 
 
 def net_current(v, g_na, g_k, g_l, e_na, e_k, e_l):
