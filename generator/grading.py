@@ -6,7 +6,7 @@ the course secret. One bad file becomes an error entry; the batch goes on.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -14,7 +14,7 @@ from .answer_file import AnswerFile, read_answer_file
 from .assemble import PlacedQuestion, StudentSet, assemble
 from .assignment import Assignment
 from .errors import AnswerFileError, SpikesetError
-from .model import ChoiceQuestion, NumericQuestion, Tolerance
+from .model import NumericQuestion, Tolerance
 from .roster import STUDENT_ID, Student
 from .seeding import variant_fingerprint
 from .units import AnswerValueError, significant_figures, to_unit, typed_number
@@ -200,7 +200,6 @@ def _grade_sigfig(pq: PlacedQuestion, x: float, typed: str | None, share: float,
 
 
 def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "") -> QuestionResult:
-    q: ChoiceQuestion = pq.question  # type: ignore[assignment]
     labels = [lab for lab, _ in pq.labelled]
     base = dict(id=pq.id, max_points=pq.points, given=value, reference=pq.correct_label, unit=None, type="choice",
                 line=int(place) if place.isdigit() else None)

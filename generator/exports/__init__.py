@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..assemble import PlacedQuestion, ProblemInstance, StudentSet, assemble
+from ..assemble import PlacedQuestion, StudentSet, assemble
 from ..assignment import Assignment
 from ..formatting import plain, unit_html
 from ..roster import Student

@@ -1,7 +1,6 @@
 """The spike peak as the conductance-weighted average of E_Na, E_K and E_L where the net current is zero."""
 from __future__ import annotations
 
-import math
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw

@@ -85,7 +85,7 @@ def questions(params: dict, solution: dict) -> list:
                     misconception=Misconception(
                         "rest-set-by-concentrations-only", "E_K does not change, but V_rest is the "
                         "conductance-weighted average: changing a weight moves V.")),
-             Option("to-e-k-exactly", f"It becomes exactly E<sub>K</sub>, because K<sup>+</sup> dominates",
+             Option("to-e-k-exactly", "It becomes exactly E<sub>K</sub>, because K<sup>+</sup> dominates",
                     misconception=Misconception(
                         "dominant-ion-sets-v", f"V reaches E_K only if every other conductance "
                         f"(g_Na, g_{sub}) is zero; doubling g_K only increases its weight.")))),

@@ -1,7 +1,6 @@
 """The same voltage on the rising and on the falling phase: the net ionic current and its direction."""
 from __future__ import annotations
 
-import math
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw

@@ -3,7 +3,6 @@ current, h, g_K and the balance of conductances take their extremes (from the si
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
 

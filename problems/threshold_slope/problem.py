@@ -54,7 +54,6 @@ def questions(params: dict, solution: dict) -> list:
     const = p["gbar_k"] * p["n"] ** 4 + p["g_l"]
     total = chord + act + const
     m = float(m_inf(v))
-    dm = float(dm_inf_dV(v))
     rel = Tolerance("rel", 0.01)
     tol_total = Tolerance("abs", round(max(0.01 * abs(total), 0.02), 4))
     wrong_chord = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import pytest
 
 from spikeset.assemble import PlacedQuestion, assemble
 from spikeset.assignment import parse_assignment

@@ -91,7 +91,7 @@ def test_result_object_matches_the_points(repo, tmp_path, style):
 def test_fractional_scores_survive(repo, tmp_path):
     assignment = load_assignment(repo / ".github/spikeset/assignment.toml")
     s = assemble(assignment, [Student(id="octocat")], SECRET)[0]
-    text = sample_submission(s, "right").replace(f'"p1.b" = ', '"p1.b" = 0 # ', 1)
+    text = sample_submission(s, "right").replace('"p1.b" = ', '"p1.b" = 0 # ', 1)
     (repo / "answers.toml").write_text(text, encoding="utf-8")
     p, result, _ = run_workflow_step(repo, tmp_path)
     scores = [t["score"] for t in result["tests"]]

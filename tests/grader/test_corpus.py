@@ -14,7 +14,6 @@ import pytest
 from spikeset.assignment import load_assignment
 from grader_helpers import GRADER_ASSIGNMENT
 from spikeset.grading import grade
-from spikeset.model import NumericQuestion
 from spikeset.roster import Student
 from spikeset.seeding import variant_fingerprint
 

@@ -1,16 +1,13 @@
 """Random answer files: the parser and grader answer with AnswerFileError or a graded result, nothing else."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from spikeset.answer_file import parse_answer_text
 from spikeset.errors import AnswerFileError
 from spikeset.grading import grade_submission
-from spikeset.report_junit import junit_xml
 
 from grader_helpers import make_assignment, student_set
 

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
@@ -122,7 +121,6 @@ def test_html_pages_are_self_contained(batch, tmp_path):
 
 
 def test_html_escapes_student_text(tmp_path):
-    from dataclasses import replace
     from spikeset.grading import GradeReport
     from spikeset.assignment import parse_assignment
     a = parse_assignment('id = "x"\ntitle = "T"\n[[problems]]\nfamily = "driving-force"\npoints = 1\n')

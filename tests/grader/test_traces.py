@@ -1,7 +1,6 @@
 """Students' simulated traces: the feature measured on them, and every refusal."""
 from __future__ import annotations
 
-import math
 import os
 import sys
 import time
@@ -18,7 +17,7 @@ from spikeset.errors import AnswerFileError
 from spikeset.grading import grade_submission
 from spikeset.model import Tolerance
 from spikeset.roster import Student
-from spikeset.traces import MAX_TRACE_BYTES, read_trace, resolve_trace_path
+from spikeset.traces import MAX_TRACE_BYTES, read_trace
 
 from grader_helpers import make_assignment, numeric
 

@@ -15,7 +15,7 @@ import pytest
 
 from spikeset.assemble import assemble
 from spikeset.mathsvg import equation_img, tex_to_speech
-from spikeset.render import css_string, render_problem_set, render_solutions
+from spikeset.render import css_string, render_problem_set
 
 from .conftest import SECRET
 
