@@ -96,7 +96,14 @@ def plot_questions(stats) -> str:
     ax2.axhline(0, color="#333", linewidth=0.6)
     ax2.set_ylim(min(-0.2, min(disc) - 0.1), 1)
     ax2.set_ylabel("discrimination\n(item-rest r)")
-    ax2.set_xticks(list(x), [q.id for q in qs], rotation=0 if len(qs) <= 12 else 90)
+    if len(qs) <= 24:
+        ax2.set_xticks(list(x), [q.id for q in qs], rotation=0 if len(qs) <= 12 else 90)
+    else:
+        # Too many questions to label each: one label per problem, at its first question.
+        firsts = [i for i, q in enumerate(qs) if i == 0 or q.id.split(".")[0] != qs[i - 1].id.split(".")[0]]
+        ax2.set_xticks(firsts, [qs[i].id.split(".")[0] for i in firsts], rotation=90, fontsize=8)
+        ax2.set_xticks(list(x), minor=True)
+        ax2.set_xlabel("question (grouped by problem)")
     alt = "Per question: " + "; ".join(
         f"{q.id} mean fraction {q.mean_fraction:.2f}, discrimination {_r(q.discrimination)}" for q in qs)
     return _svg_img(fig, alt, "Difficulty (mean fraction of points; 1 = all right) and discrimination "
