@@ -7,7 +7,7 @@ Measured on the 2-core development machine, idle, default assignment (16 problem
 calculation and simulation family): in-process 1000 submissions 18.0 s (target missed: the
 simulation families take ~5.5 s on 2 threads, sampling and placing the ten closed-form families
 ~8 s of Python, reading and scoring the answers ~3 s); CLI batch 18-24 s; CLI single file
-1.5-1.9 s (numba's import and cached-kernel load are ~0.8 s of it). A single file imports
+1.6-2.0 s (numba's import and cached-kernel load are ~0.8 s of it). A single file imports
 neither matplotlib, weasyprint nor jinja2; pint only for uncommon units.
 """
 from __future__ import annotations
