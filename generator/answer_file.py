@@ -20,6 +20,7 @@ from typing import Any
 
 from .assemble import StudentSet
 from .errors import AnswerFileError
+from .flat_toml import FlatToml, parse_flat
 from .formatting import plain
 
 MAX_ANSWER_FILE_BYTES = 1_000_000
@@ -142,17 +143,11 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
                               file=source, place="1")
     if text.lstrip().startswith(("{", "[{", "[\n", "[]")):
         raise AnswerFileError("this looks like JSON; expected TOML (key = value lines)", file=source, place="1")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = _TOML_POSITION.search(msg)
-        place = m.group(1) if m else ""
-        msg = _TOML_POSITION.sub("", msg).strip()
-        raise AnswerFileError(f"malformed TOML ({msg}); expected key = value lines", file=source, place=place) from None
-    except (RecursionError, MemoryError):
-        raise AnswerFileError("TOML nested too deeply; expected key = value lines", file=source, place="1") from None
-    scan = scan_lines(text)
+    flat = parse_flat(text)
+    if flat is not None:
+        data, scan = flat.data, _scan_of(flat)
+    else:
+        data, scan = _parse_toml(text, source), scan_lines(text)
     lines = {**scan.header, **scan.answers}
     for key in HEADER_FIELDS:
         if key not in data:
@@ -178,6 +173,19 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
     return AnswerFile(path=source, student=data["student"].strip(), assignment=data["assignment"].strip(),
                       variant=data["variant"].strip(), answers=answers, lines=lines, extra=extra,
                       raw=scan.raw, traces=_flatten(traces_raw), trace_lines=scan.traces)
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POSITION.search(msg)
+        place = m.group(1) if m else ""
+        msg = _TOML_POSITION.sub("", msg).strip()
+        raise AnswerFileError(f"malformed TOML ({msg}); expected key = value lines", file=source, place=place) from None
+    except (RecursionError, MemoryError):
+        raise AnswerFileError("TOML nested too deeply; expected key = value lines", file=source, place="1") from None
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -245,9 +253,15 @@ def scan_lines(text: str) -> LineScan:
     return LineScan(header, answers, traces, raw)
 
 
-def _line_numbers(text: str) -> dict[str, int]:
-    scan = scan_lines(text)
-    return {**scan.header, **scan.answers}
+def _scan_of(flat: FlatToml) -> LineScan:
+    """What :func:`scan_lines` finds, from a flat file's own record of lines and raw values."""
+    header = dict(flat.table_lines)
+    answers: dict[str, int] = {}
+    traces: dict[str, int] = {}
+    for (table, key), line in flat.lines.items():
+        {"": header, "answers": answers, "traces": traces}[table][key] = line
+    raw = {key: text for (table, key), text in flat.raw.items() if table == "answers"}
+    return LineScan(header, answers, traces, raw)
 
 
 def _short(value: Any) -> str:

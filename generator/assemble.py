@@ -139,12 +139,14 @@ def _place(family: Family, spec: ProblemSpec, assignment: Assignment, secret: by
     if total <= 0:
         raise AssignmentError("weights: at least one question needs a positive weight",
                               file=assignment.source, place=where)
-    rng = shuffle_rng(secret, assignment.id, student_id, spec.index)
+    rng = None
     points = _split_points(spec.points, weights)
     placed = []
     for q, p in zip(questions, points):
         labelled: tuple = ()
         if isinstance(q, ChoiceQuestion):
+            if rng is None:
+                rng = shuffle_rng(secret, assignment.id, student_id, spec.index)
             # Drawn for every question so that unshuffled ones leave the others' order unchanged.
             order = rng.permutation(len(q.options))
             if not q.shuffle:

@@ -72,11 +72,9 @@ STYLES = ("right", "misconception", "off", "units", "partial")
 
 def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *, pdf: bool):
     """Generate, write sample submissions, grade; return (files, report)."""
-    import json
-
     from .generate import generate
     from .grading import grade
-    from .reports import markdown
+    from .reports import json_text, markdown
 
     from .progress import progress_reporter
 
@@ -95,7 +93,7 @@ def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *
     broken.write_text(broken.read_text(encoding="utf-8").replace("[answers]", "[answers"), encoding="utf-8")
     report = grade(assignment=assignment, submissions=[subs], secret=DEMO_SECRET, roster=students)
     (out_dir / "grades.md").write_text(markdown(report), encoding="utf-8")
-    (out_dir / "grades.json").write_text(json.dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
+    (out_dir / "grades.json").write_text(json_text(report), encoding="utf-8")
     return files, report
 
 

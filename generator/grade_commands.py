@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--fail-under", type=float, metavar="PERCENT",
                    help="exit 1 when a submission scores below PERCENT")
     r.add_argument("--quiet", action="store_true", help="print no summary table")
+    r.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes for a large batch (default: one per core, at least "
+                        "40 answer files each; 1 grades in this process)")
     r.set_defaults(func=cmd_grade)
 
 
@@ -51,11 +54,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .roster import load_roster
 
     start = time.perf_counter()
+    if args.jobs is not None and args.jobs < 1:
+        from .errors import UsageError
+        raise UsageError("--jobs: expected a positive number of processes")
     assignment = load_assignment(args.assignment)
     roster = load_roster(args.roster) if args.roster else None
     secret = secret_from_args(args, quiet=args.github_classroom)
     report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,
-                   sigfig_share=args.sigfig_share)
+                   sigfig_share=args.sigfig_share, jobs=args.jobs)
     write_reports(report, args)
     if args.github_classroom:
         from .report_classroom import write_classroom_output

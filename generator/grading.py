@@ -347,32 +347,65 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
     return files, errors
 
 
+#: Below this many answer files per worker process, a batch is graded in one process.
+MIN_FILES_PER_JOB = 40
+
+
 def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: bytes | None,
           roster: Sequence[Student] | None = None,
-          sigfig_share: float | None = None) -> GradeReport:
-    """Grade answer files (or folders of them); every variant is recomputed, batched per problem."""
+          sigfig_share: float | None = None, jobs: int | None = None) -> GradeReport:
+    """Grade answer files (or folders of them); every variant is recomputed, batched per problem.
+
+    ``jobs``: worker processes for a large batch (default: one per core, at least
+    ``MIN_FILES_PER_JOB`` files each; 1 grades everything in this process). The report is the
+    same whatever the number of jobs.
+    """
     files, errors = find_answer_files(submissions)
-    parsed: list[AnswerFile] = []
+    if jobs is None:
+        from .parallel import usable_cores
+        jobs = min(usable_cores(), len(files) // MIN_FILES_PER_JOB)
+    outcomes = None
+    if jobs > 1 and len(files) > 1:
+        from .parallel import map_forked, split_evenly
+        chunks = split_evenly(files, jobs)
+        parts = map_forked(lambda chunk: _grade_files(chunk, assignment, secret, roster, sigfig_share), chunks)
+        if parts is not None:
+            outcomes = [o for part in parts for o in part]
+    if outcomes is None:
+        outcomes = _grade_files(files, assignment, secret, roster, sigfig_share)
+    results = []
+    seen: dict[str, str] = {}
+    for outcome in outcomes:
+        if isinstance(outcome, GradeError):
+            errors.append(outcome)
+            continue
+        result = outcome
+        if result.student in seen:
+            result = _add_warning(result, f"{result.file}: student {result.student!r} also submitted "
+                                          f"{seen[result.student]}")
+        seen.setdefault(result.student, result.file)
+        results.append(result)
+    return GradeReport(assignment=assignment, submissions=tuple(results), errors=tuple(errors))
+
+
+def _grade_files(files: Sequence[Path], assignment: Assignment, secret: bytes | None,
+                 roster: Sequence[Student] | None,
+                 sigfig_share: float | None) -> list[SubmissionResult | GradeError]:
+    """One outcome per file, in the order of ``files``: its result, or why it was not graded."""
+    outcomes: list[SubmissionResult | GradeError | AnswerFile] = []
     for path in files:
         try:
             af = read_answer_file(path)
             _check_header(af, assignment, secret, roster)
-            parsed.append(af)
+            outcomes.append(af)
         except SpikesetError as exc:
-            errors.append(GradeError(str(path), str(exc), exc.place))
+            outcomes.append(GradeError(str(path), str(exc), exc.place))
     roster_by_id = {s.id: s for s in roster or ()}
-    student_ids = sorted({af.student for af in parsed})
+    student_ids = sorted({o.student for o in outcomes if isinstance(o, AnswerFile)})
     students = [roster_by_id.get(sid, Student(id=sid)) for sid in student_ids]
     sets = {s.student.id: s for s in assemble(assignment, students, secret)} if students else {}
-    results = []
-    seen: dict[str, str] = {}
-    for af in parsed:
-        result = grade_submission(sets[af.student], af, sigfig_share=sigfig_share)
-        if af.student in seen:
-            result = _add_warning(result, f"{af.path}: student {af.student!r} also submitted {seen[af.student]}")
-        seen.setdefault(af.student, af.path)
-        results.append(result)
-    return GradeReport(assignment=assignment, submissions=tuple(results), errors=tuple(errors))
+    return [grade_submission(sets[o.student], o, sigfig_share=sigfig_share) if isinstance(o, AnswerFile) else o
+            for o in outcomes]
 
 
 def _add_warning(result: SubmissionResult, warning: str) -> SubmissionResult:

@@ -1,37 +1,38 @@
-"""Physical constants from ``scipy.constants`` (CODATA), loaded on first use.
+"""Physical constants of the SI (2019), where R and F are exact products of defining constants.
 
-scipy is imported only when a calculation needs a constant, which keeps grading
-problems that need none of them fast.
+Written out rather than imported from ``scipy.constants`` so that grading one answer file
+does not import scipy; ``tests/solutions`` checks them against scipy's CODATA values.
 """
 from __future__ import annotations
 
-from functools import cache
+#: Avogadro constant N_A [1/mol] (exact since 2019).
+AVOGADRO_PER_MOL = 6.02214076e23
+#: Boltzmann constant k [J/K] (exact since 2019).
+BOLTZMANN_J_PER_K = 1.380649e-23
+#: Elementary charge e [C] (exact since 2019).
+ELEMENTARY_CHARGE_C = 1.602176634e-19
+#: 0 degC in kelvin [K].
+ZERO_CELSIUS_K = 273.15
 
 
-@cache
 def gas_constant() -> float:
-    """Molar gas constant R [J/(mol K)]."""
-    from scipy.constants import R
-    return float(R)
+    """Molar gas constant R = N_A k [J/(mol K)]."""
+    return AVOGADRO_PER_MOL * BOLTZMANN_J_PER_K
 
 
-@cache
 def faraday_constant() -> float:
-    """Faraday constant F [C/mol]."""
-    from scipy.constants import physical_constants
-    return float(physical_constants["Faraday constant"][0])
+    """Faraday constant F = N_A e [C/mol]."""
+    return AVOGADRO_PER_MOL * ELEMENTARY_CHARGE_C
 
 
-@cache
 def zero_celsius() -> float:
     """0 degC in kelvin [K]."""
-    from scipy.constants import zero_Celsius
-    return float(zero_Celsius)
+    return ZERO_CELSIUS_K
 
 
 def kelvin(temperature_C: float) -> float:
     """Absolute temperature [K] of ``temperature_C`` [degC]."""
-    return temperature_C + zero_celsius()
+    return temperature_C + ZERO_CELSIUS_K
 
 
 def thermal_voltage_mV(temperature_C: float) -> float:

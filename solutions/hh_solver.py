@@ -875,6 +875,9 @@ def _parse_initial_state(initial_state: Any, rest: RestingState, n: int) -> np.n
 
 
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+if hasattr(os, "register_at_fork"):
+    # A forked child has none of the parent's pool threads: it starts its own pools.
+    os.register_at_fork(after_in_child=_POOLS.clear)
 
 
 def _thread_pool(threads: int) -> ThreadPoolExecutor:

@@ -9,12 +9,14 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from spikeset.grading import grade
 from spikeset.report_gradebook import gradebook_csv
 from spikeset.report_html import feedback_pages
 from spikeset.report_junit import junit_xml
-from spikeset.reports import markdown, print_summary
+from spikeset.reports import json_text, layered_json, markdown, print_summary
 
 from grader_helpers import SECRET, demo_batch
 
@@ -42,6 +44,24 @@ def test_json_keeps_the_contract(batch):
     assert d["errors"] and {"file", "message"} <= set(d["errors"][0])
     revealed = report.to_dict(reveal=True)["submissions"][0]["questions"][0]
     assert isinstance(revealed["answer"], float) and revealed["unit"] == "mV"
+
+
+def test_json_text_is_the_report_one_question_per_line(batch):
+    _, _, report, _ = batch
+    for reveal in (False, True):
+        text = json_text(report, reveal=reveal)
+        assert json.loads(text) == json.loads(json.dumps(report.to_dict(reveal=reveal)))
+        question_lines = [line for line in text.splitlines() if line.lstrip().startswith('{"id": ')]
+        assert len(question_lines) == sum(len(s.questions) for s in report.submissions)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+                    | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                    max_leaves=12),
+       st.integers(0, 5))
+def test_layered_json_round_trips(value, depth):
+    assert json.loads(layered_json(value, depth=depth)) == value
 
 
 def test_markdown_and_reveal(batch):

@@ -78,3 +78,15 @@ def test_ahp_and_inverses():
 
 def test_input_conductance():
     assert mb.input_conductance([0.3, 1.2, 0.5]) == pytest.approx(2.0)
+
+
+def test_constants_match_scipy_codata():
+    """The written-out SI constants equal scipy's CODATA values exactly."""
+    import scipy.constants as codata
+
+    from spikeset.solutions import constants
+
+    assert constants.gas_constant() == codata.R
+    assert constants.faraday_constant() == codata.physical_constants["Faraday constant"][0]
+    assert constants.zero_celsius() == codata.zero_Celsius
+    assert constants.thermal_voltage_mV(37.0) == 1000 * codata.R * (37.0 + codata.zero_Celsius) / codata.physical_constants["Faraday constant"][0]

@@ -1,0 +1,85 @@
+"""Splitting CPU-bound batch work over forked worker processes.
+
+Grading recomputes every student's variant in Python and in the HH solver; on several cores,
+halves of a batch run side by side in forked processes, which inherit every imported module
+and the loaded solver kernels (so they start in milliseconds). Where ``fork`` is not the
+safe default (macOS, Windows) the work runs in this process.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Environment variable read by the HH solver for its thread count (see hh_solver).
+SOLVER_THREADS_ENV = "SPIKESET_THREADS"
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Forked workers are used on Linux only (fork is unsafe or unavailable elsewhere)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
+    """``items`` in ``parts`` contiguous chunks whose sizes differ by at most one (no empty chunk)."""
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    chunks, start = [], 0
+    for i in range(parts):
+        stop = start + size + (i < extra)
+        chunks.append(list(items[start:stop]))
+        start = stop
+    return chunks
+
+
+_TASK: Callable[[Any], Any] | None = None
+
+
+def _run_task(chunk: Any) -> tuple[bool, Any]:
+    try:
+        return True, _TASK(chunk)  # type: ignore[misc]
+    except BaseException as exc:  # reported to the parent, which redoes the work itself
+        return False, f"{exc.__class__.__name__}: {exc}"
+
+
+def _limit_solver_threads(threads: int) -> None:
+    os.environ[SOLVER_THREADS_ENV] = str(threads)
+
+
+def map_forked(task: Callable[[T], R], chunks: Sequence[T]) -> list[R] | None:
+    """``[task(c) for c in chunks]``, one forked process per chunk.
+
+    ``task`` and whatever it reads are inherited through fork, so nothing but the chunks and the
+    results is pickled. Each worker's HH solver gets its share of the cores. Returns None when
+    workers cannot be used or any of them failed: the caller then does the work itself, so an
+    error surfaces exactly as it would without workers.
+    """
+    if len(chunks) < 2 or not can_fork():
+        return None
+    import multiprocessing
+
+    global _TASK
+    _TASK = task
+    threads = max(1, usable_cores() // len(chunks))
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(len(chunks), initializer=_limit_solver_threads, initargs=(threads,)) as pool:
+            outcomes = pool.map(_run_task, chunks, chunksize=1)
+    except Exception:  # no workers (resources), or a result that cannot come back
+        return None
+    finally:
+        _TASK = None
+    if not all(ok for ok, _ in outcomes):
+        return None
+    return [value for _, value in outcomes]

@@ -1,0 +1,124 @@
+"""Grading a batch in forked worker processes gives exactly the report of one process."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from spikeset.assemble import assemble
+from spikeset.assignment import load_assignment
+from spikeset.demo import STYLES, sample_submission
+from spikeset.grading import grade
+from spikeset.parallel import can_fork, map_forked, split_evenly, usable_cores
+from spikeset.roster import Student
+from spikeset.solutions.hh_model import HHParams
+from spikeset.solutions.hh_solver import simulate
+from spikeset.solutions.hh_stimulus import Stimulus
+
+from grader_helpers import SECRET
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="forked workers are used on Linux only")
+
+ASSIGNMENT = """id = "par"
+title = "Parallel grading"
+[[problems]]
+family = "nernst"
+points = 4
+[[problems]]
+family = "sim-threshold"
+points = 4
+[[problems]]
+family = "rise-vs-fall"
+points = 4
+"""
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """12 answer files: every sample style, a broken file, a second file of one student, a copied file."""
+    root = tmp_path_factory.mktemp("par")
+    path = root / "assignment.toml"
+    path.write_text(ASSIGNMENT, encoding="utf-8")
+    assignment = load_assignment(path)
+    students = [Student(id=f"s{i:02d}") for i in range(10)]
+    subs = root / "subs"
+    for i, s in enumerate(assemble(assignment, students, SECRET)):
+        d = subs / s.student.id
+        d.mkdir(parents=True)
+        (d / "answers.toml").write_text(sample_submission(s, STYLES[i % len(STYLES)]), encoding="utf-8")
+    (subs / "s03" / "answers.toml").write_text("student = \n", encoding="utf-8")
+    shutil.copy(subs / "s01" / "answers.toml", subs / "s09" / "answers-2.toml")       # s01's second file
+    (subs / "zz").mkdir()
+    text = (subs / "s02" / "answers.toml").read_text(encoding="utf-8")
+    (subs / "zz" / "answers.toml").write_text(text.replace('"s02"', '"s05"'), encoding="utf-8")  # copied
+    return assignment, subs
+
+
+@needs_fork
+def test_forked_workers_give_the_same_report(batch, monkeypatch):
+    import spikeset.parallel as parallel
+
+    assignment, subs = batch
+    outcomes = []
+    real = parallel.map_forked
+    monkeypatch.setattr(parallel, "map_forked", lambda *a: outcomes.append(real(*a)) or outcomes[-1])
+    # the parent has used the solver's thread pool before forking
+    simulate(HHParams(g_Na=[120.0, 110.0]), Stimulus.pulse([10.0, 10.0], 1.0, 1.0), 10.0, n_threads=2)
+    one = grade(assignment=assignment, submissions=[subs], secret=SECRET, jobs=1)
+    for jobs in (2, 3, 5):
+        many = grade(assignment=assignment, submissions=[subs], secret=SECRET, jobs=jobs)
+        assert many.to_dict(reveal=True) == one.to_dict(reveal=True)
+        assert len(outcomes[-1]) == jobs                # the workers did the grading
+    assert len(one.submissions) == 10 and len(one.errors) == 2
+    assert any("also submitted" in w for s in one.submissions for w in s.warnings)
+
+
+def test_default_jobs_grade_a_small_batch_here(batch, monkeypatch):
+    """Below MIN_FILES_PER_JOB files per core no worker is started."""
+    import spikeset.parallel as parallel
+
+    assignment, subs = batch
+    monkeypatch.setattr(parallel, "map_forked", lambda *a: pytest.fail("forked for a small batch"))
+    assert len(grade(assignment=assignment, submissions=[subs], secret=SECRET).submissions) == 10
+
+
+def test_split_evenly_keeps_order_and_balance():
+    for n in range(0, 30):
+        for parts in range(1, 7):
+            chunks = split_evenly(list(range(n)), parts)
+            assert [x for c in chunks for x in c] == list(range(n))
+            assert all(chunks) or n == 0
+            assert len(chunks) == max(1, min(parts, n))
+            assert max(map(len, chunks)) - min(map(len, chunks)) <= 1
+
+
+def _fail_on_two(chunk):
+    if chunk == [2]:
+        raise ValueError("boom")
+    return chunk
+
+
+@needs_fork
+def test_map_forked_results_in_order_and_none_on_failure():
+    assert map_forked(lambda c: [x * 10 for x in c], [[1], [2, 3], [4]]) == [[10], [20, 30], [40]]
+    assert map_forked(_fail_on_two, [[1], [2]]) is None
+    assert map_forked(lambda c: c, [[1]]) is None          # one chunk: the caller works itself
+
+
+@needs_fork
+def test_workers_share_the_cores_between_their_solvers():
+    before = os.environ.get("SPIKESET_THREADS")
+    threads = map_forked(lambda c: os.environ["SPIKESET_THREADS"], [[1], [2]])
+    assert threads == [str(max(1, usable_cores() // 2))] * 2
+    assert os.environ.get("SPIKESET_THREADS") == before       # only the workers' setting
+
+
+def test_cli_refuses_zero_jobs(batch, tmp_path):
+    assignment, subs = batch
+    p = subprocess.run([sys.executable, "-m", "spikeset", "grade", str(assignment.source), str(subs),
+                        "--jobs", "0"], capture_output=True, text=True,
+                       env={**os.environ, "SPIKESET_SECRET": SECRET.decode()})
+    assert p.returncode == 2 and "--jobs" in p.stderr and len(p.stderr.strip().splitlines()) == 1
