@@ -1,15 +1,16 @@
 """Splitting CPU-bound batch work over forked worker processes.
 
 Grading recomputes every student's variant in Python and in the HH solver; on several cores,
-halves of a batch run side by side in forked processes, which inherit every imported module
-and the loaded solver kernels (so they start in milliseconds). Where ``fork`` is not the
+parts of a batch run side by side: one in this process, the others in forked processes, which
+inherit every imported module and the loaded solver kernels (so they start in milliseconds). Where ``fork`` is not the
 safe default (macOS, Windows) the work runs in this process.
 """
 from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -57,13 +58,26 @@ def _limit_solver_threads(threads: int) -> None:
     os.environ[SOLVER_THREADS_ENV] = str(threads)
 
 
+@contextmanager
+def _solver_threads(threads: int) -> Iterator[None]:
+    before = os.environ.get(SOLVER_THREADS_ENV)
+    _limit_solver_threads(threads)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[SOLVER_THREADS_ENV]
+        else:
+            os.environ[SOLVER_THREADS_ENV] = before
+
+
 def map_forked(task: Callable[[T], R], chunks: Sequence[T]) -> list[R] | None:
-    """``[task(c) for c in chunks]``, one forked process per chunk.
+    """``[task(c) for c in chunks]``: the first chunk here, each other one in a forked process.
 
     ``task`` and whatever it reads are inherited through fork, so nothing but the chunks and the
-    results is pickled. Each worker's HH solver gets its share of the cores. Returns None when
-    workers cannot be used or any of them failed: the caller then does the work itself, so an
-    error surfaces exactly as it would without workers.
+    workers' results is pickled. Each process's HH solver gets its share of the cores. Returns
+    None when workers cannot be used or any chunk failed: the caller then does the work itself,
+    so an error surfaces exactly as it would without workers.
     """
     if len(chunks) < 2 or not can_fork():
         return None
@@ -74,8 +88,11 @@ def map_forked(task: Callable[[T], R], chunks: Sequence[T]) -> list[R] | None:
     threads = max(1, usable_cores() // len(chunks))
     try:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(len(chunks), initializer=_limit_solver_threads, initargs=(threads,)) as pool:
-            outcomes = pool.map(_run_task, chunks, chunksize=1)
+        with ctx.Pool(len(chunks) - 1, initializer=_limit_solver_threads, initargs=(threads,)) as pool:
+            pending = pool.map_async(_run_task, chunks[1:], chunksize=1)
+            with _solver_threads(threads):
+                first = _run_task(chunks[0])
+            outcomes = [first, *pending.get()]
     except Exception:  # no workers (resources), or a result that cannot come back
         return None
     finally:

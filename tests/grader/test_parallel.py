@@ -104,16 +104,18 @@ def _fail_on_two(chunk):
 @needs_fork
 def test_map_forked_results_in_order_and_none_on_failure():
     assert map_forked(lambda c: [x * 10 for x in c], [[1], [2, 3], [4]]) == [[10], [20, 30], [40]]
-    assert map_forked(_fail_on_two, [[1], [2]]) is None
+    assert map_forked(_fail_on_two, [[1], [2]]) is None     # failed in a worker
+    assert map_forked(_fail_on_two, [[2], [1]]) is None     # failed here
     assert map_forked(lambda c: c, [[1]]) is None          # one chunk: the caller works itself
 
 
 @needs_fork
 def test_workers_share_the_cores_between_their_solvers():
     before = os.environ.get("SPIKESET_THREADS")
-    threads = map_forked(lambda c: os.environ["SPIKESET_THREADS"], [[1], [2]])
-    assert threads == [str(max(1, usable_cores() // 2))] * 2
-    assert os.environ.get("SPIKESET_THREADS") == before       # only the workers' setting
+    seen = map_forked(lambda c: (os.getpid(), os.environ["SPIKESET_THREADS"]), [[1], [2]])
+    assert [threads for _, threads in seen] == [str(max(1, usable_cores() // 2))] * 2
+    assert seen[0][0] == os.getpid() != seen[1][0]            # the first chunk runs here
+    assert os.environ.get("SPIKESET_THREADS") == before       # restored afterwards
 
 
 def test_cli_refuses_zero_jobs(batch, tmp_path):
