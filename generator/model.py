@@ -200,10 +200,18 @@ def distinct_misconceptions(answer: float, tolerance: Tolerance, wrong: list[Mis
     for m in wrong:
         if m.value is None or not math.isfinite(m.value):
             continue
-        if abs(m.value - answer) > separation * tolerance.half_width(answer) and all(
-                abs(m.value - k.value) > separation * tolerance.half_width(k.value) for k in kept):
+        if (abs(m.value - answer) > separation * tolerance.half_width(answer)
+                and _apart(m.value, kept, tolerance, separation)):
             kept.append(m)
     return tuple(kept)
+
+
+def _apart(value: float, kept: list[Misconception], tolerance: Tolerance, separation: float) -> bool:
+    """Whether ``value`` lies more than ``separation`` tolerance half-widths from every kept value."""
+    for k in kept:
+        if abs(value - k.value) <= separation * tolerance.half_width(k.value):
+            return False
+    return True
 
 
 def misconception_overlaps(questions: list, *, minimum: int = 1) -> list[str]:

@@ -6,10 +6,12 @@ Not a family (the folder name starts with ``_``, so the registry skips it).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, Sequence
 
 import numpy as np
 
+from spikeset.model import NumericQuestion
 from spikeset.sampling import Draw
 
 #: HH fields in the order they are printed.
@@ -98,21 +100,29 @@ def subset(hh, idx):
 def distinct_misconceptions(questions: list, factor: float = 1.5) -> list:
     """Drop, per numeric question, the misconceptions whose value this variant cannot tell apart
     from the answer (within ``factor`` x the tolerance's half-width) or from an earlier one."""
-    from dataclasses import replace
-
-    from spikeset.model import NumericQuestion
     out = []
     for q in questions:
         if isinstance(q, NumericQuestion) and q.misconceptions:
-            width = factor * q.tolerance.half_width(q.answer)
-            keep = []
-            for m in q.misconceptions:
-                v = m.value
-                if v is None or not math.isfinite(v) or not math.isfinite(q.answer) or abs(v - q.answer) <= width:
-                    continue
-                if any(abs(v - k.value) <= width for k in keep):
-                    continue
-                keep.append(m)
-            q = replace(q, misconceptions=tuple(keep))
+            keep = _distinguishable(q.misconceptions, q.answer, factor * q.tolerance.half_width(q.answer))
+            if len(keep) < len(q.misconceptions):
+                q = replace(q, misconceptions=keep)
         out.append(q)
     return out
+
+
+def _distinguishable(misconceptions: tuple, answer: float, width: float) -> tuple:
+    """The misconceptions whose finite value lies more than ``width`` from ``answer`` (none if it
+    is not finite) and from every value kept before it (question unit)."""
+    if not math.isfinite(answer):
+        return ()
+    keep = []
+    for m in misconceptions:
+        v = m.value
+        if v is None or not math.isfinite(v) or abs(v - answer) <= width:
+            continue
+        for k in keep:
+            if abs(v - k.value) <= width:
+                break
+        else:
+            keep.append(m)
+    return tuple(keep)

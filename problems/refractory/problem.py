@@ -34,9 +34,8 @@ def sample(draw: Draw) -> dict:
     e_na = draw.uniform("e_na_mV", 50.0, 60.0, digits=1)
     e_k = draw.uniform("e_k_mV", -82.0, -72.0, digits=1)
     e_l = draw.uniform("e_l_mV", -58.0, -50.0, digits=1)
-    rest = hh.resting_state(hh.HHParams(g_Na=gbar_na, g_K=gbar_k, g_L=g_l, E_Na=e_na, E_K=e_k, E_L=e_l),
-                            xtol_mV=1e-6)
-    v_rest = round(float(rest.V_mV[0]), 1)
+    v_rest = round(hh.resting_potential(hh.HHParams(g_Na=gbar_na, g_K=gbar_k, g_L=g_l, E_Na=e_na, E_K=e_k,
+                                                    E_L=e_l), xtol_mV=1e-6), 1)
     m_rest = round(float(hh.m_inf(v_rest)), 3)
     h_rest = round(float(hh.h_inf(v_rest)), 3)
     n_rest = round(float(hh.n_inf(v_rest)), 3)
@@ -79,6 +78,39 @@ def classify(availability_pct: float, abs_pct: float = ABS_PCT, rec_pct: float =
     if availability_pct < abs_pct:
         return "absolute"
     return "relative" if availability_pct < rec_pct else "recovered"
+
+
+#: Questions f and g do not depend on the variant: built once, shared by every student.
+STATES_QUESTION = ChoiceQuestion(
+    "f", "Which channel states make the neuron refractory after a spike?",
+    (Option("h-low-n-high", "Many Na<sup>+</sup> channels are still inactivated (h below h<sub>rest</sub>), and "
+            "K<sup>+</sup> channels are still open (n above n<sub>rest</sub>), which raises the input conductance "
+            "and holds V toward E<sub>K</sub>", correct=True),
+     Option("na-still-open", "The Na<sup>+</sup> channels are still open from the spike, so they cannot open "
+            "again", misconception=Misconception(
+                "na-channels-still-open", "After the peak the Na+ channels are not open but inactivated "
+                "(h low): closed, and unable to open until h recovers.")),
+     Option("m-high", "m is still high, so the activation gates cannot respond to a new stimulus",
+            misconception=Misconception(
+                "m-still-high", "m relaxes within a fraction of a millisecond and is back near m_rest; the slow "
+                "gates h and n carry the memory of the spike.")),
+     Option("pump", "The Na<sup>+</sup>/K<sup>+</sup> pump must first restore the ion gradients",
+            misconception=Misconception(
+                "pump-restores-gradients", "One spike moves too few ions to change the gradients noticeably; "
+                "refractoriness is gating (h and n), not the pump."))))
+THRESHOLD_QUESTION = ChoiceQuestion(
+    "g", "During the relative refractory period, the voltage threshold for a spike is",
+    (Option("higher", "higher than at rest", correct=True),
+     Option("lower", "lower than at rest, because the membrane has just been excited",
+            misconception=Misconception(
+                "recently-active-more-excitable", "With fewer Na+ channels available and more K+ channels open, "
+                "more depolarization is needed before the Na+ current wins: the threshold rises.")),
+     Option("unchanged", "unchanged: the threshold is a fixed voltage", misconception=Misconception(
+         "fixed-threshold", "Threshold is where the inward Na+ current outgrows the outward K+ and leak "
+         "currents; it depends on h and n.")),
+     Option("none", "undefined, since no spike can be fired in this period", misconception=Misconception(
+         "relative-is-absolute", "That is the absolute refractory period; in the relative one a stronger "
+         "stimulus does fire a spike."))))
 
 
 def questions(params: dict, solution: dict) -> list:
@@ -148,36 +180,6 @@ def questions(params: dict, solution: dict) -> list:
          Option("time-only", "impossible to tell without knowing how many milliseconds ago the spike was",
                 misconception=Misconception("time-not-gates", "The elapsed time matters only through the gates; "
                                             "h and n are given, and the criterion decides."))))
-    f = ChoiceQuestion(
-        "f", "Which channel states make the neuron refractory after a spike?",
-        (Option("h-low-n-high", "Many Na<sup>+</sup> channels are still inactivated (h below h<sub>rest</sub>), and "
-                "K<sup>+</sup> channels are still open (n above n<sub>rest</sub>), which raises the input conductance "
-                "and holds V toward E<sub>K</sub>", correct=True),
-         Option("na-still-open", "The Na<sup>+</sup> channels are still open from the spike, so they cannot open "
-                "again", misconception=Misconception(
-                    "na-channels-still-open", "After the peak the Na+ channels are not open but inactivated "
-                    "(h low): closed, and unable to open until h recovers.")),
-         Option("m-high", "m is still high, so the activation gates cannot respond to a new stimulus",
-                misconception=Misconception(
-                    "m-still-high", "m relaxes within a fraction of a millisecond and is back near m_rest; the slow "
-                    "gates h and n carry the memory of the spike.")),
-         Option("pump", "The Na<sup>+</sup>/K<sup>+</sup> pump must first restore the ion gradients",
-                misconception=Misconception(
-                    "pump-restores-gradients", "One spike moves too few ions to change the gradients noticeably; "
-                    "refractoriness is gating (h and n), not the pump."))))
-    g = ChoiceQuestion(
-        "g", "During the relative refractory period, the voltage threshold for a spike is",
-        (Option("higher", "higher than at rest", correct=True),
-         Option("lower", "lower than at rest, because the membrane has just been excited",
-                misconception=Misconception(
-                    "recently-active-more-excitable", "With fewer Na+ channels available and more K+ channels open, "
-                    "more depolarization is needed before the Na+ current wins: the threshold rises.")),
-         Option("unchanged", "unchanged: the threshold is a fixed voltage", misconception=Misconception(
-             "fixed-threshold", "Threshold is where the inward Na+ current outgrows the outward K+ and leak "
-             "currents; it depends on h and n.")),
-         Option("none", "undefined, since no spike can be fired in this period", misconception=Misconception(
-             "relative-is-absolute", "That is the absolute refractory period; in the relative one a stronger "
-             "stimulus does fire a spike."))))
     return [
         NumericQuestion("a", "Available Na<sup>+</sup> conductance ḡ<sub>Na</sub>m<sup>3</sup>h at the test "
                         "voltage, now", g_na, "mS/cm^2", rel, misconceptions=distinct_misconceptions(g_na, rel, wrong_a), digits=3),
@@ -189,7 +191,7 @@ def questions(params: dict, solution: dict) -> list:
         NumericQuestion("d", "Input conductance at the resting voltage, now divided by its value at rest", ratio,
                         None, rel, misconceptions=distinct_misconceptions(ratio, rel, wrong_d), digits=2,
                         follow_on=FollowOn(("c",), lambda ans: (ans["c"] + gl + g_na_hold_now) / g_in_rest)),
-        e, f, g,
+        e, STATES_QUESTION, THRESHOLD_QUESTION,
     ]
 
 

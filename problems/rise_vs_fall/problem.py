@@ -49,46 +49,51 @@ def sample(draw: Draw) -> dict:
     return p
 
 
+#: Questions c and d do not depend on the variant: built once, shared by every student.
+EFFECT_QUESTION = ChoiceQuestion(
+    "c", "What do the two currents do to the membrane (C dV/dt = &minus;I<sub>ion</sub>)?",
+    (Option("rise-dep-fall-rep", "Rising phase: net inward current, V keeps rising; falling phase: net outward "
+            "current, V falls", correct=True),
+     Option("rise-rep-fall-dep", "Rising phase: net outward current; falling phase: net inward current",
+            misconception=Misconception("sign-convention", "A negative (inward) current brings positive charge "
+                                        "in and depolarizes: dV/dt = -I/C.")),
+     Option("both-inward", "Both are inward, because V is below E<sub>Na</sub> in both cases",
+            misconception=Misconception("na-only", "Below E_Na the Na+ current is inward, but on the falling "
+                                        "phase the K+ current is larger.")),
+     Option("same", "They are equal, because V is the same", misconception=Misconception(
+         "voltage-determines-current", "The current depends on the gates as well as V; at the same V the gates "
+         "differ between the phases (hysteresis)."))))
+CAUSE_QUESTION = ChoiceQuestion(
+    "d", "Which difference between the phases explains the change?",
+    (Option("h-down-n-up", "On the falling phase h is lower (Na<sup>+</sup> channels inactivated) and n is "
+            "higher (K<sup>+</sup> channels open)", correct=True),
+     Option("m-down", "On the falling phase m is much lower: Na<sup>+</sup> channels have deactivated",
+            misconception=Misconception("deactivation-vs-inactivation", "At this depolarized voltage m stays "
+                                        "high; Na+ channels close by inactivation (h), not by m.")),
+     Option("e-na-falls", "Na<sup>+</sup> entry during the rise has lowered E<sub>Na</sub>",
+            misconception=Misconception("gradient-runs-down", "One spike changes the concentrations far too "
+                                        "little to move E_Na.")),
+     Option("pump", "The Na<sup>+</sup>/K<sup>+</sup> pump switches on at the peak", misconception=Misconception(
+         "pump-repolarizes", "Repolarization is the K+ current and Na+ inactivation; the pump is far too slow."))))
+
+
 def questions(params: dict, solution: dict) -> list:
     rel = Tolerance("rel", 0.01)
     qs = []
     for key, phase in (("a", "rise"), ("b", "fall")):
-        ref = currents(params, phase)["total"]
+        right = currents(params, phase)
+        ref = right["total"]
         wrong = [
             Misconception("e-minus-v", "Each current is g (V - E), outward positive; you used E - V.", -ref),
             Misconception("m-instead-of-m3", "g_Na = gbar_Na m^3 h.", currents(params, phase, m_power=1)["total"]),
             Misconception("n-instead-of-n4", "g_K = gbar_K n^4.", currents(params, phase, n_power=1)["total"]),
             Misconception("h-left-out", "Inactivation h multiplies g_Na.", currents(params, phase, use_h=False)["total"]),
-            Misconception("na-only", "The net current includes I_K and I_L, not only I_Na.", currents(params, phase)["na"]),
+            Misconception("na-only", "The net current includes I_K and I_L, not only I_Na.", right["na"]),
         ]
         qs.append(NumericQuestion(key, f"Net ionic current on the {'rising' if phase == 'rise' else 'falling'} phase "
                                   "(outward positive)", ref, "uA/cm^2", rel, weight=2,
                                   misconceptions=distinct_misconceptions(ref, rel, wrong), digits=1))
-    qs.append(ChoiceQuestion(
-        "c", "What do the two currents do to the membrane (C dV/dt = &minus;I<sub>ion</sub>)?",
-        (Option("rise-dep-fall-rep", "Rising phase: net inward current, V keeps rising; falling phase: net outward "
-                "current, V falls", correct=True),
-         Option("rise-rep-fall-dep", "Rising phase: net outward current; falling phase: net inward current",
-                misconception=Misconception("sign-convention", "A negative (inward) current brings positive charge "
-                                            "in and depolarizes: dV/dt = -I/C.")),
-         Option("both-inward", "Both are inward, because V is below E<sub>Na</sub> in both cases",
-                misconception=Misconception("na-only", "Below E_Na the Na+ current is inward, but on the falling "
-                                            "phase the K+ current is larger.")),
-         Option("same", "They are equal, because V is the same", misconception=Misconception(
-             "voltage-determines-current", "The current depends on the gates as well as V; at the same V the gates "
-             "differ between the phases (hysteresis).")))))
-    qs.append(ChoiceQuestion(
-        "d", "Which difference between the phases explains the change?",
-        (Option("h-down-n-up", "On the falling phase h is lower (Na<sup>+</sup> channels inactivated) and n is "
-                "higher (K<sup>+</sup> channels open)", correct=True),
-         Option("m-down", "On the falling phase m is much lower: Na<sup>+</sup> channels have deactivated",
-                misconception=Misconception("deactivation-vs-inactivation", "At this depolarized voltage m stays "
-                                            "high; Na+ channels close by inactivation (h), not by m.")),
-         Option("e-na-falls", "Na<sup>+</sup> entry during the rise has lowered E<sub>Na</sub>",
-                misconception=Misconception("gradient-runs-down", "One spike changes the concentrations far too "
-                                            "little to move E_Na.")),
-         Option("pump", "The Na<sup>+</sup>/K<sup>+</sup> pump switches on at the peak", misconception=Misconception(
-             "pump-repolarizes", "Repolarization is the K+ current and Na+ inactivation; the pump is far too slow.")))))
+    qs += [EFFECT_QUESTION, CAUSE_QUESTION]
     return qs
 
 

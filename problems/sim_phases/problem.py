@@ -2,6 +2,7 @@
 current, h, g_K and the balance of conductances take their extremes (from the simulation)."""
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -193,32 +194,39 @@ def _analysis(params: dict, solution: dict) -> dict:
     return result
 
 
+#: Question e, and the feedback for each wrong point.
+E_PROMPT = ("At which labelled point is dV/dt = 0 while the Na<sup>+</sup> conductance exceeds the K<sup>+</sup> "
+            "conductance?")
+E_FEEDBACK = {"rising": "During the upstroke dV/dt is at its largest, not zero.",
+              "falling": "During the downstroke dV/dt is strongly negative.",
+              "undershoot": "At the undershoot minimum dV/dt = 0, but g_K is far larger than g_Na there.",
+              "recovery": "During the recovery both conductances are small and g_K exceeds g_Na.",
+              "peak": "At the peak dV/dt = 0 and g_Na exceeds g_K."}
+
+
 def questions(params: dict, solution: dict) -> list:
     """Always the same five questions (a-e); ``plausible`` flags a variant whose winner is not clear."""
-    label = _label_of(params)
+    labels = params["labels"]
     analysis = _analysis(params, solution) or {key: (None, 0.0) for key in (*CRITERIA, "e")}
-    ordered = sorted(PHASES, key=lambda ph: label[ph])
-    qs = []
-    for key, (prompt, _, _, feedback) in CRITERIA.items():
-        win = analysis[key][0] or ordered[0]
-        qs.append(ChoiceQuestion(key, prompt, tuple(
-            Option(label[ph], f"point {label[ph]}", correct=(ph == win),
-                   misconception=None if ph == win else Misconception(f"{key}-{ph}", feedback[ph] or "Check the "
-                                                                      "sign of dV/dt at that point."))
-            for ph in ordered), shuffle=False))
-    win = analysis["e"][0] or "peak"
-    fb = {"rising": "During the upstroke dV/dt is at its largest, not zero.",
-          "falling": "During the downstroke dV/dt is strongly negative.",
-          "undershoot": "At the undershoot minimum dV/dt = 0, but g_K is far larger than g_Na there.",
-          "recovery": "During the recovery both conductances are small and g_K exceeds g_Na.",
-          "peak": "At the peak dV/dt = 0 and g_Na exceeds g_K."}
-    qs.append(ChoiceQuestion(
-        "e", "At which labelled point is dV/dt = 0 while the Na<sup>+</sup> conductance exceeds the K<sup>+</sup> "
-             "conductance?",
-        tuple(Option(label[ph], f"point {label[ph]}", correct=(ph == win),
-                     misconception=None if ph == win else Misconception(f"e-{ph}", fb[ph]))
-              for ph in ordered), shuffle=False))
+    first = PHASES[labels.index(min(labels))]          # the phase at point A
+    qs = [_phase_question(key, labels, analysis[key][0] or first) for key in CRITERIA]
+    qs.append(_phase_question("e", labels, analysis["e"][0] or "peak"))
     return qs
+
+
+@functools.cache
+def _phase_question(key: str, labels: str, winner: str) -> ChoiceQuestion:
+    """Question ``key`` with the points lettered ``labels`` (the letters of PHASES, in order) and
+    ``winner``'s point correct.  It depends on nothing else, so each of the few combinations is
+    built once and shared between students (questions are immutable)."""
+    label = dict(zip(PHASES, labels))
+    prompt, feedback = (E_PROMPT, E_FEEDBACK) if key == "e" else (CRITERIA[key][0], CRITERIA[key][3])
+    ordered = sorted(PHASES, key=lambda ph: label[ph])
+    return ChoiceQuestion(key, prompt, tuple(
+        Option(label[ph], f"point {label[ph]}", correct=(ph == winner),
+               misconception=None if ph == winner else Misconception(
+                   f"{key}-{ph}", feedback[ph] or "Check the sign of dV/dt at that point."))
+        for ph in ordered), shuffle=False)
 
 
 def figure(params: dict, solution: dict):

@@ -92,6 +92,15 @@ def test_variant(seed):
     assert q["g"].correct_option.id == "higher"
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_printed_rest_is_resting_states_root(seed):
+    # sample() uses the scalar resting_potential; the batched resting_state must print the same value
+    from spikeset.solutions.hh_model import HHParams, resting_state
+    p = P.sample(Draw(np.random.default_rng(seed)))
+    hh = HHParams(g_Na=p["gbar_na"], g_K=p["gbar_k"], g_L=p["g_l"], E_Na=p["e_na_mV"], E_K=p["e_k_mV"], E_L=p["e_l_mV"])
+    assert p["v_rest_mV"] == round(float(resting_state(hh, xtol_mV=1e-6).V_mV[0]), 1)
+
+
 def test_both_states_occur():
     states = {variant(seed)[0]["state"] for seed in SEEDS}
     assert states == {"absolute", "relative"}

@@ -60,3 +60,39 @@ def test_independent_radau(sets):
         for key, letter in _correct(s.problems[0]).items():
             if key in ref:
                 assert letter == ref[key], key
+
+
+def _values(**extremes):
+    """Synthetic values at the five points, all alike (g_Na 0, everything else 1) but for the given
+    ``quantity=(phase, value)`` extremes."""
+    values = {ph: {"I_ion": 1.0, "h": 1.0, "g_K": 1.0, "g_Na": 0.0, "dVdt": 1.0} for ph in ("rising", "peak",
+              "falling", "undershoot", "recovery")}
+    for name, (ph, value) in extremes.items():
+        values[ph][name] = value
+    return values
+
+
+@pytest.mark.parametrize("labels", ["ABCDE", "EDCBA", "CAEBD"])
+def test_questions_follow_the_winners_and_letters(labels):
+    # The questions are shared between students with the same letters and winners: check that
+    # other winners or letters never get a question built for another combination.
+    P = get_family(FAMILY).module
+    params = {"labels": labels}
+    letter = dict(zip(P.PHASES, labels))
+    for ion_max, ion_min, h_min, gk_max in (("falling", "rising", "undershoot", "falling"),
+                                            ("recovery", "peak", "falling", "undershoot")):
+        values = _values(I_ion=(ion_max, 9.0), h=(h_min, -5.0), g_K=(gk_max, 7.0))
+        values[ion_min]["I_ion"] = -9.0
+        values["peak"].update(dVdt=0.0, g_Na=2.0)
+        qs = {q.key: q for q in P.questions(params, {"values": values})}
+        want = {"a": ion_max, "b": ion_min, "c": h_min, "d": gk_max, "e": "peak"}
+        for key, phase in want.items():
+            q = qs[key]
+            assert q.correct_option.id == letter[phase]
+            assert [o.id for o in q.options] == sorted(labels)           # points in letter order
+            assert {o.misconception.id for o in q.options if not o.correct} == {
+                f"{key}-{ph}" for ph in P.PHASES if ph != phase}
+    # without a simulation every question still has one correct point: A, or the peak for e
+    qs = {q.key: q for q in P.questions(params, {})}
+    assert all(qs[key].correct_option.id == "A" for key in "abcd")
+    assert qs["e"].correct_option.id == letter["peak"]

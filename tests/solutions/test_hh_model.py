@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from spikeset.errors import ParameterError
 from spikeset.solutions.hh_model import (
-    HHParams, alpha_h, alpha_m, alpha_n, beta_h, beta_m, beta_n, exprel_inverse, h_inf, ionic_current,
-    m_inf, n_inf, resting_state, steady_state_current, tau_m, tau_n, temperature_factor)
+    HHParams, _steady_state_current_at, alpha_h, alpha_m, alpha_n, beta_h, beta_m, beta_n, exprel_inverse,
+    h_inf, ionic_current, m_inf, n_inf, resting_potential, resting_state, steady_state, steady_state_current,
+    tau_h, tau_m, tau_n, temperature_factor, time_constant)
 
 
 def _exact_fraction(x: float) -> float:
@@ -140,3 +141,128 @@ def test_unknown_parameter_name_raises():
     with pytest.raises(ParameterError, match="unknown parameter"):
         HHParams.from_mapping({"gNa": 120.0})
     assert HHParams.from_mapping({"g_Na": 100.0}).g_Na == 100.0
+
+
+# ---------------------------------------------------------------------------
+# The math-module path for single Python floats, and the scalar resting potential
+# ---------------------------------------------------------------------------
+
+_PROBE = np.linspace(-60.0, 60.0, 2001)
+#: numpy's exp, expm1 and power give the math module's values bit for bit unless numpy brings its
+#: own SIMD kernels for this CPU (AVX-512); there the float path may differ by an ulp.
+SAME_LIBM = bool(np.array_equal(np.exp(_PROBE), [math.exp(x) for x in _PROBE])
+                 and np.array_equal(np.expm1(_PROBE), [math.expm1(x) for x in _PROBE])
+                 and np.array_equal(3.0 ** (_PROBE / 10.0), [3.0 ** (x / 10.0) for x in _PROBE]))
+
+
+def assert_same(actual, expected, *, atol=1e-12):
+    """Bit for bit where numpy and the math module share their functions; within rounding elsewhere."""
+    if SAME_LIBM:
+        np.testing.assert_array_equal(actual, expected)
+    else:
+        np.testing.assert_allclose(actual, expected, rtol=1e-13, atol=atol)
+
+
+# Random voltages, the removable singularities, both sides of the series switch (|x| = 1e-2),
+# and the ends of the math path's range.
+VOLTAGES = np.concatenate([
+    np.random.default_rng(7).uniform(-150.0, 100.0, 300),
+    [-40.0, -55.0, -40.0 + 1e-12, -55.0 - 1e-9, -39.9, -40.1, -54.9, -55.1,
+     np.nextafter(-39.9, 0.0), np.nextafter(-54.9, -100.0), 0.0, -499.0, 499.0]])
+
+
+@pytest.mark.parametrize("temperature", [6.3, -20.0, 18.5, 37.0])
+@pytest.mark.parametrize("rate", [alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n, tau_m, tau_h, tau_n])
+def test_float_path_gives_the_array_paths_values(rate, temperature):
+    singles = [rate(float(v), temperature) for v in VOLTAGES]
+    assert all(type(x) is float for x in singles)
+    assert_same(singles, rate(VOLTAGES, temperature))
+
+
+@pytest.mark.parametrize("gate", "mhn")
+def test_float_path_of_steady_states_and_exprel(gate):
+    singles = [steady_state(gate, float(v)) for v in VOLTAGES]
+    assert all(type(x) is float for x in singles)
+    assert_same(singles, steady_state(gate, VOLTAGES))
+    assert_same([time_constant(gate, float(v), 12.0) for v in VOLTAGES], time_constant(gate, VOLTAGES, 12.0))
+    x = (VOLTAGES + 40.0) / 10.0
+    assert_same([exprel_inverse(float(v)) for v in x], exprel_inverse(x))
+    t = np.linspace(-20.0, 60.0, 81)
+    assert_same([temperature_factor(float(v)) for v in t], temperature_factor(t))
+
+
+def test_other_inputs_keep_the_numpy_path():
+    # numpy scalars count as floats; ints, 0-d arrays and far-out values take numpy as before
+    assert type(m_inf(np.float64(-50.0))) is float
+    assert isinstance(m_inf(-50), np.floating) and isinstance(m_inf(np.array(-50.0)), np.floating)
+    assert isinstance(alpha_m(-50.0, np.array([6.3, 20.0])), np.ndarray)
+    # beyond +-500 mV / degC numpy saturates (inf, 0) where math.exp would raise OverflowError
+    with np.errstate(over="ignore"):
+        assert m_inf(-20000.0) == 0.0 and float(beta_h(-20000.0)) == 0.0
+        assert float(temperature_factor(1e4)) == math.inf
+        assert float(exprel_inverse(-800.0)) == 0.0
+
+
+def _random_params(rng) -> HHParams:
+    """Scalar HH parameters: wide ranges, or the printed values of the refractory family."""
+    if rng.random() < 0.5:
+        return HHParams(g_Na=float(rng.uniform(0.0, 200.0)), g_K=float(rng.uniform(0.0, 60.0)),
+                        g_L=float(rng.uniform(0.01, 2.0)), E_Na=float(rng.uniform(20.0, 80.0)),
+                        E_K=float(rng.uniform(-110.0, -50.0)), E_L=float(rng.uniform(-90.0, 0.0)))
+    return HHParams(g_Na=float(rng.integers(100, 131)), g_K=float(rng.integers(30, 41)),
+                    g_L=round(float(rng.uniform(0.2, 0.4)), 2), E_Na=round(float(rng.uniform(50.0, 60.0)), 1),
+                    E_K=round(float(rng.uniform(-82.0, -72.0)), 1), E_L=round(float(rng.uniform(-58.0, -50.0)), 1))
+
+
+def test_scalar_steady_state_current_gives_the_array_paths_values():
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        p = _random_params(rng)
+        V = np.concatenate([rng.uniform(-120.0, 80.0, 100), [-40.0, -55.0, -35.0, -65.0]])
+        singles = [_steady_state_current_at(float(v), p.g_Na, p.g_K, p.g_L, p.E_Na, p.E_K, p.E_L) for v in V]
+        assert_same(singles, steady_state_current(p, V), atol=1e-9)
+
+
+@pytest.mark.parametrize("xtol", [0.0, 1e-6, 1e-3])
+def test_resting_potential_is_resting_states_root(xtol):
+    rng = np.random.default_rng(11)
+    for _ in range(120):
+        p = _random_params(rng)
+        v = resting_potential(p, xtol_mV=xtol)
+        assert type(v) is float
+        assert_same(v, resting_state(p, xtol_mV=xtol).V_mV[0], atol=max(xtol, 1e-9))
+
+
+@pytest.mark.parametrize("changes", [
+    {},                                                   # classic squid: about -65 mV
+    dict(E_Na=-60.0, E_K=-60.0, E_L=-60.0),               # one reversal potential: no scan
+    dict(E_Na=-60.0, E_K=-60.1, E_L=-59.95),              # all within one scan step
+    dict(g_Na=0.0, E_L=-77.0),                            # zero current at the lowest potential
+    dict(E_K=-600.0),                                     # beyond the math range: resting_state itself
+])
+def test_resting_potential_edge_cases(changes):
+    p = HHParams(**changes)
+    for xtol in (0.0, 1e-6):
+        assert resting_potential(p, xtol_mV=xtol) == resting_state(p, xtol_mV=xtol).V_mV[0]
+
+
+def test_resting_potential_takes_one_variant_only():
+    with pytest.raises(ParameterError, match="resting_state"):
+        resting_potential(HHParams(g_Na=np.array([100.0, 120.0])))
+
+
+def test_scalar_fields_are_stored_as_floats():
+    p = HHParams(g_Na=np.float64(100.0), g_K=36, E_K=np.array(-77.0), temperature=True)
+    for name in ("C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L", "temperature"):
+        assert type(getattr(p, name)) is float
+    assert p.g_K == 36.0 and p.temperature == 1.0
+
+
+def test_broadcast_of_broadcast_params_is_the_same_read_only_object():
+    b = HHParams(g_Na=np.array([100.0, 120.0])).broadcast()
+    assert b.broadcast() is b and b.broadcast(2) is b
+    assert not any(getattr(b, name).flags.writeable for name in ("g_Na", "g_K", "temperature"))
+    with pytest.raises(ParameterError):
+        b.broadcast(3)
+    one = HHParams().broadcast(1)
+    assert one.g_Na.shape == (1,) and one.broadcast(3).g_Na.shape == (3,)
