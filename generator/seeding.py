@@ -59,12 +59,24 @@ def problem_rng(secret: bytes | None, assignment_id: str, student_id: str,
     Each problem has its own stream so that editing one problem of an assignment
     leaves the other problems' variants unchanged.
     """
-    d = _digest(secret, "seed", assignment_id, student_id, str(problem_index))
-    return np.random.default_rng(np.random.SeedSequence(int.from_bytes(d, "big")))
+    return _generator(_digest(secret, "seed", assignment_id, student_id, str(problem_index)))
 
 
 def shuffle_rng(secret: bytes | None, assignment_id: str, student_id: str,
                 problem_index: int) -> np.random.Generator:
     """The generator that shuffles choice options of one problem (separate from sampling)."""
-    d = _digest(secret, "shuffle", assignment_id, student_id, str(problem_index))
-    return np.random.default_rng(np.random.SeedSequence(int.from_bytes(d, "big")))
+    return _generator(_digest(secret, "shuffle", assignment_id, student_id, str(problem_index)))
+
+
+def _generator(digest: bytes) -> np.random.Generator:
+    """``default_rng(SeedSequence(int.from_bytes(digest, "big")))``, built twice as fast.
+
+    SeedSequence turns an int into 32-bit words, least significant first, without leading
+    zero words, in a Python loop; given those words as an array it skips the loop and mixes
+    the same entropy, so the stream is the same.
+    """
+    words = np.frombuffer(digest, dtype=">u4")[::-1].astype(np.uint32)
+    n = len(words)
+    while n > 1 and words[n - 1] == 0:
+        n -= 1
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(words[:n])))

@@ -1,6 +1,9 @@
 """Variants: keyed by the course secret, stable, different per student."""
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from spikeset.assemble import assemble
 from spikeset.assignment import load_assignment
 from spikeset.roster import Student
@@ -54,3 +57,18 @@ def test_secret_sources(tmp_path, monkeypatch):
     f = tmp_path / "secret.txt"
     f.write_text("file-secret\n")
     assert read_secret(f) == b"file-secret"
+
+
+@given(st.binary(min_size=32, max_size=32), st.integers(0, 8))
+def test_generator_streams_equal_default_rng_of_the_digest_as_int(digest, zero_words):
+    """The fast construction gives the stream of default_rng(SeedSequence(int)), also when the
+    digest starts with zero words (the int then has fewer 32-bit words)."""
+    import numpy as np
+
+    from spikeset.seeding import _generator
+
+    digest = bytes(4 * zero_words) + digest[4 * zero_words:]
+    expected = np.random.default_rng(np.random.SeedSequence(int.from_bytes(digest, "big")))
+    got = _generator(digest)
+    assert got.random(4).tolist() == expected.random(4).tolist()
+    assert got.permutation(6).tolist() == expected.permutation(6).tolist()
