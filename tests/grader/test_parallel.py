@@ -124,3 +124,17 @@ def test_cli_refuses_zero_jobs(batch, tmp_path):
                         "--jobs", "0"], capture_output=True, text=True,
                        env={**os.environ, "SPIKESET_SECRET": SECRET.decode()})
     assert p.returncode == 2 and "--jobs" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_grading_collects_garbage_rarely_and_restores_the_collector(batch, monkeypatch):
+    import gc
+
+    import spikeset.grading as grading
+
+    assignment, subs = batch
+    seen = []
+    real = grading._grade_files
+    monkeypatch.setattr(grading, "_grade_files", lambda *a: seen.append(gc.get_threshold()) or real(*a))
+    before = gc.get_threshold()
+    grade(assignment=assignment, submissions=[subs], secret=SECRET, jobs=1)
+    assert seen[0][0] >= 100_000 and gc.get_threshold() == before
