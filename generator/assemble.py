@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from .assignment import Assignment, ProblemSpec
@@ -97,8 +98,9 @@ def assemble(assignment: Assignment, students: Sequence[Student], secret: bytes 
         # A simulation family may move a printed value off a bifurcation edge once it has
         # simulated; what it returns under "adjusted_params" is what the student sees.
         params_list = [{**p, **s.pop("adjusted_params", {})} for p, s in zip(params_list, solutions)]
+        checked: set[tuple[str, ...]] = set()
         per_problem.append([
-            _place(family, spec, assignment, secret, student.id, params, solution)
+            _place(family, spec, assignment, secret, student.id, params, solution, checked)
             for student, params, solution in zip(students, params_list, solutions)
         ])
     return [
@@ -119,28 +121,23 @@ def _sample(family: Family, spec: ProblemSpec, assignment: Assignment, secret: b
 
 
 def _place(family: Family, spec: ProblemSpec, assignment: Assignment, secret: bytes | None,
-           student_id: str, params: dict, solution: dict) -> ProblemInstance:
+           student_id: str, params: dict, solution: dict, checked: set[tuple[str, ...]]) -> ProblemInstance:
+    """One student's questions of one problem; ``checked`` holds the sets of question keys
+    already checked for this problem (most families ask the same questions of every variant)."""
     questions: list[Question] = list(family.questions(params, solution))
-    keys = [q.key for q in questions]
-    if len(set(keys)) != len(keys):
-        raise FamilyError(f"duplicate question keys {keys}", file=family.folder)
-    where = f"problems[{spec.number}]"
-    for table, names in (("questions", spec.questions or ()), ("weights", spec.weights),
-                         ("tolerance", spec.tolerance)):
-        for name in names:
-            if name not in keys:
-                raise AssignmentError(f"{table}: family {family.id!r} has no question {name!r} "
-                                      f"(it has {', '.join(keys)})", file=assignment.source, place=where)
+    keys = tuple(q.key for q in questions)
+    if keys not in checked:
+        _check_question_keys(family, spec, assignment, keys)
+        checked.add(keys)
     if spec.questions:
         questions = [q for q in questions if q.key in spec.questions]
-    questions = [_with_tolerance(q, spec) for q in questions]
-    weights = [spec.weights.get(q.key, q.weight) for q in questions]
-    total = sum(weights)
-    if total <= 0:
+    if spec.tolerance:
+        questions = [_with_tolerance(q, spec) for q in questions]
+    points = _split_points(spec.points, tuple(spec.weights.get(q.key, q.weight) for q in questions))
+    if points is None:
         raise AssignmentError("weights: at least one question needs a positive weight",
-                              file=assignment.source, place=where)
+                              file=assignment.source, place=f"problems[{spec.number}]")
     rng = None
-    points = _split_points(spec.points, weights)
     placed = []
     for q, p in zip(questions, points):
         labelled: tuple = ()
@@ -156,14 +153,30 @@ def _place(family: Family, spec: ProblemSpec, assignment: Assignment, secret: by
     return ProblemInstance(spec=spec, family=family, params=params, solution=solution, questions=tuple(placed))
 
 
-def _split_points(total_points: float, weights: list[float]) -> list[float]:
+def _check_question_keys(family: Family, spec: ProblemSpec, assignment: Assignment, keys: tuple[str, ...]) -> None:
+    """The family's questions have distinct keys, and the assignment names only those."""
+    if len(set(keys)) != len(keys):
+        raise FamilyError(f"duplicate question keys {list(keys)}", file=family.folder)
+    for table, names in (("questions", spec.questions or ()), ("weights", spec.weights),
+                         ("tolerance", spec.tolerance)):
+        for name in names:
+            if name not in keys:
+                raise AssignmentError(f"{table}: family {family.id!r} has no question {name!r} "
+                                      f"(it has {', '.join(keys)})", file=assignment.source,
+                                      place=f"problems[{spec.number}]")
+
+
+@lru_cache(maxsize=1024)
+def _split_points(total_points: float, weights: tuple[float, ...]) -> tuple[float, ...] | None:
     """Shares of ``total_points`` by weight, rounded to 1e-6, adding up to ``total_points`` exactly
-    (the last positive share takes the rounding remainder)."""
+    (the last positive share takes the rounding remainder); None when no weight is positive."""
     total = sum(weights)
+    if total <= 0:
+        return None
     shares = [round(total_points * w / total, 6) for w in weights]
     last = max(i for i, w in enumerate(weights) if w > 0)
     shares[last] = round(total_points - sum(shares[:last]) - sum(shares[last + 1:]), 6)
-    return shares
+    return tuple(shares)
 
 
 def _with_tolerance(q: Question, spec: ProblemSpec) -> Question:
