@@ -72,3 +72,15 @@ def test_generator_streams_equal_default_rng_of_the_digest_as_int(digest, zero_w
     got = _generator(digest)
     assert got.random(4).tolist() == expected.random(4).tolist()
     assert got.permutation(6).tolist() == expected.permutation(6).tolist()
+
+
+@given(st.integers(0, 2**32), st.floats(-1e3, 1e3), st.floats(0, 1e3), st.integers(0, 4))
+def test_draw_uniform_is_numpys_uniform_rounded(seed, low, width, digits):
+    import numpy as np
+
+    from spikeset.sampling import Draw
+
+    draw = Draw(np.random.default_rng(seed))
+    reference = np.random.default_rng(seed)
+    for _ in range(3):
+        assert draw.uniform("x", low, low + width, digits=digits) == round(float(reference.uniform(low, low + width)), digits) + 0.0
