@@ -40,15 +40,18 @@ def json_text(report: GradeReport, *, reveal: bool = False) -> str:
     return layered_json(report.to_dict(reveal=reveal), depth=4) + "\n"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def layered_json(value, *, depth: int, indent: int = 1, _level: int = 0) -> str:
     """JSON with the outer ``depth`` levels of objects and arrays one item per line and anything
     deeper on one line: readable, and written by json's fast C encoder (an indented
     ``json.dumps`` of a whole class's grades takes seconds)."""
     if _level >= depth or not isinstance(value, (dict, list)) or not value:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+        return _ENCODER.encode(value)
     pad = " " * (indent * (_level + 1))
     if isinstance(value, dict):
-        items = [f"{json.dumps(str(k), ensure_ascii=False)}: "
+        items = [f"{_ENCODER.encode(str(k))}: "
                  f"{layered_json(v, depth=depth, indent=indent, _level=_level + 1)}" for k, v in value.items()]
         open_, close = "{", "}"
     else:
