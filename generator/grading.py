@@ -369,11 +369,11 @@ def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: 
     outcomes = None
     with _rare_garbage_collection():
         if jobs > 1 and len(files) > 1:
-            from .parallel import map_forked, split_evenly
-            chunks = split_evenly(files, jobs)
-            parts = map_forked(lambda chunk: _grade_files(chunk, assignment, secret, roster, sigfig_share), chunks)
+            from .parallel import deal, map_forked, undeal
+            hands = deal(files, jobs)
+            parts = map_forked(lambda hand: _grade_files(hand, assignment, secret, roster, sigfig_share), hands)
             if parts is not None:
-                outcomes = [o for part in parts for o in part]
+                outcomes = undeal(parts)
         if outcomes is None:
             outcomes = _grade_files(files, assignment, secret, roster, sigfig_share)
     results = []

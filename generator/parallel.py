@@ -32,16 +32,19 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
-def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
-    """``items`` in ``parts`` contiguous chunks whose sizes differ by at most one (no empty chunk)."""
-    parts = max(1, min(parts, len(items)))
-    size, extra = divmod(len(items), parts)
-    chunks, start = [], 0
-    for i in range(parts):
-        stop = start + size + (i < extra)
-        chunks.append(list(items[start:stop]))
-        start = stop
-    return chunks
+def deal(items: Sequence[T], hands: int) -> list[list[T]]:
+    """``items`` dealt round-robin into ``hands`` lists (no empty one): item i goes to hand
+    i % hands, so costly items that sit together (one section, one naming scheme) are spread."""
+    hands = max(1, min(hands, len(items)))
+    return [list(items[h::hands]) for h in range(hands)]
+
+
+def undeal(hands: Sequence[Sequence[R]]) -> list[R]:
+    """The inverse of :func:`deal`: the items back in their original order."""
+    out: list[R] = []
+    for i in range(max((len(h) for h in hands), default=0)):
+        out.extend(h[i] for h in hands if i < len(h))
+    return out
 
 
 _TASK: Callable[[Any], Any] | None = None

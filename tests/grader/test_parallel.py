@@ -12,7 +12,7 @@ from spikeset.assemble import assemble
 from spikeset.assignment import load_assignment
 from spikeset.demo import STYLES, sample_submission
 from spikeset.grading import grade
-from spikeset.parallel import can_fork, map_forked, split_evenly, usable_cores
+from spikeset.parallel import can_fork, deal, map_forked, undeal, usable_cores
 from spikeset.roster import Student
 from spikeset.solutions.hh_model import HHParams
 from spikeset.solutions.hh_solver import simulate
@@ -85,14 +85,15 @@ def test_default_jobs_grade_a_small_batch_here(batch, monkeypatch):
     assert len(grade(assignment=assignment, submissions=[subs], secret=SECRET).submissions) == 10
 
 
-def test_split_evenly_keeps_order_and_balance():
+def test_deal_spreads_items_and_undeal_restores_their_order():
     for n in range(0, 30):
-        for parts in range(1, 7):
-            chunks = split_evenly(list(range(n)), parts)
-            assert [x for c in chunks for x in c] == list(range(n))
-            assert all(chunks) or n == 0
-            assert len(chunks) == max(1, min(parts, n))
-            assert max(map(len, chunks)) - min(map(len, chunks)) <= 1
+        for hands in range(1, 7):
+            dealt = deal(list(range(n)), hands)
+            assert undeal(dealt) == list(range(n))
+            assert sorted(x for h in dealt for x in h) == list(range(n))
+            assert len(dealt) == max(1, min(hands, n)) and (all(dealt) or n == 0)
+            assert max(map(len, dealt)) - min(map(len, dealt)) <= 1
+            assert all(x % len(dealt) == i for i, h in enumerate(dealt) for x in h)
 
 
 def _fail_on_two(chunk):
