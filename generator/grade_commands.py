@@ -61,7 +61,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     roster = load_roster(args.roster) if args.roster else None
     secret = secret_from_args(args, quiet=args.github_classroom)
     report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,
-                   sigfig_share=args.sigfig_share, jobs=args.jobs)
+                   sigfig_share=args.sigfig_share, jobs=args.jobs,
+                   prepare_json=args.reveal if args.json else None)
     write_reports(report, args)
     if args.github_classroom:
         from .report_classroom import write_classroom_output

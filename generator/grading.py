@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -72,6 +72,9 @@ def json_safe(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class SubmissionResult:
+    """One graded answer file. ``prepared_json`` is (reveal, text) when the JSON of this result
+    was encoded where it was graded (see :mod:`spikeset.report_json`)."""
+
     file: str
     student: str
     variant: str
@@ -79,6 +82,7 @@ class SubmissionResult:
     warnings: tuple[str, ...] = ()
     name: str = ""
     section: str = ""
+    prepared_json: tuple[bool, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def score(self) -> float:
@@ -307,8 +311,6 @@ def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -
 def _check_trace_too(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
                      result: QuestionResult) -> QuestionResult:
     """A number was given and a trace attached: say when the trace is right but the number is not."""
-    from dataclasses import replace
-
     q: NumericQuestion = pq.question  # type: ignore[assignment]
     name = q.trace_feature.replace("_", " ")
     try:
@@ -355,12 +357,14 @@ MIN_FILES_PER_JOB = 40
 
 def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: bytes | None,
           roster: Sequence[Student] | None = None,
-          sigfig_share: float | None = None, jobs: int | None = None) -> GradeReport:
+          sigfig_share: float | None = None, jobs: int | None = None,
+          prepare_json: bool | None = None) -> GradeReport:
     """Grade answer files (or folders of them); every variant is recomputed, batched per problem.
 
     ``jobs``: worker processes for a large batch (default: one per core, at least
     ``MIN_FILES_PER_JOB`` files each; 1 grades everything in this process). The report is the
-    same whatever the number of jobs.
+    same whatever the number of jobs. ``prepare_json``: also encode each result's JSON (with
+    ``reveal=prepare_json``) where it is graded, for :func:`spikeset.report_json.json_text`.
     """
     files, errors = find_answer_files(submissions)
     if jobs is None:
@@ -371,11 +375,12 @@ def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: 
         if jobs > 1 and len(files) > 1:
             from .parallel import deal, map_forked, undeal
             hands = deal(files, jobs)
-            parts = map_forked(lambda hand: _grade_files(hand, assignment, secret, roster, sigfig_share), hands)
+            parts = map_forked(lambda hand: _grade_files(hand, assignment, secret, roster, sigfig_share,
+                                                         prepare_json), hands)
             if parts is not None:
                 outcomes = undeal(parts)
         if outcomes is None:
-            outcomes = _grade_files(files, assignment, secret, roster, sigfig_share)
+            outcomes = _grade_files(files, assignment, secret, roster, sigfig_share, prepare_json)
     results = []
     seen: dict[str, str] = {}
     for outcome in outcomes:
@@ -405,7 +410,8 @@ def _rare_garbage_collection() -> Iterator[None]:
 
 def _grade_files(files: Sequence[Path], assignment: Assignment, secret: bytes | None,
                  roster: Sequence[Student] | None,
-                 sigfig_share: float | None) -> list[SubmissionResult | GradeError]:
+                 sigfig_share: float | None,
+                 prepare_json: bool | None = None) -> list[SubmissionResult | GradeError]:
     """One outcome per file, in the order of ``files``: its result, or why it was not graded."""
     outcomes: list[SubmissionResult | GradeError | AnswerFile] = []
     for path in files:
@@ -419,13 +425,17 @@ def _grade_files(files: Sequence[Path], assignment: Assignment, secret: bytes | 
     student_ids = sorted({o.student for o in outcomes if isinstance(o, AnswerFile)})
     students = [roster_by_id.get(sid, Student(id=sid)) for sid in student_ids]
     sets = {s.student.id: s for s in assemble(assignment, students, secret)} if students else {}
-    return [grade_submission(sets[o.student], o, sigfig_share=sigfig_share) if isinstance(o, AnswerFile) else o
-            for o in outcomes]
+    results = [grade_submission(sets[o.student], o, sigfig_share=sigfig_share) if isinstance(o, AnswerFile)
+               else o for o in outcomes]
+    if prepare_json is not None:
+        from .report_json import submission_json
+        results = [replace(r, prepared_json=(prepare_json, submission_json(r, reveal=prepare_json)))
+                   if isinstance(r, SubmissionResult) else r for r in results]
+    return results
 
 
 def _add_warning(result: SubmissionResult, warning: str) -> SubmissionResult:
-    from dataclasses import replace
-    return replace(result, warnings=result.warnings + (warning,))
+    return replace(result, warnings=result.warnings + (warning,), prepared_json=None)
 
 
 def _check_header(af: AnswerFile, assignment: Assignment, secret: bytes | None,

@@ -5,12 +5,12 @@ Each writer is imported only when its option is given, so a plain ``spikeset gra
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from .grading import STATUSES, GradeReport
+from .report_json import json_text, layered_json  # noqa: F401  (the JSON writer, re-exported)
 
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
@@ -33,31 +33,6 @@ def write_reports(report: GradeReport, args: argparse.Namespace) -> None:
     if getattr(args, "html", None):
         from .report_html import write_feedback_pages
         write_feedback_pages(report, Path(args.html), reveal=reveal)
-
-
-def json_text(report: GradeReport, *, reveal: bool = False) -> str:
-    """The report as JSON, laid out with one question result per line."""
-    return layered_json(report.to_dict(reveal=reveal), depth=4) + "\n"
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-
-
-def layered_json(value, *, depth: int, indent: int = 1, _level: int = 0) -> str:
-    """JSON with the outer ``depth`` levels of objects and arrays one item per line and anything
-    deeper on one line: readable, and written by json's fast C encoder (an indented
-    ``json.dumps`` of a whole class's grades takes seconds)."""
-    if _level >= depth or not isinstance(value, (dict, list)) or not value:
-        return _ENCODER.encode(value)
-    pad = " " * (indent * (_level + 1))
-    if isinstance(value, dict):
-        items = [f"{_ENCODER.encode(str(k))}: "
-                 f"{layered_json(v, depth=depth, indent=indent, _level=_level + 1)}" for k, v in value.items()]
-        open_, close = "{", "}"
-    else:
-        items = [layered_json(v, depth=depth, indent=indent, _level=_level + 1) for v in value]
-        open_, close = "[", "]"
-    return open_ + "\n" + ",\n".join(pad + item for item in items) + "\n" + " " * (indent * _level) + close
 
 
 def emit(target: str, text: str) -> None:

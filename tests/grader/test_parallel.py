@@ -139,3 +139,15 @@ def test_grading_collects_garbage_rarely_and_restores_the_collector(batch, monke
     before = gc.get_threshold()
     grade(assignment=assignment, submissions=[subs], secret=SECRET, jobs=1)
     assert seen[0][0] >= 100_000 and gc.get_threshold() == before
+
+
+@needs_fork
+def test_json_prepared_by_the_workers_is_the_report(batch):
+    """Also for a student with two files, whose result gets a warning after the workers are done."""
+    from spikeset.report_json import json_text, layered_json
+
+    assignment, subs = batch
+    for jobs in (1, 2):
+        report = grade(assignment=assignment, submissions=[subs], secret=SECRET, jobs=jobs, prepare_json=True)
+        assert json_text(report, reveal=True) == layered_json(report.to_dict(reveal=True), depth=4) + "\n"
+        assert any(s.prepared_json is None for s in report.submissions)      # the warned one

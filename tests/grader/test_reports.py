@@ -187,3 +187,20 @@ def test_cli_exit_codes(batch, tmp_path):
     assert run_cli(path, folder / "nope.toml").returncode == 1
     assert run_cli(tmp_path / "missing.toml", folder).returncode == 2
     assert run_cli(path, folder, "--sigfig-share", "3").returncode == 2
+
+
+@pytest.mark.parametrize("reveal", [False, True])
+def test_prepared_json_gives_the_same_text(batch, reveal):
+    """Results whose JSON was encoded where they were graded give the report's text exactly;
+    one prepared for the other reveal setting is not used."""
+    from spikeset.grading import grade as grade_again
+
+    path, folder, report, sets = batch
+    prepared = grade_again(assignment=report.assignment, submissions=[folder], secret=SECRET,
+                           roster=[s.student for s in sets], prepare_json=reveal)
+    assert all(s.prepared_json and s.prepared_json[0] == reveal for s in prepared.submissions)
+    expected = layered_json(report.to_dict(reveal=reveal), depth=4) + "\n"
+    assert json_text(report, reveal=reveal) == expected
+    assert json_text(prepared, reveal=reveal) == expected
+    assert json_text(prepared, reveal=not reveal) == layered_json(report.to_dict(reveal=not reveal), depth=4) + "\n"
+    assert prepared.to_dict(reveal=reveal) == report.to_dict(reveal=reveal)
