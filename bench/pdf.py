@@ -23,7 +23,8 @@ def main() -> int:
     from spikeset.assemble import assemble
     from spikeset.assignment import load_assignment
     from spikeset.demo import DEMO_SECRET, default_files
-    from spikeset.pdf import default_jobs, write_pdf, write_pdfs
+    from spikeset.parallel import usable_cores
+    from spikeset.pdf import write_pdf, write_pdfs
     from spikeset.render import render_problem_set
     from spikeset.roster import Student
 
@@ -32,7 +33,7 @@ def main() -> int:
     students = [Student(id=f"b{i:03d}", name=f"Bench Student {i}") for i in range(args.students)]
     sets = assemble(assignment, students, DEMO_SECRET)
     pages = [render_problem_set(s) for s in sets]
-    print(f"{len(pages)} problem sets of {assignment.id!r}, {default_jobs()} cores available")
+    print(f"{len(pages)} problem sets of {assignment.id!r}, {usable_cores()} cores available")
 
     import weasyprint
     write_pdf(pages[0], Path(tempfile.gettempdir()) / "spikeset-bench-warmup.pdf")  # fonts, imports

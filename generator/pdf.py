@@ -6,10 +6,11 @@ so processes are what scales on several cores.
 """
 from __future__ import annotations
 
-import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable, Sequence
+
+from .parallel import usable_cores
 
 
 def _quiet_logs() -> None:
@@ -33,14 +34,6 @@ def _job(html_text: str, path: str) -> str:
     return path
 
 
-def default_jobs() -> int:
-    """All the cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def write_pdfs(documents: Sequence[tuple[str, str | Path]], *, jobs: int | None = None,
                done: Callable[[Path], None] | None = None) -> None:
     """Render every ``(html_text, path)`` pair; ``jobs`` processes (default: all cores).
@@ -48,7 +41,7 @@ def write_pdfs(documents: Sequence[tuple[str, str | Path]], *, jobs: int | None 
     ``done(path)`` is called in this process as each PDF is finished. With one job (or one
     document) everything runs here, without worker processes. The first failure is re-raised.
     """
-    jobs = default_jobs() if jobs is None else jobs
+    jobs = usable_cores() if jobs is None else jobs
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     if jobs == 1 or len(documents) <= 1:
