@@ -2,8 +2,8 @@
 
 Grading recomputes every student's variant in Python and in the HH solver; on several cores,
 parts of a batch run side by side: one in this process, the others in forked processes, which
-inherit every imported module and the loaded solver kernels (so they start in milliseconds). Where ``fork`` is not the
-safe default (macOS, Windows) the work runs in this process.
+inherit every imported module and the loaded solver kernels (so they start in milliseconds).
+Where ``fork`` is not the safe default (macOS, Windows) the work runs in this process.
 """
 from __future__ import annotations
 
