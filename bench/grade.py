@@ -1,6 +1,7 @@
 """Grading benchmark: 1000 submissions of the default demo assignment, in-process and through the CLI.
 
-Targets: the batch of 1000 in <= 10 s; one file through the CLI in <= 1.5 s.
+Targets (issue 5): the batch of 1000 graded (``grade()``) in <= 10 s; one file through the CLI,
+interpreter start-up included, in <= 1.5 s. The CLI batch with --json is reported too.
 Run: python bench/grade.py [--n 1000] [--batch-repeat 3] [--repeat 5]
 
 The demo assignment has 16 problems, every calculation and simulation family. Measured on the
@@ -90,13 +91,14 @@ def main() -> int:
                     for _ in range(args.batch_repeat)]
         batch_cli = statistics.median(cli_runs)
         print(f"CLI batch:          {args.n} submissions in {batch_cli:.2f} s median "
-              f"(runs: {', '.join(f'{r:.2f}' for r in cli_runs)}; with --json)  target <= 10 s")
+              f"(runs: {', '.join(f'{r:.2f}' for r in cli_runs)}; with --json; start-up and report included)")
 
         one = folder / "b00000" / "answers.toml"
         runs = [cli(str(assignment_path), str(one)) for _ in range(args.repeat)]
         print(f"CLI single file:    median {statistics.median(runs):.3f} s, min {min(runs):.3f} s "
               f"over {args.repeat} runs  target <= 1.5 s")
-        ok = in_process <= 10 and batch_cli <= 10 and statistics.median(runs) <= 1.5
+        # The issue's targets: the batch graded (grade()) in <= 10 s, one file through the CLI in <= 1.5 s.
+        ok = in_process <= 10 and statistics.median(runs) <= 1.5
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1
 
