@@ -1,6 +1,28 @@
-"""Reading the numbers students write: plain numbers, or strings with a unit (via pint).
+"""Reading the numbers students write: one strict grammar, then the unit (fast table, else pint).
 
-pint is imported only when a string carries a unit, so grading plain numbers stays fast.
+The grammar of an answer (the one definition; the web answer form mirrors it and README's
+"Answer files" section describes it):
+
+    answer = number [unit] | choice letter
+    number = [sign] (digits ["." digits] | "." digits) [("e" | "E") [sign] digits]
+    unit   = factor {("/" | "*" | "·" | space) factor}
+    factor = symbol [["^"] [sign] digits]       symbol = letters (µ, μ, Ω, ° included) or "%"
+
+Before matching, surrounding space is dropped, Unicode minus signs and dashes (U+2212, U+2013,
+U+2014, U+FE63, U+FF0D) become "-", superscripts become ``^n`` (cm⁻² -> cm^-2) and "·", "×"
+become "*". Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
+("-26,90 mV"), a thousands separator ("147,866.1"), a space inside the number ("-7 6.67"),
+arithmetic ("2 mV*3", "1e3/2", "1.2×10^-3"), two numbers. Each refusal says how to write it.
+
+Units: a plain number is in the unit the question asks. A unit's prefix is case-sensitive
+(m milli, M mega); its base symbol may be typed in any case when that is unambiguous for the
+question's dimension ("mv" on a voltage question is mV, "ua/cm2" is uA/cm^2, "mm" on a
+concentration question is mM). A unit that reads exactly as typed is taken as typed: "MV"
+is megavolts and "MM" megamolar (the feedback then asks "megavolts (MV)? write mV").
+On a question asked in % (unit "%"), "%" is the unit: "58.36 %" is 58.36; on other
+dimensionless questions "%" means hundredths ("58 %" = 0.58).
+
+pint is imported only for units outside the course's table, so grading stays fast.
 """
 from __future__ import annotations
 
@@ -9,10 +31,19 @@ import re
 from functools import cache
 from typing import Any
 
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*"})
 _MINUSES = ("\u2212", "\u2013", "\u2014", "\ufe63", "\uff0d")
 MAX_UNIT_CHARS = 40
+#: Longest number text read (digits, point, exponent): an int of more digits is refused by Python anyway.
+MAX_NUMBER_CHARS = 100
+
+NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_SYMBOL = r"(?:[A-Za-zµμΩΩ°]+|%)"
+_FACTOR = rf"{_SYMBOL}(?:\^?[+-]?[0-9]+)?"
+UNIT = rf"{_FACTOR}(?:[ \t]*[/*][ \t]*{_FACTOR}|[ \t]+{_FACTOR})*"
+#: An answer: a number, then optionally a unit (matched against the normalized text, whole).
+ANSWER = re.compile(rf"(?P<number>{NUMBER})[ \t]*(?P<unit>{UNIT})?")
+_PLAIN_NUMBER = re.compile(NUMBER)
 
 
 class AnswerValueError(ValueError):
@@ -39,7 +70,7 @@ def normalize(text: str) -> str:
 
 def short(value: Any, limit: int = 40) -> str:
     """``repr(value)``, cut to ``limit`` characters: student text can be of any length."""
-    text = repr(value)
+    text = repr(value[: limit + 10] if isinstance(value, str) else value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -49,30 +80,103 @@ def _check_finite(x: float, shown: Any) -> float:
     return x
 
 
-def split_number(text: str) -> tuple[str, str]:
-    """The leading number of ``text`` and the rest (the unit), both stripped."""
-    m = re.match(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)$", text)
-    if not m:
-        raise AnswerValueError(f"expected a number (optionally with a unit), got {short(text)}")
-    return m.group(1), m.group(2).strip()
+def split_number(text: str, unit: str | None = None) -> tuple[str, str]:
+    """The number of ``text`` (normalized) and its unit ("" if none); refused with a hint
+    (see the module docstring) when the text is not one number and an optional unit."""
+    m = ANSWER.fullmatch(text)
+    if not m or len(m.group("number")) > MAX_NUMBER_CHARS:
+        raise AnswerValueError(diagnose(text, unit))
+    return m.group("number"), (m.group("unit") or "").strip()
 
 
-_PREFIX = {"": 1.0, "k": 1e3, "m": 1e-3, "u": 1e-6, "n": 1e-9, "p": 1e-12}
+_DECIMAL_COMMA = re.compile(r"([+-]?[0-9]*),([0-9]+)[ \t]*(.*)")
+_THOUSANDS = re.compile(r"([+-]?[0-9]{1,3}(?:[,  '][0-9]{3})+(?:\.[0-9]+)?)[ \t]*(.*)")
+_SPACED = re.compile(r"([+-]?[0-9.]+(?:[ \t]+[0-9.]+)+)[ \t]*(.*)")
+_TIMES_TEN = re.compile(rf"({NUMBER})[ \t]*[*xX][ \t]*10[ \t]*(?:\^|\*\*)[ \t]*([+-]?[0-9]+)[ \t]*(.*)")
+_TWO_NUMBERS = re.compile(rf"{NUMBER}[ \t]*(?:{UNIT})?(?:[ \t]*[,;][ \t]*|[ \t]+)(?:[+-]|(?<=[^0-9. \t] ))[0-9.][^ \t]*[ \t]*(?:{UNIT})?|{NUMBER}[ \t]*(?:{UNIT})[ \t]+{NUMBER}[ \t]*(?:{UNIT})?")
+_OPERATOR = re.compile(r"[0-9.][ \t]*[-+*/^][ \t]*[0-9.]|[*/^][ \t]*[0-9]|[0-9][ \t]*[*/]")
+
+
+def diagnose(text: str, unit: str | None = None) -> str:
+    """Why ``text`` is not an answer, and how to write it (``unit``: the unit asked)."""
+    unit_hint = f" {unit}" if unit else ""
+
+    def written(number: str, rest: str) -> str:
+        rest = rest.strip() or unit_hint.strip()
+        return f"{number} {rest}".strip()
+
+    if len(text) > 200 or not text:
+        return f"expected a number (optionally with a unit), got {short(text)}"
+    m = _THOUSANDS.fullmatch(text)
+    if m and (m.group(1).count(",") > 1 or "." in m.group(1) or " " in m.group(1) or "'" in m.group(1)
+              or " " in m.group(1)):
+        number = re.sub(r"[,  ']", "", m.group(1))
+        return (f"{short(text)} has a thousands separator; write {written(number, m.group(2))}, "
+                f"digits only")
+    m = _DECIMAL_COMMA.fullmatch(text)
+    if m and "," not in m.group(3) and re.fullmatch(rf"(?:{UNIT})?", m.group(3)):
+        whole, decimals = m.group(1) or "0", m.group(2)
+        if len(decimals) == 3 and whole.lstrip("+-") not in ("", "0"):
+            return (f"{short(text)} is ambiguous (a decimal comma or a thousands separator?); write "
+                    f"{written(f'{whole}.{decimals}', m.group(3))} or {written(whole + decimals, m.group(3))}, "
+                    f"with no comma")
+        return f"{short(text)} has a decimal comma; write {written(f'{whole}.{decimals}', m.group(3))}, with a decimal point"
+    m = _TIMES_TEN.fullmatch(text)
+    if m:
+        return (f"{short(text)} is written as a product; write {written(f'{m.group(1)}e{m.group(2)}', m.group(3))} "
+                f"(e for the power of ten)")
+    if _TWO_NUMBERS.fullmatch(text):
+        return f"{short(text)} holds two numbers; write one number with its unit, such as {written('-12.5', '')}"
+    if _OPERATOR.search(text):
+        return (f"{short(text)} is a calculation; work it out and write one number with its unit, "
+                f"such as {written('-12.5', '')}")
+    m = _SPACED.fullmatch(text)
+    if m and re.fullmatch(rf"(?:{UNIT})?", m.group(2)):
+        return (f"{short(text)} has a space inside the number (or two numbers); write one number "
+                f"without spaces, such as {written('-12.5', m.group(2))}")
+    if re.search(r"[0-9]", text) is None and re.search(r"\d", text):
+        return f"{short(text)} uses digits other than 0-9; write the number with the digits 0-9"
+    return f"expected a number (optionally with a unit), got {short(text)}"
+
+
+_PREFIX = {"": 1.0, "G": 1e9, "M": 1e6, "k": 1e3, "m": 1e-3, "u": 1e-6, "n": 1e-9, "p": 1e-12}
+_PREFIX_NAME = {"G": "giga", "M": "mega", "k": "kilo", "m": "milli", "u": "micro", "n": "nano", "p": "pico"}
 _BASE = {"V": "voltage", "M": "concentration", "s": "time", "Hz": "frequency",
          "A/cm^2": "current density", "S/cm^2": "conductance density", "F/cm^2": "capacitance density",
          "ohm": "resistance", "S": "conductance", "A": "current", "F": "capacitance"}
+_BASE_NAME = {"V": "volts", "M": "molar", "s": "seconds", "Hz": "hertz", "A/cm^2": "amperes per cm^2",
+              "S/cm^2": "siemens per cm^2", "F/cm^2": "farads per cm^2", "ohm": "ohms", "S": "siemens",
+              "A": "amperes", "F": "farads"}
 # Units whose names collide with a prefixed one ("ms" is milliseconds, "mM" millimolar) are fine:
 # the base comes last, so "ms" = m + s and "mM" = m + M.
 
 
+def _clean_unit(unit: str) -> str:
+    text = unit.replace("µ", "u").replace("μ", "u").replace(" ", "").replace("\t", "").replace("**", "^")
+    text = text.replace("Ω", "ohm").replace("Ω", "ohm")
+    text = re.sub(r"(?<=[A-Za-z])2$", "^2", text).replace("cm2", "cm^2")
+    return text.replace("mol/L", "M").replace("mol/l", "M")
+
+
 def _fast_unit(unit: str) -> tuple[str, float] | None:
     """(dimension, factor to the base unit) for the plain units of this course, without pint (slow to import)."""
-    text = unit.replace("µ", "u").replace("μ", "u").replace(" ", "").replace("**", "^").replace("Ω", "ohm")
-    text = text.replace("cm2", "cm^2").replace("mol/L", "M").replace("mol/l", "M")
+    text = _clean_unit(unit)
     for base, dimension in _BASE.items():
         if text.endswith(base) and text[: -len(base)] in _PREFIX:
             return dimension, _PREFIX[text[: -len(base)]]
     return None
+
+
+def _relaxed_unit(unit: str, dimension: str) -> tuple[float, str] | None:
+    """(factor, spelling) of ``unit`` read with its base symbol in any case, if exactly one unit
+    of ``dimension`` reads so (the prefix keeps its case: m and M differ)."""
+    text = _clean_unit(unit)
+    found = {(prefix, base) for base, dim in _BASE.items() if dim == dimension
+             for prefix in _PREFIX if text == prefix + text[len(prefix):] and text[len(prefix):].lower() == base.lower()}
+    if len(found) != 1:
+        return None
+    (prefix, base), = found
+    return _PREFIX[prefix], prefix + base
 
 
 @cache
@@ -84,7 +188,7 @@ def registry():
 
 def _pint_unit(unit: str):
     ureg = registry()
-    cleaned = unit.replace("µ", "u").replace("μ", "u").replace("Ω", "ohm")
+    cleaned = unit.replace("µ", "u").replace("μ", "u").replace("Ω", "ohm").replace("Ω", "ohm")
     cleaned = cleaned.replace("degC", "degree_Celsius").replace("°C", "degree_Celsius")
     try:
         return ureg.parse_units(cleaned)
@@ -93,6 +197,17 @@ def _pint_unit(unit: str):
             return ureg.parse_expression(cleaned).units
         except Exception:
             raise AnswerValueError(f"unknown unit {short(unit)}", "unit") from None
+
+
+def _read_text(value: str, unit: str | None) -> tuple[float, str]:
+    """The number and the unit text of a string answer (see the grammar in the module docstring)."""
+    text = normalize(value)
+    if not text:
+        raise AnswerValueError("empty answer")
+    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise AnswerValueError(f"expected a finite number, got {short(value)}", "finite")
+    number, unit_text = split_number(text, unit)
+    return _check_finite(float(number), value), unit_text
 
 
 def to_unit(value: Any, unit: str | None) -> float:
@@ -112,21 +227,24 @@ def to_unit(value: Any, unit: str | None) -> float:
         kind = {"list": "an array", "dict": "a table", "date": "a date", "datetime": "a date and time",
                 "time": "a time of day"}.get(type(value).__name__, f"a {type(value).__name__}")
         raise AnswerValueError(f"expected a number, got {kind}")
-    text = normalize(value)
-    if not text:
-        raise AnswerValueError("empty answer")
-    if text.lower() in ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
-        raise AnswerValueError(f"expected a finite number, got {short(value)}", "finite")
-    if _PLAIN_NUMBER.match(text):
-        return _check_finite(float(text), value)
-    number, unit_text = split_number(text)
-    x = _check_finite(float(number), value)
+    x, unit_text = _read_text(value, unit)
     if not unit_text:
         return x
     if len(unit_text) > MAX_UNIT_CHARS:
         raise AnswerValueError(f"unit text too long ({len(unit_text)} characters); expected a unit such as {unit or 'mV'}",
                                "unit")
+    if unit == "%" or unit_text == "%":
+        if unit == "%" and unit_text == "%":
+            return x
+        if unit is None:
+            return _check_finite(x / 100, value)
+        raise AnswerValueError(f"the unit {short(unit_text)} does not fit; the answer is asked in "
+                               f"{unit or 'a pure number'}", "unit")
     fast_given, fast_wanted = _fast_unit(unit_text), _fast_unit(unit) if unit else None
+    if fast_wanted and (fast_given is None or fast_given[0] != fast_wanted[0]):
+        relaxed = _relaxed_unit(unit_text, fast_wanted[0])
+        if relaxed:
+            fast_given = (fast_wanted[0], relaxed[0])
     if fast_given and fast_wanted:
         if fast_given[0] != fast_wanted[0]:
             raise AnswerValueError(f"the unit {short(unit_text)} is not a {fast_wanted[0]}; "
@@ -140,6 +258,35 @@ def to_unit(value: Any, unit: str | None) -> float:
             "unit")
     converted = registry().Quantity(x, given).to(wanted).magnitude
     return _check_finite(float(converted), value)
+
+
+def unit_note(value: Any, unit: str | None) -> str | None:
+    """For an answer whose unit differs from the one asked only in letter case ("MV" for mV),
+    the unit it was read in, named: ``"megavolts (MV)? write mV"``; else None."""
+    if not isinstance(value, str) or not unit:
+        return None
+    try:
+        _, unit_text = _read_text(value, unit)
+    except AnswerValueError:
+        return None
+    typed, asked = _clean_unit(unit_text), _clean_unit(unit)
+    wanted = _fast_unit(unit)
+    if typed == asked or typed.lower() != asked.lower() or wanted is None:
+        return None
+    for base, dimension in _BASE.items():
+        for prefix in _PREFIX:
+            if dimension == wanted[0] and typed.startswith(prefix) and typed[len(prefix):].lower() == base.lower():
+                read = prefix + base
+                if read != asked:
+                    return f"{_PREFIX_NAME.get(prefix, '')}{_BASE_NAME[base]} ({unit_text})? write {unit}"
+    return None
+
+
+def question_unit(unit: str | None, prompt: str) -> str | None:
+    """The unit an answer is read in: the question's, or "%" for a question asked "(in %)"."""
+    if unit is None and re.search(r"\(in %\)|\bin percent\b|as a percentage", prompt):
+        return "%"
+    return unit
 
 
 def _dimension_name(unit: str | None) -> str:
@@ -158,7 +305,7 @@ def typed_number(value: Any, raw: str | None = None) -> str | None:
             return None
     if raw is not None:
         token = normalize(raw).replace("_", "")
-        if _PLAIN_NUMBER.match(token):
+        if _PLAIN_NUMBER.fullmatch(token):
             return token
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return repr(value)
