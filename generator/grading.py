@@ -19,7 +19,9 @@ from .errors import AnswerFileError, SpikesetError
 from .model import NumericQuestion, Tolerance
 from .roster import STUDENT_ID, Student
 from .seeding import variant_fingerprint
-from .units import AnswerValueError, significant_figures, to_unit, typed_number
+from .safe_text import safe_name, safe_text
+from .units import (AnswerValueError, question_unit, significant_figures, to_unit, typed_number,
+                    unit_note)
 
 STATUSES = ("correct", "incorrect", "missing", "invalid")
 DEFAULT_SIGFIG_SHARE = 0.5
@@ -144,7 +146,7 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, float], 
     base = dict(id=pq.id, max_points=pq.points, given=value, reference=q.answer, unit=q.unit, type="numeric",
                 line=int(place) if place.isdigit() else None)
     try:
-        x = to_unit(value, q.unit)
+        x = to_unit(value, question_unit(q.unit, q.prompt))
     except AnswerValueError as exc:
         where = f" (line {place})" if place else ""
         hint = f"; expected a number in {q.unit}" if q.unit else "; expected a number"
@@ -247,6 +249,10 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
         if qid not in known:
             warnings.append(f"{answers.path}:{answers.place(qid)}: unknown question id {_short(qid)}; "
                             f"expected one of {', '.join(known)}")
+    warnings.extend(answers.notes)
+    for qid, (line, why) in answers.refused.items():
+        if qid not in known:
+            warnings.append(f"{answers.path}:{line or '[answers]'}: unknown question id {_short(qid)}: {why}")
     for qid in answers.traces:
         if qid not in known or not getattr(known[qid].question, "trace_feature", None):
             warnings.append(f"{answers.path}:{answers.trace_lines.get(qid, '[traces]')}: "
@@ -258,6 +264,12 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
             line = answers.line_of(pq.id)
             place = str(line or "")
             trace_ref = answers.traces.get(pq.id) if pq.type == "numeric" and pq.question.trace_feature else None
+            if pq.id in answers.refused:
+                line, why = answers.refused[pq.id]
+                results.append(QuestionResult(id=pq.id, points=0.0, max_points=pq.points, status="invalid",
+                                              feedback=why, unit=pq.unit, reference=pq.reference,
+                                              type=pq.type, line=line))
+                continue
             if _is_blank(value) and trace_ref is None:
                 results.append(QuestionResult(id=pq.id, points=0.0, max_points=pq.points, status="missing",
                                               feedback="No answer.", unit=pq.unit, reference=pq.reference,
@@ -269,6 +281,9 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                 else:
                     result, x = grade_numeric(pq, value, earlier, ecf_share, place=place,
                                               raw=answers.raw.get(pq.id), sigfig_share=sigfig_share)
+                    note = unit_note(value, pq.unit) if result.status == "incorrect" else None
+                    if note:
+                        result = replace(result, feedback=f"{result.feedback} ({note})")
                     if trace_ref is not None:
                         result = _check_trace_too(pq, answers, trace_ref, result)
                 if x is not None:
@@ -284,7 +299,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
 def _measure_trace(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> tuple[float, str]:
     from .traces import trace_feature
 
-    return trace_feature(Path(answers.path).parent, trace_ref, pq.question.trace_feature,
+    return trace_feature(Path(answers.source_path or answers.path).parent, trace_ref, pq.question.trace_feature,
                          answer_file=answers.path, line=answers.trace_lines.get(pq.id))
 
 

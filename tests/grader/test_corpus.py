@@ -26,7 +26,7 @@ ROSTER = [Student(f"s00{i}") for i in range(1, 6)]
 EXPECTED = {
     "01-broken-toml": ("error", "malformed TOML (Expected ']'", "5"),
     "02-json-instead-of-toml": ("error", "looks like JSON; expected TOML", "1"),
-    "03-duplicate-key": ("error", "malformed TOML (Cannot overwrite a value)", "7"),
+    "03-duplicate-key": ("p1.a", "answered more than once (lines 6 and 7)", 6),
     "04-student-not-a-string": ("error", "student: expected a non-empty string, got 42", "1"),
     "05-nan": ("p1.a", "expected a finite number, got nan", 6),
     "06-inf": ("p1.a", "expected a finite number, got -inf", 6),
