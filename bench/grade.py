@@ -35,7 +35,7 @@ from spikeset.demo import STYLES, default_files, sample_submission
 from spikeset.grading import grade
 from spikeset.roster import Student
 
-SECRET = b"bench-secret"
+SECRET = b"bench-secret-0123456789"
 
 
 def write_submissions(folder: Path, n: int) -> Path:

@@ -236,12 +236,11 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
             raise AnswerFileError(f"malformed TOML ({broken[n]}); the header lines must stay "
                                   f"as they were given", file=source, place=str(n))
         qid = ".".join(parts[1:]) if parts and parts[0] == "answers" and len(parts) > 1 else None
-        message = f"line {n}: malformed TOML ({broken[n]}); {_syntax_hint(text, n, qid)}"
-        if qid is not None and qid not in refused:
-            refused[qid] = (n, message)
+        if qid is None:
+            notes.append(f"{source}:{n}: malformed TOML ({broken[n]}); the line was ignored")
+        elif qid not in refused:
+            refused[qid] = (n, f"line {n}: malformed TOML ({broken[n]}); {_syntax_hint(text, n, qid)}")
             lines.setdefault(qid, n)
-        elif qid is None:
-            notes.append(f"{source}:{n}: {message}; the line was ignored")
     for qid in refused:
         answers.pop(qid, None)
     extra = {k: v for k, v in data.items() if k not in (*HEADER_FIELDS, "answers", "traces")}

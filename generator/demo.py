@@ -72,6 +72,7 @@ STYLES = ("right", "misconception", "off", "units", "partial")
 
 def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *, pdf: bool):
     """Generate, write sample submissions, grade; return (files, report)."""
+    from .atomic_write import write_atomic
     from .generate import generate
     from .grading import grade
     from .reports import json_text, markdown
@@ -92,8 +93,8 @@ def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *
     broken = subs / sets[-1].student.id / "answers.toml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("[answers]", "[answers"), encoding="utf-8")
     report = grade(assignment=assignment, submissions=[subs], secret=DEMO_SECRET, roster=students)
-    (out_dir / "grades.md").write_text(markdown(report), encoding="utf-8")
-    (out_dir / "grades.json").write_text(json_text(report), encoding="utf-8")
+    write_atomic(out_dir / "grades.md", markdown(report))
+    write_atomic(out_dir / "grades.json", json_text(report))
     return files, report
 
 

@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .atomic_write import write_atomic
     from .assignment import load_assignment
     from .exports import lms_questions
 
@@ -47,7 +48,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = qti_zip(questions, title=assignment.title, assignment_id=assignment.id)
     out = Path(args.out or f"{assignment.id}-{args.format}{FORMATS[args.format][1]}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    write_atomic(out, data)
     parts = len({q.qid for q in questions})
     print(f"Wrote {out}: {FORMATS[args.format][0]}, {parts} questions x {args.variants} variants "
           f"({len(questions)} items)", file=sys.stdout)

@@ -46,6 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade, write every report asked for, print the summary; return the exit status.
+
+    0 all graded; 1 a file not graded (the others were) or ``--fail-under`` not met; 2 a report
+    that cannot be written (the others are written); 3 a bug of spikeset met while grading a
+    file or writing a report: everything else is still graded and written."""
+    import sys
     import time
 
     from .assignment import load_assignment
@@ -63,13 +69,24 @@ def cmd_grade(args: argparse.Namespace) -> int:
     report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,
                    sigfig_share=args.sigfig_share, jobs=args.jobs,
                    prepare_json=args.reveal if args.json else None)
-    write_reports(report, args)
+    failures = write_reports(report, args)
     if args.github_classroom:
         from .report_classroom import write_classroom_output
-        write_classroom_output(report, seconds=time.perf_counter() - start)
-    if not args.quiet:
-        print_summary(report, reveal=args.reveal)
+        try:
+            write_classroom_output(report, seconds=time.perf_counter() - start)
+        except OSError as exc:
+            failures.append(f"--github-classroom: cannot write $GITHUB_OUTPUT: {exc.strerror}")
+    json_on_stdout = args.json == "-"
+    if not args.quiet and not (json_on_stdout and args.github_classroom):
+        # with --json -, stdout holds only the JSON: the table goes to stderr
+        print_summary(report, reveal=args.reveal, stream=sys.stderr if json_on_stdout else sys.stdout)
+    for line in failures:
+        print(f"spikeset: error: {line}", file=sys.stderr)
     status = 1 if report.errors else 0
     if args.fail_under is not None and any(s.percent < args.fail_under for s in report.submissions):
         status = 1
+    if failures:
+        status = 3 if any("internal error" in line for line in failures) else max(status, 2)
+    if any(e.internal for e in report.errors):
+        status = 3
     return status

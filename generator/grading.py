@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import math
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -107,12 +108,21 @@ class SubmissionResult:
 
 @dataclass(frozen=True)
 class GradeError:
+    """A file that was not graded: its name as shown (escaped), why, and where (a line or a key).
+
+    ``internal`` marks a bug of spikeset met while grading this file (exit status 3), as opposed
+    to a file that cannot be graded (exit status 1)."""
+
     file: str
     message: str
     place: str | None = None
+    internal: bool = False
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "message": self.message, "place": self.place}
+        d = {"file": self.file, "message": self.message, "place": self.place}
+        if self.internal:
+            d["internal"] = True
+        return d
 
 
 @dataclass(frozen=True)
@@ -349,21 +359,34 @@ def _short(value: Any) -> str:
 # ---------------------------------------------------------------- a batch
 
 def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], list[GradeError]]:
-    """Answer files named directly, or found below folders (``*.toml`` files whose name contains "answer")."""
+    """Answer files named directly, or found below folders (``*.toml`` files whose name contains "answer").
+
+    Symbolic links to folders are not followed; a folder that cannot be listed is reported."""
     files: list[Path] = []
     errors: list[GradeError] = []
     for item in submissions:
         path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.toml") if "answer" in p.name.lower())
-            if not found:
-                errors.append(GradeError(str(path), "no answer files (*answer*.toml) found in this folder"))
-            files.extend(found)
-        elif path.exists() or path.is_symlink():
-            files.append(path)
-        else:
-            errors.append(GradeError(str(path), "no such file or folder"))
+        try:
+            if path.is_dir() and not path.is_symlink():
+                found = sorted(_walk_answer_files(path))
+                if not found:
+                    errors.append(GradeError(safe_name(path), "no answer files (*answer*.toml) found in this folder"))
+                files.extend(found)
+            elif path.exists() or path.is_symlink():
+                files.append(path)
+            else:
+                errors.append(GradeError(safe_name(path), "no such file or folder"))
+        except (OSError, RecursionError, ValueError) as exc:
+            errors.append(GradeError(safe_name(path), f"cannot list this folder ({exc.__class__.__name__})"))
     return files, errors
+
+
+def _walk_answer_files(folder: Path) -> Iterator[Path]:
+    for root, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in names:
+            if name.endswith(".toml") and "answer" in name.lower():
+                yield Path(root) / name
 
 
 #: Below this many answer files per worker process, a batch is graded in one process.
@@ -395,7 +418,11 @@ def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: 
             if parts is not None:
                 outcomes = undeal(parts)
         if outcomes is None:
-            outcomes = _grade_files(files, assignment, secret, roster, sigfig_share, prepare_json)
+            try:
+                outcomes = _grade_files(files, assignment, secret, roster, sigfig_share, prepare_json)
+            except Exception:  # a bug outside any one file: grade file by file, keep what can be graded
+                outcomes = [_grade_alone(path, assignment, secret, roster, sigfig_share, prepare_json)
+                            for path in files]
     results = []
     seen: dict[str, str] = {}
     for outcome in outcomes:
@@ -423,30 +450,88 @@ def _rare_garbage_collection() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+#: Exceptions a student's file can cause in the reader or the grader (not a bug of spikeset):
+#: the file is "not graded" and the exit status is 1.
+FILE_FAULTS = (ValueError, ArithmeticError, RecursionError, MemoryError, OSError, UnicodeError)
+
+
+def _not_graded(path: str | Path, exc: BaseException, doing: str) -> GradeError:
+    """A file's "not graded" entry for an exception that escaped the reader or the grader."""
+    shown = safe_name(path)
+    if isinstance(exc, SpikesetError):
+        return GradeError(shown, str(exc), exc.place)
+    if isinstance(exc, RecursionError):
+        why = "nested too deeply to read"
+    elif isinstance(exc, MemoryError):
+        why = "too large to read in memory"
+    else:
+        why = f"{exc.__class__.__name__}: {safe_text(exc, 160)}"
+    internal = not isinstance(exc, FILE_FAULTS if doing == "reading it" else (RecursionError, MemoryError))
+    tail = "; this is a bug of spikeset, please report it" if internal else ""
+    return GradeError(shown, f"{shown}: not graded: {why} while {doing}{tail}", internal=internal)
+
+
 def _grade_files(files: Sequence[Path], assignment: Assignment, secret: bytes | None,
                  roster: Sequence[Student] | None,
                  sigfig_share: float | None,
                  prepare_json: bool | None = None) -> list[SubmissionResult | GradeError]:
-    """One outcome per file, in the order of ``files``: its result, or why it was not graded."""
+    """One outcome per file, in the order of ``files``: its result, or why it was not graded.
+
+    Whatever goes wrong with one file (any exception) becomes that file's :class:`GradeError`."""
     outcomes: list[SubmissionResult | GradeError | AnswerFile] = []
     for path in files:
         try:
             af = read_answer_file(path)
             _check_header(af, assignment, secret, roster)
             outcomes.append(af)
-        except SpikesetError as exc:
-            outcomes.append(GradeError(str(path), str(exc), exc.place))
+        except Exception as exc:
+            outcomes.append(_not_graded(path, exc, "reading it"))
     roster_by_id = {s.id: s for s in roster or ()}
     student_ids = sorted({o.student for o in outcomes if isinstance(o, AnswerFile)})
-    students = [roster_by_id.get(sid, Student(id=sid)) for sid in student_ids]
-    sets = {s.student.id: s for s in assemble(assignment, students, secret)} if students else {}
-    results = [grade_submission(sets[o.student], o, sigfig_share=sigfig_share) if isinstance(o, AnswerFile)
-               else o for o in outcomes]
-    if prepare_json is not None:
-        from .report_json import submission_json
-        results = [replace(r, prepared_json=(prepare_json, submission_json(r, reveal=prepare_json)))
-                   if isinstance(r, SubmissionResult) else r for r in results]
+    sets = _assemble_each(assignment, [roster_by_id.get(sid, Student(id=sid)) for sid in student_ids], secret)
+    results: list[SubmissionResult | GradeError] = []
+    for o in outcomes:
+        if not isinstance(o, AnswerFile):
+            results.append(o)
+            continue
+        try:
+            sset = sets[o.student]
+            if isinstance(sset, BaseException):
+                raise sset
+            result = grade_submission(sset, o, sigfig_share=sigfig_share)
+            if prepare_json is not None:
+                from .report_json import submission_json
+                result = replace(result, prepared_json=(prepare_json, submission_json(result, reveal=prepare_json)))
+            results.append(result)
+        except Exception as exc:
+            results.append(_not_graded(o.source_path or o.path, exc, "grading it"))
     return results
+
+
+def _grade_alone(path: Path, assignment: Assignment, secret: bytes | None, roster: Sequence[Student] | None,
+                 sigfig_share: float | None, prepare_json: bool | None) -> SubmissionResult | GradeError:
+    try:
+        return _grade_files([path], assignment, secret, roster, sigfig_share, prepare_json)[0]
+    except Exception as exc:
+        return replace(_not_graded(path, exc, "grading it"), internal=True)
+
+
+def _assemble_each(assignment: Assignment, students: list[Student],
+                   secret: bytes | None) -> dict[str, StudentSet | BaseException]:
+    """Each student's set, batched; when the batch fails, student by student (the failure kept)."""
+    if not students:
+        return {}
+    try:
+        return {s.student.id: s for s in assemble(assignment, students, secret)}
+    except Exception:
+        pass
+    sets: dict[str, StudentSet | BaseException] = {}
+    for student in students:
+        try:
+            sets[student.id] = assemble(assignment, [student], secret)[0]
+        except Exception as exc:
+            sets[student.id] = exc
+    return sets
 
 
 def _add_warning(result: SubmissionResult, warning: str) -> SubmissionResult:

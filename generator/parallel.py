@@ -61,6 +61,30 @@ def _limit_solver_threads(threads: int) -> None:
     os.environ[SOLVER_THREADS_ENV] = str(threads)
 
 
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this (forked) process when its parent dies (Linux ``PR_SET_PDEATHSIG``),
+    so a killed ``spikeset grade`` leaves no workers behind; exit at once if the parent is already gone."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl here: the parent's own clean-up still ends the workers
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(threads: int, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    _limit_solver_threads(threads)
+
+
 @contextmanager
 def _solver_threads(threads: int) -> Iterator[None]:
     before = os.environ.get(SOLVER_THREADS_ENV)
@@ -78,26 +102,29 @@ def map_forked(task: Callable[[T], R], chunks: Sequence[T]) -> list[R] | None:
     """``[task(c) for c in chunks]``: the first chunk here, each other one in a forked process.
 
     ``task`` and whatever it reads are inherited through fork, so nothing but the chunks and the
-    workers' results is pickled. Each process's HH solver gets its share of the cores. Returns
-    None when workers cannot be used or any chunk failed: the caller then does the work itself,
-    so an error surfaces exactly as it would without workers.
+    workers' results is pickled. Each process's HH solver gets its share of the cores. Workers die
+    with this process (:func:`die_with_parent`). Returns None when workers cannot be used, any
+    chunk failed or a worker died: the caller then does the work itself, so no item is lost and an
+    error surfaces exactly as it would without workers.
     """
     if len(chunks) < 2 or not can_fork():
         return None
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     global _TASK
     _TASK = task
     threads = max(1, usable_cores() // len(chunks))
     try:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(len(chunks) - 1, initializer=_limit_solver_threads, initargs=(threads,)) as pool:
-            pending = pool.map_async(_run_task, chunks[1:], chunksize=1)
+        with ProcessPoolExecutor(len(chunks) - 1, mp_context=ctx, initializer=_start_worker,
+                                 initargs=(threads, os.getpid())) as pool:
+            pending = [pool.submit(_run_task, chunk) for chunk in chunks[1:]]
             with _solver_threads(threads):
                 first = _run_task(chunks[0])
-            outcomes = [first, *pending.get()]
-    except Exception:  # no workers (resources), or a result that cannot come back
-        return None
+            outcomes = [first, *(future.result() for future in pending)]
+    except Exception:  # no workers (resources), a worker that died (killed, out of memory), or a
+        return None    # result that cannot come back: the caller then does all the work itself
     finally:
         _TASK = None
     if not all(ok for ok, _ in outcomes):

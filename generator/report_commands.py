@@ -199,9 +199,11 @@ def render_report(stats, *, title: str | None = None) -> str:
 
 
 def write_report(stats, out: Path, *, title: str | None = None) -> tuple[Path, ...]:
+    from .atomic_write import write_atomic
+
     out.mkdir(parents=True, exist_ok=True)
     files = {"report.html": render_report(stats, title=title), "questions.csv": questions_csv(stats),
              "wrong_answers.csv": wrong_csv(stats), "scores.csv": scores_csv(stats)}
     for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8", newline="\n")
+        write_atomic(out / name, text, newline="\n")
     return tuple(out / name for name in files)

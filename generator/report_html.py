@@ -39,10 +39,12 @@ def feedback_pages(report: GradeReport, *, reveal: bool = False) -> dict[str, st
 
 
 def write_feedback_pages(report: GradeReport, out_dir: Path, *, reveal: bool = False) -> list[Path]:
+    from .atomic_write import write_atomic
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in feedback_pages(report, reveal=reveal).items():
         path = out_dir / name
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text, fsync=False)
         written.append(path)
     return written

@@ -16,7 +16,7 @@ def junit_xml(report: GradeReport, *, reveal: bool = False) -> str:
     root = ET.Element("testsuites", name=f"spikeset {a.id}")
     total = failures = errors = 0
     for s in report.submissions:
-        suite = ET.SubElement(root, "testsuite", name=f"{a.id}.{s.student}", file=s.file)
+        suite = ET.SubElement(root, "testsuite", name=f"{a.id}.{s.student}", file=_clean(s.file))
         props = ET.SubElement(suite, "properties")
         for name, value in (("student", s.student), ("score", fmt_points(s.score)),
                             ("max_score", fmt_points(s.max_score)), ("percent", f"{s.percent:.1f}")):

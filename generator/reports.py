@@ -9,39 +9,64 @@ import os
 import sys
 from pathlib import Path
 
+from .atomic_write import write_atomic
 from .grading import STATUSES, GradeReport
+from .safe_text import safe_name, safe_text
 from .report_json import json_text, layered_json  # noqa: F401  (the JSON writer, re-exported)
 
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
-def write_reports(report: GradeReport, args: argparse.Namespace) -> None:
+def write_reports(report: GradeReport, args: argparse.Namespace) -> list[str]:
+    """Write every report asked for; each is written whole or not at all (a temporary file
+    renamed over the target). A writer that fails does not stop the others: returns one line per
+    failure (the caller reports them and sets the exit status)."""
     reveal = bool(getattr(args, "reveal", False))
+    failures: list[str] = []
+
+    def attempt(option: str, target: str, write) -> None:
+        try:
+            write()
+        except OSError as exc:
+            failures.append(f"{option} {safe_name(target)}: cannot write: {exc.strerror or exc.__class__.__name__}")
+        except Exception as exc:  # a bug of spikeset: the other reports are still written
+            failures.append(f"{option} {safe_name(target)}: internal error: {exc.__class__.__name__}: "
+                            f"{safe_text(exc, 200)}")
+
     if getattr(args, "json", None):
-        emit(args.json, json_text(report, reveal=reveal))
+        attempt("--json", args.json, lambda: emit(args.json, json_text(report, reveal=reveal)))
     if getattr(args, "markdown", None) or getattr(args, "github_classroom", False):
-        text = markdown(report, reveal=reveal)
-        if getattr(args, "markdown", None):
-            emit(args.markdown, text)
-        append_step_summary(text)
+        def write_markdown() -> None:
+            text = markdown(report, reveal=reveal)
+            if getattr(args, "markdown", None):
+                emit(args.markdown, text)
+            append_step_summary(text)
+        attempt("--markdown", getattr(args, "markdown", None) or STEP_SUMMARY_ENV, write_markdown)
     if getattr(args, "junit", None):
-        from .report_junit import junit_xml
-        emit(args.junit, junit_xml(report, reveal=reveal))
+        def write_junit() -> None:
+            from .report_junit import junit_xml
+            emit(args.junit, junit_xml(report, reveal=reveal))
+        attempt("--junit", args.junit, write_junit)
     if getattr(args, "gradebook", None):
-        from .report_gradebook import gradebook_csv
-        emit(args.gradebook, gradebook_csv(report))
+        def write_gradebook() -> None:
+            from .report_gradebook import gradebook_csv
+            emit(args.gradebook, gradebook_csv(report))
+        attempt("--gradebook", args.gradebook, write_gradebook)
     if getattr(args, "html", None):
-        from .report_html import write_feedback_pages
-        write_feedback_pages(report, Path(args.html), reveal=reveal)
+        def write_html() -> None:
+            from .report_html import write_feedback_pages
+            write_feedback_pages(report, Path(args.html), reveal=reveal)
+        attempt("--html", args.html, write_html)
+    return failures
 
 
 def emit(target: str, text: str) -> None:
+    """``text`` to stdout (``-``) or to a file, atomically (a killed run leaves the previous file)."""
     if target == "-":
         sys.stdout.write(text)
+        sys.stdout.flush()
         return
-    path = Path(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="")
+    write_atomic(target, text)
 
 
 def append_step_summary(text: str) -> None:
@@ -70,14 +95,14 @@ def answer_shown(q) -> str:
 
 
 def given_shown(q) -> str:
+    """What the student wrote, shown safely (control and bidi characters escaped), cut to 40 characters."""
     if q.given is None or q.status == "missing":
         return ""
-    text = q.given if isinstance(q.given, str) else repr(q.given)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return safe_text(q.given if isinstance(q.given, str) else repr(q.given), 40)
 
 
 def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    return safe_text(text, 2000).replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;")
 
 
 def markdown(report: GradeReport, *, reveal: bool = False) -> str:
@@ -102,7 +127,7 @@ def markdown(report: GradeReport, *, reveal: bool = False) -> str:
         lines.append("")
     if report.errors:
         lines += ["## Files that could not be graded", ""]
-        lines += [f"- `{e.file}`: {_md(e.message)}" for e in report.errors]
+        lines += [f"- {_md(e.file)}: {_md(e.message)}" for e in report.errors]
         lines.append("")
     return "\n".join(lines)
 
@@ -137,9 +162,9 @@ def _plain_summary(report: GradeReport, stream) -> None:
             print(f"{s.student:<{width}}  {fmt_points(s.score):>6} / {fmt_points(s.max_score):<4}  "
                   f"{s.percent:5.1f}  {'/'.join(map(str, _counts(s)))}", file=stream)
             for w in s.warnings:
-                print(f"  warning: {w}", file=stream)
+                print(f"  warning: {safe_text(w, 2000)}", file=stream)
     for e in report.errors:
-        print(f"not graded: {e.message}", file=stream)
+        print(f"not graded: {safe_text(e.message, 2000)}", file=stream)
 
 
 def _rich_summary(report: GradeReport, stream) -> None:
@@ -163,6 +188,6 @@ def _rich_summary(report: GradeReport, stream) -> None:
         console.print(table.title)
     for s in report.submissions:
         for w in s.warnings:
-            console.print(f"[yellow]warning:[/] {escape(w)}")
+            console.print(f"[yellow]warning:[/] {escape(safe_text(w, 2000))}")
     for e in report.errors:
-        console.print(f"[red]not graded:[/] {escape(e.message)}")
+        console.print(f"[red]not graded:[/] {escape(safe_text(e.message, 2000))}")

@@ -1,4 +1,7 @@
-"""Class rosters (CSV): a required ``id`` column, optional ``name``, ``email``, ``section``."""
+"""Class rosters (CSV): a required ``id`` column, optional ``name``, ``email``, ``section``.
+
+No error quotes the file's content (a secret file passed as the roster by mistake stays unseen);
+errors name the file, the line and the column."""
 from __future__ import annotations
 
 import csv
@@ -43,8 +46,9 @@ def parse_roster(text: str, *, source: str = "<roster>") -> tuple[Student, ...]:
     reader = csv.DictReader(io.StringIO(text))
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "id" not in fields:
-        raise RosterError(f"missing required column 'id' (found: {', '.join(fields) or 'no header'})",
-                          file=source, place="1")
+        found = f"{len(fields)} column{'s' if len(fields) != 1 else ''}, none named 'id'" if fields else "no header"
+        raise RosterError(f"missing required column 'id' ({found}); expected a CSV roster whose first line "
+                          f"names the columns, such as id,name,email,section", file=source, place="1")
     reader.fieldnames = fields
     students: list[Student] = []
     seen: dict[str, int] = {}
@@ -56,10 +60,12 @@ def parse_roster(text: str, *, source: str = "<roster>") -> tuple[Student, ...]:
         if not sid and not any((v or "").strip() for v in row.values()):
             continue
         if not STUDENT_ID.match(sid):
-            raise RosterError(f"expected a student id of letters, digits, '.', '_', '-', '@' or '+', got {sid!r}",
+            raise RosterError(f"expected a student id in column 'id' (1 to 64 letters, digits, '.', '_', '-', "
+                              f"'@' or '+', starting with a letter or digit), got {len(sid)} characters that are not one",
                               file=source, place=str(line))
         if sid in seen:
-            raise RosterError(f"duplicate id {sid!r} (first on line {seen[sid]})", file=source, place=str(line))
+            raise RosterError(f"duplicate id in column 'id' (the same as on line {seen[sid]})", file=source,
+                              place=str(line))
         seen[sid] = line
         students.append(Student(id=sid, name=(row.get("name") or "").strip(),
                                 email=(row.get("email") or "").strip(),

@@ -19,8 +19,15 @@ SECRET_ENV = "SPIKESET_SECRET"
 _SEP = "\x1f"
 
 
+#: Shortest course secret accepted: the printed 32-bit fingerprints let a short one be found offline.
+MIN_SECRET_BYTES = 16
+
+
 def read_secret(secret_file: str | os.PathLike | None = None) -> bytes | None:
-    """The course secret from ``--secret-file`` or ``$SPIKESET_SECRET``; None when neither is set."""
+    """The course secret from ``--secret-file`` or ``$SPIKESET_SECRET``; None when neither is set.
+
+    Surrounding white space is dropped; a secret shorter than :data:`MIN_SECRET_BYTES` bytes is
+    refused. No error quotes the secret."""
     if secret_file is not None:
         path = Path(secret_file)
         try:
@@ -29,9 +36,16 @@ def read_secret(secret_file: str | os.PathLike | None = None) -> bytes | None:
             raise UsageError(f"cannot read the secret file: {exc.__class__.__name__}", file=str(path)) from None
         if not text:
             raise UsageError("the secret file is empty", file=str(path))
-        return text.encode("utf-8")
+        return _long_enough(text.encode("utf-8"), f"the secret in {path}")
     env = os.environ.get(SECRET_ENV, "").strip()
-    return env.encode("utf-8") if env else None
+    return _long_enough(env.encode("utf-8"), f"${SECRET_ENV}") if env else None
+
+
+def _long_enough(secret: bytes, where: str) -> bytes:
+    if len(secret) < MIN_SECRET_BYTES:
+        raise UsageError(f"{where} is {len(secret)} bytes; a course secret has at least {MIN_SECRET_BYTES} "
+                         f"(make one with: python -c \"import secrets; print(secrets.token_hex(16))\")")
+    return secret
 
 
 def _key(secret: bytes | None, assignment_id: str) -> bytes:

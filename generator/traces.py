@@ -14,12 +14,17 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .errors import AnswerFileError
+from .units import NUMBER
 
 MAX_TRACE_BYTES = 5_000_000
 MAX_TRACE_ROWS = 1_000_000
 MIN_TRACE_ROWS = 3
+#: Smallest time step read, relative to t (and absolute below 1 ms): finer steps are no simulation
+#: and make the numerics overflow (subnormal steps).
+MIN_TIME_STEP_MS = 1e-9
 _SEPARATOR = re.compile(r"\s*[,;\t]\s*")
 _BLANKS = re.compile(r"\s+")
+_NUMBER = re.compile(NUMBER)
 
 
 def _fields(line: str) -> list[str]:
@@ -109,7 +114,7 @@ def read_trace(path: Path, *, shown: str) -> Trace:
                 continue
             raise fail(f"expected two columns (time in ms, voltage in mV), found {len(fields)}", i)
         try:
-            t, v = float(fields[0]), float(fields[1])
+            t, v = _number(fields[0]), _number(fields[1])
         except ValueError:
             if first_data is None:
                 first_data = -1  # a header line
@@ -125,20 +130,29 @@ def read_trace(path: Path, *, shown: str) -> Trace:
         raise fail(f"only {len(times)} data rows; expected a simulated trace (time in ms, voltage in mV)")
     t_ms = np.asarray(times)
     v_mV = np.asarray(volts)
-    steps = np.diff(t_ms)
+    with np.errstate(all="ignore"):
+        steps = np.diff(t_ms)
+        too_fine = steps < MIN_TIME_STEP_MS * np.maximum(1.0, np.abs(t_ms[1:]))
     if not np.all(steps > 0):
         bad = int(np.argmax(steps <= 0)) + 1
         line = _data_line(lines, bad)
         raise fail(f"time is not increasing (t = {t_ms[bad]:g} ms after {t_ms[bad - 1]:g} ms)", line)
+    if np.any(too_fine):
+        bad = int(np.argmax(too_fine)) + 1
+        raise fail(f"time step of {steps[bad - 1]:.3g} ms; a simulated trace has steps of at least "
+                   f"{MIN_TIME_STEP_MS:g} ms (relative to t)", _data_line(lines, bad))
     return Trace(file=shown, t_ms=t_ms, v_mV=v_mV)
 
 
+def _number(field: str) -> float:
+    """A CSV field read with the answers' number grammar (no "1_000", no non-ASCII digits)."""
+    if not _NUMBER.fullmatch(field) and field.lower().lstrip("+-") not in ("nan", "inf", "infinity"):
+        raise ValueError(field)
+    return float(field)
+
+
 def _numeric(field: str) -> bool:
-    try:
-        float(field)
-        return True
-    except ValueError:
-        return False
+    return bool(_NUMBER.fullmatch(field))
 
 
 def _data_line(lines: list[str], index: int) -> int:
@@ -163,8 +177,15 @@ def measure(trace: Trace, feature: str) -> float:
     except ImportError:
         raise AnswerFileError("trace grading is not available (spikeset.solutions.spike_features missing)",
                               file=trace.file) from None
+    import warnings
+
+    import numpy as np
+
     try:
-        features = spike_features(trace.t_ms, trace.v_mV)
+        # A student's numbers must not print numpy's warnings: stderr stays empty under GitHub Classroom.
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            features = spike_features(trace.t_ms, trace.v_mV)
     except (ValueError, ArithmeticError) as exc:
         raise AnswerFileError(f"cannot measure the trace: {exc}", file=trace.file) from None
     value = getattr(features, feature, None)

@@ -72,7 +72,7 @@ def test_roster_loads(roster_file):
 
 @pytest.mark.parametrize("text, expected", [
     ("name,email\nAda,a@x\n", ":1: missing required column 'id'"),
-    ("id,name\ns1,A\ns2,B\ns1,C\n", ":4: duplicate id 's1' (first on line 2)"),
+    ("id,name\ns1,A\ns2,B\ns1,C\n", ":4: duplicate id in column 'id' (the same as on line 2)"),
     ("id,name\n../etc,A\n", ":2: expected a student id"),
     ("id,name\n", "no students"),
 ])
@@ -81,6 +81,17 @@ def test_bad_roster(text, expected):
         parse_roster(text, source="class.csv")
     assert str(err.value).startswith("class.csv")
     assert expected in str(err.value)
+
+
+def test_a_secret_passed_as_the_roster_is_not_echoed(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Sup3r-Secret-Course-Key-0123456789\n")
+    for text in (secret.read_text(), "id\nSup3r Secret\n", "id\nSup3r-Secret\nSup3r-Secret\n"):
+        path = tmp_path / "roster.csv"
+        path.write_text(text)
+        with pytest.raises(RosterError) as err:
+            load_roster(path)
+        assert "sup3r" not in str(err.value).lower() and "secret-course" not in str(err.value).lower()
 
 
 def test_missing_roster_file(tmp_path):

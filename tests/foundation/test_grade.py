@@ -29,7 +29,7 @@ def class_of_50(tmp_path_factory):
     root = tmp_path_factory.mktemp("class50")
     (root / "assignment.toml").write_text(FOUNDATION_ASSIGNMENT)
     roster = write_roster(root / "roster.csv", 50)
-    secret = b"fifty"
+    secret = b"fifty-students-secret"
     generate(assignment=load_assignment(root / "assignment.toml"), students=load_roster(roster),
              secret=secret, out_dir=root / "out", pdf=False)
     key = json.loads((root / "out" / "instructor" / "key.json").read_text())

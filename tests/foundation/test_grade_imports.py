@@ -15,7 +15,7 @@ def test_single_file_grade_stays_light(tmp_path):
     from spikeset.roster import Student
 
     path = default_files()[0]
-    (s,) = assemble(load_assignment(path), [Student("s001")], b"k")
+    (s,) = assemble(load_assignment(path), [Student("s001")], b"k" * 16)
     answers = tmp_path / "answers.toml"
     answers.write_text(blank_answer_file(s))
     code = (
@@ -25,7 +25,7 @@ def test_single_file_grade_stays_light(tmp_path):
         "heavy = sorted(m for m in ('matplotlib', 'weasyprint', 'jinja2') if m in sys.modules)\n"
         "print(json.dumps({'status': status, 'heavy': heavy}))\n"
     )
-    (tmp_path / "k").write_text("k")
+    (tmp_path / "k").write_text("k" * 16)
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
     result = json.loads(r.stdout.strip().splitlines()[-1])

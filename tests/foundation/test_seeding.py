@@ -1,6 +1,7 @@
 """Variants: keyed by the course secret, stable, different per student."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -52,11 +53,26 @@ def test_fingerprint_shape(secret):
 def test_secret_sources(tmp_path, monkeypatch):
     monkeypatch.delenv("SPIKESET_SECRET", raising=False)
     assert read_secret() is None
-    monkeypatch.setenv("SPIKESET_SECRET", "  env-secret \n")
-    assert read_secret() == b"env-secret"
+    monkeypatch.setenv("SPIKESET_SECRET", "  env-secret-0123456 \n")
+    assert read_secret() == b"env-secret-0123456"
     f = tmp_path / "secret.txt"
-    f.write_text("file-secret\n")
-    assert read_secret(f) == b"file-secret"
+    f.write_text("file-secret-012345\n")
+    assert read_secret(f) == b"file-secret-012345"
+
+
+def test_a_short_secret_is_refused_without_being_shown(tmp_path, monkeypatch):
+    from spikeset.errors import UsageError
+
+    monkeypatch.setenv("SPIKESET_SECRET", "hunter2-is-short")
+    assert read_secret() == b"hunter2-is-short"          # 16 bytes: accepted
+    monkeypatch.setenv("SPIKESET_SECRET", "hunter2-short")
+    with pytest.raises(UsageError) as info:
+        read_secret()
+    assert "16" in str(info.value) and "hunter2" not in str(info.value)
+    f = tmp_path / "secret.txt"
+    f.write_text("x\n")
+    with pytest.raises(UsageError, match="at least 16"):
+        read_secret(f)
 
 
 @given(st.binary(min_size=32, max_size=32), st.integers(0, 8))
