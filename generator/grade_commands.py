@@ -27,7 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--markdown", metavar="FILE",
                    help="write per-student feedback as Markdown (also added to $GITHUB_STEP_SUMMARY when set)")
     r.add_argument("--junit", metavar="FILE", help="write JUnit XML: one test case per question")
-    r.add_argument("--gradebook", metavar="FILE", help="write a gradebook CSV that Canvas imports")
+    r.add_argument("--gradebook", metavar="FILE",
+                   help="write a gradebook CSV that Canvas imports: the assignment's total per student "
+                        "(with --roster, every roster student; why one is not graded in a note column)")
+    r.add_argument("--gradebook-questions", action="store_true",
+                   help="--gradebook also gets one column per question (Canvas makes each an assignment)")
     r.add_argument("--html", metavar="DIR", help="write a self-contained feedback page per student into DIR")
     r.add_argument("--github-classroom", action="store_true",
                    help="GitHub Classroom autograding: write the result object to $GITHUB_OUTPUT, "

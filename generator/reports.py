@@ -28,8 +28,8 @@ def write_reports(report: GradeReport, args: argparse.Namespace) -> None:
         from .report_junit import junit_xml
         emit(args.junit, junit_xml(report, reveal=reveal))
     if getattr(args, "gradebook", None):
-        from .report_gradebook import gradebook_csv
-        emit(args.gradebook, gradebook_csv(report))
+        from .report_gradebook import gradebook_from_args
+        emit(args.gradebook, gradebook_from_args(report, args))
     if getattr(args, "html", None):
         from .report_html import write_feedback_pages
         write_feedback_pages(report, Path(args.html), reveal=reveal)
