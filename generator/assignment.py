@@ -192,6 +192,11 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
         title = raw.get("title")
         if title is not None and not isinstance(title, str):
             raise fail("title: expected a string", place)
+        if any(t.mode == "abs" for t in tolerance.values()):
+            from .tolerance_scale import check_absolute_tolerance
+            for key, tol in tolerance.items():
+                check_absolute_tolerance(get_family(family_id), dict(params), key, tol, source=source,
+                                         place=f"{place}.tolerance.{key}")
         problems.append(ProblemSpec(
             index=i, family=family_id, points=float(points), params=dict(params),
             weights={k: float(v) for k, v in weights.items()},

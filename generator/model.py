@@ -58,6 +58,11 @@ class Tolerance:
             return f"±{self.value:g} {unit}" if unit else f"±{self.value:g}"
         return f"{int(self.value)} significant figures"
 
+    def accepts(self, unit: str | None = None) -> str:
+        """The precision a question states: ``"within ±1 %"``, ``"within ±0.5 mV"``,
+        ``"to 3 significant figures"`` (``unit`` as it should be shown)."""
+        return f"to {self.describe()}" if self.mode == "sigfig" else f"within {self.describe(unit)}"
+
     @classmethod
     def parse(cls, spec: Any, *, where: str = "") -> "Tolerance":
         """Build a tolerance from an assignment entry such as ``{rel = 0.02}``,
