@@ -50,9 +50,9 @@ def answer_magnitudes(family, params_overrides: dict, key: str, *, samples: int,
     return out, unit
 
 
-def width_spread(magnitudes: list[float], tolerance: Tolerance) -> float:
-    """How many times wider, relative to the answer, the tolerance is for the smallest answer
-    than for the largest (1 = the same for everyone; ``inf`` when an answer is 0)."""
+def width_spread(magnitudes: list[float]) -> float:
+    """How many times wider, relative to the answer, one absolute tolerance is for the smallest
+    answer than for the largest (1 = the same for everyone; ``inf`` when an answer is 0)."""
     if not magnitudes:
         return 1.0
     low, high = min(magnitudes), max(magnitudes)
@@ -71,7 +71,7 @@ def check_absolute_tolerance(family, spec_params: dict, key: str, tolerance: Tol
         return
     if tolerance.value <= 0.5 and all(float(m).is_integer() for m in magnitudes):
         return
-    spread = width_spread(magnitudes, tolerance)
+    spread = width_spread(magnitudes)
     if spread <= MAX_WIDTH_SPREAD:
         return
     low, high = min(magnitudes), max(magnitudes)

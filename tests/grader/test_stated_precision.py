@@ -101,7 +101,6 @@ def test_absolute_tolerances_must_mean_the_same_for_everyone(body, accepted):
 def test_width_spread():
     from spikeset.tolerance_scale import MAX_WIDTH_SPREAD, width_spread
 
-    tol = Tolerance("abs", 0.5)
-    assert width_spread([10.0, 30.0], tol) == pytest.approx(3.0) and 3.0 <= MAX_WIDTH_SPREAD
-    assert width_spread([1.0, 150.0], tol) > MAX_WIDTH_SPREAD
-    assert width_spread([0.0, 1.0], tol) == float("inf")
+    assert width_spread([10.0, 30.0]) == pytest.approx(3.0) and 3.0 <= MAX_WIDTH_SPREAD
+    assert width_spread([1.0, 150.0]) > MAX_WIDTH_SPREAD
+    assert width_spread([0.0, 1.0]) == float("inf")
