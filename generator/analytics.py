@@ -48,6 +48,18 @@ class QuestionStats:
     given: list[tuple[str, int]] = field(default_factory=list)        # most frequent wrong values
 
 
+@dataclass(frozen=True)
+class ScoreRow:
+    """One submission's line of ``scores.csv``: who, which file, and the score or why there is none."""
+
+    student: str
+    file: str
+    score: float | None
+    max_score: float | None
+    percent: float | None
+    note: str = ""
+
+
 @dataclass
 class ClassStats:
     assignment: str
@@ -56,6 +68,7 @@ class ClassStats:
     percents: list[float]
     questions: list[QuestionStats]
     times: dict[str, list[float]] | None   # family -> minutes; None when not recorded
+    scores: list[ScoreRow] = field(default_factory=list)   # every submission, graded or not
 
     @property
     def mean(self) -> float:
@@ -169,4 +182,18 @@ def class_stats(data: dict, families: dict[str, str] | None = None, top: int = 5
                 times["whole assignment"].append(m)
         times = dict(times)
     return ClassStats(assignment=str(data.get("assignment", "")), graded=len(subs),
-                      not_graded=len(data.get("errors") or []), percents=percents, questions=questions, times=times)
+                      not_graded=len(data.get("errors") or []), percents=percents, questions=questions, times=times,
+                      scores=score_rows(data, subs, percents))
+
+
+def score_rows(data: dict, graded: list[dict], percents: list[float]) -> list[ScoreRow]:
+    """Graded submissions with their student id, then the files that could not be graded
+    (student id when the grades JSON names it, else empty) with the reason."""
+    rows = [ScoreRow(student=str(s.get("student", "")), file=str(s.get("file", "")),
+                     score=s.get("score"), max_score=s.get("max_score"), percent=p)
+            for s, p in zip(graded, percents)]
+    for e in data.get("errors") or []:
+        if isinstance(e, dict):
+            rows.append(ScoreRow(student=str(e.get("student") or ""), file=str(e.get("file", "")), score=None,
+                                 max_score=None, percent=None, note=f"not graded: {e.get('message', '')}"))
+    return rows

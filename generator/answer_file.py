@@ -93,7 +93,8 @@ def blank_answer_file(student_set: StudentSet) -> str:
         for pq in problem.questions:
             if pq.type == "numeric":
                 unit = pq.unit or "a pure number"
-                out.append(f"# {pq.id}: {plain(pq.question.prompt)} [in {unit}]")
+                out.append(f"# {pq.id}: {plain(pq.question.prompt)} [in {unit}] "
+                           f"({pq.question.tolerance.accepts(pq.unit)})")
                 if pq.question.trace_feature:
                     out.append("#   (you may also attach your simulated trace: see [traces] at the end)")
             else:

@@ -5,6 +5,10 @@ id = "ap-week3"
 title = "How the action potential is made"
 due = "2026-12-01"            # optional
 course = "NEURO 101"          # optional, printed in the page header
+feedback = "misconceptions"   # optional: "correctness", "misconceptions" (default) or "full"
+reveal_after = 2026-12-08     # optional: correct values in reports once this date has passed
+ecf_share = 1.0               # optional: credit for an answer consistent with a wrong earlier one
+sigfig_share = 0.5            # optional: credit for a right value with the wrong significant figures
 
 [[problems]]
 family = "nernst"
@@ -17,6 +21,7 @@ tolerance = { a = { abs = 0.5 } }   # optional: override a question's tolerance
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import tomllib
@@ -25,12 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AssignmentError
-from .model import Tolerance
+from .model import DEFAULT_FEEDBACK, FEEDBACK_LEVELS, Tolerance
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_FILE_BYTES = 1_000_000
 PROBLEM_KEYS = {"family", "points", "params", "weights", "questions", "tolerance", "title"}
-TOP_KEYS = {"id", "title", "due", "course", "instructions", "problems", "ecf_share", "sigfig_share"}
+TOP_KEYS = {"id", "title", "due", "course", "instructions", "problems", "ecf_share", "sigfig_share",
+            "feedback", "reveal_after"}
 
 
 @dataclass(frozen=True)
@@ -68,10 +74,25 @@ class Assignment:
     ecf_share: float = 1.0
     sigfig_share: float = 0.5   # credit for a right value with the wrong significant figures
     source: str = "<assignment>"
+    feedback: str = DEFAULT_FEEDBACK
+    reveal_after: dt.date | dt.datetime | None = None
 
     @property
     def total_points(self) -> float:
         return sum(p.points for p in self.problems)
+
+    def revealed(self, now: dt.datetime | None = None) -> bool:
+        """Whether ``reveal_after`` has passed at ``now`` (default: the local clock): a date
+        from the day after it, a date-time from that moment on."""
+        if self.reveal_after is None:
+            return False
+        now = now or dt.datetime.now().astimezone()
+        if isinstance(self.reveal_after, dt.datetime):
+            when = self.reveal_after
+            if when.tzinfo is None:
+                when = when.astimezone()   # a local time
+            return now.astimezone() >= when
+        return now.date() > self.reveal_after
 
 
 def load_assignment(path: str | Path) -> Assignment:
@@ -119,6 +140,10 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
     for key in ("course", "instructions"):
         if key in data and not isinstance(data[key], str):
             raise fail(f"expected a string, got {data[key]!r}", key)
+    feedback = data.get("feedback", DEFAULT_FEEDBACK)
+    if feedback not in FEEDBACK_LEVELS:
+        raise fail(f"expected one of {', '.join(map(repr, FEEDBACK_LEVELS))}, got {_short(feedback)}", "feedback")
+    reveal_after = _reveal_after(data.get("reveal_after"), fail)
     ecf = _share(data.get("ecf_share", 1.0), fail, "ecf_share")
     sigfig = _share(data.get("sigfig_share", 0.5), fail, "sigfig_share")
 
@@ -167,13 +192,37 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
         title = raw.get("title")
         if title is not None and not isinstance(title, str):
             raise fail("title: expected a string", place)
+        if any(t.mode == "abs" for t in tolerance.values()):
+            from .tolerance_scale import check_absolute_tolerance
+            for key, tol in tolerance.items():
+                check_absolute_tolerance(get_family(family_id), dict(params), key, tol, source=source,
+                                         place=f"{place}.tolerance.{key}")
         problems.append(ProblemSpec(
             index=i, family=family_id, points=float(points), params=dict(params),
             weights={k: float(v) for k, v in weights.items()},
             questions=tuple(selected) if selected else None, tolerance=tolerance, title=title))
     return Assignment(id=data["id"], title=data["title"].strip(), problems=tuple(problems), due=due,
                       course=data.get("course"), instructions=data.get("instructions"),
-                      ecf_share=ecf, sigfig_share=sigfig, source=source)
+                      ecf_share=ecf, sigfig_share=sigfig, source=source, feedback=feedback,
+                      reveal_after=reveal_after)
+
+
+def _reveal_after(value: Any, fail) -> dt.date | dt.datetime | None:
+    """A TOML date or date-time, or a string in ISO form ("2026-12-08", "2026-12-08T18:00")."""
+    if value is None or isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return (dt.date.fromisoformat(value) if len(value.strip()) == 10
+                    else dt.datetime.fromisoformat(value))
+        except ValueError:
+            pass
+    raise fail(f'expected a date such as 2026-12-08 or "2026-12-08T18:00", got {_short(value)}', "reveal_after")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _share(value: Any, fail, place: str) -> float:

@@ -27,12 +27,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--markdown", metavar="FILE",
                    help="write per-student feedback as Markdown (also added to $GITHUB_STEP_SUMMARY when set)")
     r.add_argument("--junit", metavar="FILE", help="write JUnit XML: one test case per question")
-    r.add_argument("--gradebook", metavar="FILE", help="write a gradebook CSV that Canvas imports")
+    r.add_argument("--gradebook", metavar="FILE",
+                   help="write a gradebook CSV that Canvas imports: the assignment's total per student "
+                        "(with --roster, every roster student; why one is not graded in a note column)")
+    r.add_argument("--gradebook-questions", action="store_true",
+                   help="--gradebook also gets one column per question (Canvas makes each an assignment)")
     r.add_argument("--html", metavar="DIR", help="write a self-contained feedback page per student into DIR")
     r.add_argument("--github-classroom", action="store_true",
                    help="GitHub Classroom autograding: write the result object to $GITHUB_OUTPUT, "
                         "nothing on stderr when grading worked")
-    r.add_argument("--reveal", action="store_true", help="show the correct values in reports")
+    r.add_argument("--reveal", action="store_true",
+                   help="show the correct values in reports (automatic once the assignment's reveal_after "
+                        "has passed)")
+    r.add_argument("--feedback", choices=("correctness", "misconceptions", "full"), default=None,
+                   help="what students see of a wrong answer: right/wrong and points only; plus the named "
+                        "typical mistake; plus the direction and size of the error (default: the "
+                        "assignment's feedback, else misconceptions)")
     r.add_argument("--sigfig-share", type=_share, default=None, metavar="SHARE",
                    help="share of the points for the right value with the wrong number of significant "
                         "figures (default: the assignment's sigfig_share, else 0.5)")
@@ -43,6 +53,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="worker processes for a large batch (default: one per core, at least "
                         "40 answer files each; 1 grades in this process)")
     r.set_defaults(func=cmd_grade)
+
+
+def feedback_settings(assignment, args: argparse.Namespace, *, now=None):
+    """The assignment with the feedback level in force; sets ``args.reveal`` when the values are
+    revealed (``--reveal``, or ``reveal_after`` has passed at ``now``). Once revealed, nothing is
+    left to hide: the feedback is ``full``."""
+    import dataclasses
+
+    args.reveal = bool(getattr(args, "reveal", False)) or assignment.revealed(now)
+    level = "full" if args.reveal else getattr(args, "feedback", None) or assignment.feedback
+    return dataclasses.replace(assignment, feedback=level)
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -63,7 +84,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         from .errors import UsageError
         raise UsageError("--jobs: expected a positive number of processes")
-    assignment = load_assignment(args.assignment)
+    assignment = feedback_settings(load_assignment(args.assignment), args)
     roster = load_roster(args.roster) if args.roster else None
     secret = secret_from_args(args, quiet=args.github_classroom)
     report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,

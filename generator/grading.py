@@ -17,7 +17,7 @@ from .answer_file import AnswerFile, read_answer_file
 from .assemble import PlacedQuestion, StudentSet, assemble
 from .assignment import Assignment
 from .errors import AnswerFileError, SpikesetError
-from .model import NumericQuestion, Tolerance
+from .model import DEFAULT_FEEDBACK, NumericQuestion, Tolerance
 from .roster import STUDENT_ID, Student
 from .seeding import variant_fingerprint
 from .safe_text import safe_name, safe_text
@@ -145,12 +145,20 @@ def _close(x: float, ref: float, tolerance) -> bool:
     return min(low, high) - 1e-12 * max(1.0, abs(ref)) <= x <= max(low, high) + 1e-12 * max(1.0, abs(ref))
 
 
-def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, float], ecf_share: float,
+def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, Any], ecf_share: float,
                   *, place: str = "", raw: str | None = None,
-                  sigfig_share: float = DEFAULT_SIGFIG_SHARE) -> tuple[QuestionResult, float | None]:
+                  sigfig_share: float = DEFAULT_SIGFIG_SHARE,
+                  feedback: str = DEFAULT_FEEDBACK) -> tuple[QuestionResult, float | None]:
     """Score a numeric answer; also return the student's value (question unit) for later parts.
 
     ``raw`` is the answer as typed in the file (the TOML token), used to count significant figures.
+    ``feedback`` is the level (:data:`spikeset.model.FEEDBACK_LEVELS`): a wrong answer names the
+    misconception it matches from ``misconceptions`` on, and the direction and size of the error
+    only at ``full``.
+
+    Order: right; a misconception of this very question (its wrong model is wrong here too,
+    even when it follows from an earlier answer: a sign error repeated is not "the method is
+    right"); carried credit; wrong.
     """
     q: NumericQuestion = pq.question  # type: ignore[assignment]
     base = dict(id=pq.id, max_points=pq.points, given=value, reference=q.answer, unit=q.unit, type="numeric",
@@ -168,28 +176,51 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, float], 
             return result, x
     elif _close(x, q.answer, q.tolerance):
         return QuestionResult(points=pq.points, status="correct", feedback="Correct.", **base), x
-    if q.follow_on and all(k in earlier for k in q.follow_on.depends_on):
-        try:
-            implied = q.follow_on.compute({k: earlier[k] for k in q.follow_on.depends_on})
-        except (ArithmeticError, ValueError, TypeError):
-            implied = math.nan
-        if isinstance(implied, (int, float)) and math.isfinite(implied) and _close(x, implied, q.tolerance):
-            parts = ", ".join(f"{pq.id.rsplit('.', 1)[0]}.{k}" for k in q.follow_on.depends_on)
-            return QuestionResult(
-                points=round(pq.points * ecf_share, 6), status="correct", ecf=True,
-                feedback=f"Consistent with your answer to {parts} (error carried forward): "
-                         f"the method is right; the error is in the earlier part."
-                         + ("" if ecf_share >= 1 else f" {ecf_share:.0%} of the points."), **base), x
+    miss = f"Not within the accepted tolerance ({q.tolerance.describe(q.unit)})"
     for wrong in q.misconceptions:
         if wrong.value is not None and math.isfinite(wrong.value) and _close(x, wrong.value, q.tolerance):
+            if feedback == "correctness":
+                return QuestionResult(points=0.0, status="incorrect", feedback=miss + ".", **base), x
             return QuestionResult(points=0.0, status="incorrect", feedback=wrong.feedback,
                                   misconception=wrong.id, **base), x
-    off = (x - q.answer) / abs(q.answer) * 100 if q.answer else math.nan
-    hint = "too high" if x > q.answer else "too low"
-    detail = f" ({abs(off):.0f} % {hint})" if math.isfinite(off) and abs(off) < 1000 else ""
-    return QuestionResult(points=0.0, status="incorrect",
-                          feedback=f"Not within the accepted tolerance ({q.tolerance.describe()}){detail}.",
-                          **base), x
+    implied = _implied(q.follow_on, earlier)
+    if (isinstance(implied, (int, float)) and not isinstance(implied, bool) and math.isfinite(implied)
+            and not _close(0.0, implied, q.tolerance) and _close(x, implied, q.tolerance)):
+        return _carried(pq, ecf_share, base), x
+    detail = ""
+    if feedback == "full":
+        off = (x - q.answer) / abs(q.answer) * 100 if q.answer else math.nan
+        hint = "too high" if x > q.answer else "too low"
+        detail = f" ({abs(off):.0f} % {hint})" if math.isfinite(off) and abs(off) < 1000 else f" ({hint})"
+    return QuestionResult(points=0.0, status="incorrect", feedback=f"{miss}{detail}.", **base), x
+
+
+def _implied(follow_on, earlier: Mapping[str, Any]) -> Any:
+    """What the student's earlier answers imply for this question; None when it cannot be said
+    (a part it builds on is blank, invalid, zero or not finite: see :func:`carries`)."""
+    if follow_on is None or not all(k in earlier for k in follow_on.depends_on):
+        return None
+    try:
+        return follow_on.compute({k: earlier[k] for k in follow_on.depends_on})
+    except (ArithmeticError, ValueError, TypeError, KeyError):
+        return None
+
+
+def carries(value: Any) -> bool:
+    """Whether an earlier answer can carry credit forward: a finite, non-zero number or a chosen
+    option. A blank, invalid, zero or non-finite answer carries nothing (an all-zero file earns 0)."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value != 0
+
+
+def _carried(pq: PlacedQuestion, ecf_share: float, base: dict) -> QuestionResult:
+    parts = ", ".join(f"{pq.id.rsplit('.', 1)[0]}.{k}" for k in pq.question.follow_on.depends_on)
+    return QuestionResult(
+        points=round(pq.points * ecf_share, 6), status="correct", ecf=True,
+        feedback=f"Consistent with your answer to {parts} (error carried forward): "
+                 f"the method is right; the error is in the earlier part."
+                 + ("" if ecf_share >= 1 else f" {ecf_share:.0%} of the points."), **base)
 
 
 def _grade_sigfig(pq: PlacedQuestion, x: float, typed: str | None, share: float,
@@ -217,24 +248,33 @@ def _grade_sigfig(pq: PlacedQuestion, x: float, typed: str | None, share: float,
     return None
 
 
-def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "") -> QuestionResult:
+def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Mapping[str, Any] | None = None,
+                 ecf_share: float = 1.0, feedback: str = DEFAULT_FEEDBACK) -> QuestionResult:
+    """Score a choice; an option that the student's own earlier (wrong) answers imply earns the
+    carried credit a number would."""
     labels = [lab for lab, _ in pq.labelled]
     base = dict(id=pq.id, max_points=pq.points, given=value, reference=pq.correct_label, unit=None, type="choice",
                 line=int(place) if place.isdigit() else None)
     if not isinstance(value, str):
         return QuestionResult(points=0.0, status="invalid", feedback=(
             f"expected the letter of an option ({', '.join(labels)}), got {_short(value)}"), **base)
-    label = value.strip().strip("()").strip().rstrip(")").lower()
-    option = pq.option_for(label)
+    option = _chosen(pq, value)
     if option is None:
         return QuestionResult(points=0.0, status="invalid", feedback=(
             f"expected one of the letters {', '.join(labels)}, got {_short(value)}"), **base)
     if option.correct:
         return QuestionResult(points=pq.points, status="correct", feedback="Correct.", **base)
+    if _implied(getattr(pq.question, "follow_on", None), earlier or {}) == option.id:
+        return _carried(pq, ecf_share, base)
     m = option.misconception
-    return QuestionResult(points=0.0, status="incorrect",
-                          feedback=m.feedback if m else "Not the right option.",
-                          misconception=m.id if m else None, **base)
+    if m is None or feedback == "correctness":
+        return QuestionResult(points=0.0, status="incorrect", feedback="Not the right option.", **base)
+    return QuestionResult(points=0.0, status="incorrect", feedback=m.feedback, misconception=m.id, **base)
+
+
+def _chosen(pq: PlacedQuestion, value: str):
+    """The option a label such as ``"b"``, ``"(b)"`` or ``" B "`` names; None when none."""
+    return pq.option_for(value.strip().strip("()").strip().rstrip(")").lower())
 
 
 def _is_blank(value: Any) -> bool:
@@ -244,12 +284,15 @@ def _is_blank(value: Any) -> bool:
 # ---------------------------------------------------------------- one file
 
 def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
-                     sigfig_share: float | None = None) -> SubmissionResult:
+                     sigfig_share: float | None = None, feedback: str | None = None) -> SubmissionResult:
     """Score every question of one student's set from a parsed answer file.
 
     ``sigfig_share`` (the credit for a right value with the wrong number of significant
-    figures) defaults to the assignment's ``sigfig_share``."""
+    figures) and ``feedback`` (the level of detail, :data:`spikeset.model.FEEDBACK_LEVELS`)
+    default to the assignment's."""
     ecf_share = student_set.assignment.ecf_share
+    if feedback is None:
+        feedback = student_set.assignment.feedback
     if sigfig_share is None:
         sigfig_share = student_set.assignment.sigfig_share
     results: list[QuestionResult] = []
@@ -268,7 +311,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
             warnings.append(f"{answers.path}:{answers.trace_lines.get(qid, '[traces]')}: "
                             f"question {_short(qid)} takes no trace; ignored")
     for problem in student_set.problems:
-        earlier: dict[str, float] = {}
+        earlier: dict[str, Any] = {}  # answers that can carry credit forward (see carries())
         for pq in problem.questions:
             value = answers.answers.get(pq.id)
             line = answers.line_of(pq.id)
@@ -290,16 +333,21 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                     result, x = _grade_trace_only(pq, answers, trace_ref), None
                 else:
                     result, x = grade_numeric(pq, value, earlier, ecf_share, place=place,
-                                              raw=answers.raw.get(pq.id), sigfig_share=sigfig_share)
+                                              raw=answers.raw.get(pq.id), sigfig_share=sigfig_share,
+                                              feedback=feedback)
                     note = unit_note(value, pq.unit) if result.status == "incorrect" else None
                     if note:
                         result = replace(result, feedback=f"{result.feedback} ({note})")
                     if trace_ref is not None:
                         result = _check_trace_too(pq, answers, trace_ref, result)
-                if x is not None:
+                if carries(x):
                     earlier[pq.key] = x
             else:
-                result = grade_choice(pq, value, place=place)
+                result = grade_choice(pq, value, place=place, earlier=earlier, ecf_share=ecf_share,
+                                      feedback=feedback)
+                chosen = _chosen(pq, value) if isinstance(value, str) else None
+                if chosen is not None:
+                    earlier[pq.key] = chosen.id
             results.append(result)
     return SubmissionResult(file=answers.path, student=answers.student, variant=answers.variant,
                             questions=tuple(results), warnings=tuple(warnings),
@@ -330,7 +378,7 @@ def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -
                               feedback=f"Graded from your trace {shown}: its {name} ({value}) is right.", **base)
     return QuestionResult(points=0.0, status="incorrect", given=x, trace="incorrect",
                           feedback=f"Graded from your trace {shown}: its {name} ({value}) is not within "
-                                   f"the accepted tolerance ({q.tolerance.describe()}).", **base)
+                                   f"the accepted tolerance ({q.tolerance.describe(q.unit)}).", **base)
 
 
 def _check_trace_too(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,

@@ -12,6 +12,11 @@ from typing import Any, Callable, Literal, Mapping
 
 ToleranceMode = Literal["rel", "abs", "sigfig"]
 
+#: What a student's feedback shows, least first: right/wrong and points; plus the named typical
+#: mistake; plus the direction and size of the error.
+FEEDBACK_LEVELS = ("correctness", "misconceptions", "full")
+DEFAULT_FEEDBACK = "misconceptions"
+
 
 @dataclass(frozen=True)
 class Tolerance:
@@ -44,12 +49,19 @@ class Tolerance:
         w = self.half_width(reference)
         return centre - w, centre + w
 
-    def describe(self) -> str:
+    def describe(self, unit: str | None = None) -> str:
+        """What is accepted, as the sheet, the answer file and the feedback say it:
+        ``"±1 %"``, ``"±0.5 mV"``, ``"3 significant figures"``."""
         if self.mode == "rel":
             return f"±{self.value * 100:g} %"
         if self.mode == "abs":
-            return f"±{self.value:g}"
+            return f"±{self.value:g} {unit}" if unit else f"±{self.value:g}"
         return f"{int(self.value)} significant figures"
+
+    def accepts(self, unit: str | None = None) -> str:
+        """The precision a question states: ``"within ±1 %"``, ``"within ±0.5 mV"``,
+        ``"to 3 significant figures"`` (``unit`` as it should be shown)."""
+        return f"to {self.describe()}" if self.mode == "sigfig" else f"within {self.describe(unit)}"
 
     @classmethod
     def parse(cls, spec: Any, *, where: str = "") -> "Tolerance":
@@ -119,12 +131,29 @@ class FollowOn:
 
     Args:
         depends_on: question keys (within the same problem) the answer builds on.
-        compute: maps the student's own answers to those keys (question units) to the
-            answer they imply for this question (question unit).
+        compute: maps the student's own answers to those keys (a number in the question's
+            unit for a numeric question, the option id for a choice question) to the answer
+            they imply for this question: a number in its unit for a numeric question, an
+            option id for a choice question (``None``: no answer follows).
     """
 
     depends_on: tuple[str, ...]
-    compute: Callable[[Mapping[str, float]], float]
+    compute: Callable[[Mapping[str, Any]], Any]
+
+    @classmethod
+    def comparison(cls, first: str, second: str, *, higher: str, lower: str, same: str | None = None,
+                   within: float = 0.0) -> "FollowOn":
+        """A choice that compares two earlier numbers: the option ``higher`` when the answer to
+        ``second`` exceeds the answer to ``first`` by more than ``within`` (relative), ``lower``
+        when it falls short by more, else ``same`` (``None`` when there is no such option)."""
+
+        def compute(answers: Mapping[str, Any]) -> str | None:
+            a, b = answers[first], answers[second]
+            if abs(b - a) <= within * abs(a):
+                return same
+            return higher if b > a else lower
+
+        return cls((first, second), compute)
 
 
 @dataclass(frozen=True)
@@ -163,7 +192,9 @@ class ChoiceQuestion:
     """A question answered with one option label.
 
     Options are shuffled per student unless ``shuffle`` is False (for options with a natural
-    order, such as labelled points A to E of a figure).
+    order, such as labelled points A to E of a figure). ``follow_on`` names the option that
+    the student's earlier answers imply (a current's sign implies inward or outward): that
+    option earns carried credit when those answers were wrong.
     """
 
     key: str
@@ -171,6 +202,7 @@ class ChoiceQuestion:
     options: tuple[Option, ...]
     weight: float = 1.0
     shuffle: bool = True
+    follow_on: FollowOn | None = None
 
     type = "choice"
 

@@ -72,7 +72,7 @@ def _answer_block(pq: PlacedQuestion) -> Markup:
         digits = q.digits
         text = (f'<p class="answer"><span class="qid">{pq.id}</span> {num(q.answer, digits)} {unit_html(q.unit)}'
                 f' <span class="interval">(accepted {num(min(low, high), digits + 1)} to '
-                f'{num(max(low, high), digits + 1)} {unit_html(q.unit)}; {html.escape(q.tolerance.describe())})</span></p>')
+                f'{num(max(low, high), digits + 1)} {unit_html(q.unit)}; {html.escape(q.tolerance.describe(q.unit))})</span></p>')
     else:
         lab = pq.correct_label
         opt = pq.option_for(lab)

@@ -4,7 +4,8 @@
 
 writes ``DIR/report.html``, ``DIR/questions.csv`` (difficulty, discrimination, counts per
 question), ``DIR/wrong_answers.csv`` (most common wrong answers and their misconceptions) and
-``DIR/scores.csv`` (one percent per graded submission). See :mod:`spikeset.analytics`.
+``DIR/scores.csv`` (student id, file, score and percent per submission; files that could not be
+graded with the reason). See :mod:`spikeset.analytics`.
 """
 from __future__ import annotations
 
@@ -182,7 +183,21 @@ def wrong_csv(stats) -> str:
 
 
 def scores_csv(stats) -> str:
-    return "percent\n" + "".join(f"{p:.4f}\n" for p in stats.percents)
+    """One row per submission: student id, file, score, maximum, percent; a file that could not be
+    graded has empty numbers and the reason in ``note``."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    from .report_gradebook import _cell
+
+    w.writerow(["student", "file", "score", "max_score", "percent", "note"])
+    for row in stats.scores:
+        w.writerow([_cell(row.student), _cell(row.file), _number(row.score), _number(row.max_score),
+                    "" if row.percent is None else f"{row.percent:.4f}", _cell(row.note)])
+    return buf.getvalue()
+
+
+def _number(x) -> str:
+    return "" if not isinstance(x, (int, float)) or isinstance(x, bool) else f"{x:g}"
 
 
 def render_report(stats, *, title: str | None = None) -> str:

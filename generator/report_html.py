@@ -9,6 +9,13 @@ from .grading import GradeReport
 from .reports import answer_shown, fmt_points, given_shown
 
 TEMPLATE = "feedback.html.j2"
+LEVEL_NOTES = {
+    "correctness": "This feedback says whether each answer is right and its points.",
+    "misconceptions": "This feedback says whether each answer is right, its points, and which typical "
+                      "mistake a wrong answer matches.",
+    "full": "This feedback says whether each answer is right, its points, which typical mistake a wrong "
+            "answer matches, and how far off a wrong number is.",
+}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.@+-]")
 
 
@@ -34,8 +41,16 @@ def feedback_pages(report: GradeReport, *, reveal: bool = False) -> dict[str, st
         name = _SAFE_NAME.sub("_", s.student).lstrip(".") or "student"
         pages[f"{name}.html"] = template.render(
             a=report.assignment, s=s, css=css, reveal=reveal, points=fmt_points, given=given_shown,
-            answer=answer_shown, file_name=Path(s.file).name)
+            answer=answer_shown, file_name=Path(s.file).name, level_note=_level_note(report.assignment, reveal))
     return pages
+
+
+def _level_note(assignment, reveal: bool) -> str:
+    note = LEVEL_NOTES.get(getattr(assignment, "feedback", ""), "")
+    if reveal:
+        return f"{note} The correct values are shown."
+    after = getattr(assignment, "reveal_after", None)
+    return f"{note} The correct values are shown after {after}." if after else note
 
 
 def write_feedback_pages(report: GradeReport, out_dir: Path, *, reveal: bool = False) -> list[Path]:

@@ -49,8 +49,8 @@ def write_reports(report: GradeReport, args: argparse.Namespace) -> list[str]:
         attempt("--junit", args.junit, write_junit)
     if getattr(args, "gradebook", None):
         def write_gradebook() -> None:
-            from .report_gradebook import gradebook_csv
-            emit(args.gradebook, gradebook_csv(report))
+            from .report_gradebook import gradebook_from_args
+            emit(args.gradebook, gradebook_from_args(report, args))
         attempt("--gradebook", args.gradebook, write_gradebook)
     if getattr(args, "html", None):
         def write_html() -> None:

@@ -72,7 +72,8 @@ def questions(params: dict, solution: dict) -> list:
                     misconception=None if outward else Misconception(
                         "sign-convention", "A negative I = g(V - E) is inward by convention.")),
              Option("none", "No net current flows", misconception=Misconception(
-                 "zero-current", "Current is zero only when V_m equals E_X; here the driving force is not zero.")))),
+                 "zero-current", "Current is zero only when V_m equals E_X; here the driving force is not zero."))),
+            follow_on=FollowOn(("b",), lambda ans: "outward" if ans["b"] > 0 else "inward")),
         ChoiceQuestion(
             "d", f"Which way do the {params['ion']} ions themselves move?",
             (Option("into", "Into the cell", correct=not ions_leave,
@@ -84,8 +85,16 @@ def questions(params: dict, solution: dict) -> list:
                     misconception=None if ions_leave else Misconception(
                         "anion-current-direction" if z < 0 else "current-vs-ion-flow",
                         "For an anion the ions move opposite to the current: an inward current is anions moving out."
-                        if z < 0 else "For a cation, ions move the same way as the current.")))),
+                        if z < 0 else "For a cation, ions move the same way as the current."))),
+            follow_on=FollowOn(("c",), lambda ans: _ion_direction(ans["c"], z))),
     ]
+
+
+def _ion_direction(current_direction: str, valence: int) -> str | None:
+    """Which way the ions move ("into", "out") for an inward or outward current."""
+    if current_direction not in ("inward", "outward"):
+        return None
+    return "out" if (current_direction == "outward") == (valence > 0) else "into"
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:

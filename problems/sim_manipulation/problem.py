@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
 from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat, distinct_misconceptions,
                                       rel_gap, sample_hh)
 from spikeset.sampling import Draw
@@ -198,7 +198,8 @@ def questions(params: dict, solution: dict) -> list:
                         "threshold: here the threshold falls.")),
              Option("same", "neither: only the resting potential changes",
                     misconception=Misconception("threshold-fixed", "The threshold depends on the state of the "
-                                                "gates at rest, which the new resting potential changes.")))),
+                                                "gates at rest, which the new resting potential changes."))),
+            follow_on=FollowOn.comparison("c", "d", higher="less", lower="more", same="same")),
         NumericQuestion(
             "f", f"Threshold amplitude of the same pulse with {100 * params['ttx_fraction']:g} % of the Na<sup>+</sup> "
                  "channels blocked (tolerance &plusmn;2 %)", s["threshold_ttx"], "uA/cm^2", Tolerance("rel", 0.02),

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
 from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, distinct_misconceptions, rel_gap,
                                       sample_hh, subset)
 from spikeset.sampling import Draw
@@ -146,7 +146,8 @@ def questions(params: dict, solution: dict) -> list:
                         "g_K high: a second spike needs a stronger pulse.")),
              Option("same", "the same: the threshold is a fixed property of the membrane",
                     misconception=Misconception("threshold-is-fixed", "Threshold depends on the state of the "
-                                                "gates, which a spike leaves far from rest for many ms.")))),
+                                                "gates, which a spike leaves far from rest for many ms."))),
+            follow_on=FollowOn.comparison("b", "c", higher="higher", lower="lower", same="same")),
     ])
 
 

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
 from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat, distinct_misconceptions,
                                       rel_gap, sample_hh)
 from spikeset.sampling import Draw
@@ -90,6 +90,7 @@ def questions(params: dict, solution: dict) -> list:
                     "which does not depend on the channel density", misconception=Misconception(
                         "threshold-is-a-fixed-voltage", "Threshold is where inward Na+ current outgrows the "
                         "outward currents, and the Na+ current scales with g_Na."))),
+            follow_on=FollowOn.comparison("a", "b", higher="higher", lower="lower", same="same", within=0.02),
         ),
     ])
 

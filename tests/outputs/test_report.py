@@ -89,8 +89,11 @@ def test_csv_matches_the_grades(report_dir, demo):
     assert all(counted[k] == expect[k] for k in counted)
     top = {k for k, v in expect.items() if v == max(expect.values())}
     assert top & set(counted)
-    scores = (report_dir / "scores.csv").read_text().split()[1:]
-    assert len(scores) == len(subs)
+    scores = list(csv.DictReader(io.StringIO((report_dir / "scores.csv").read_text())))
+    graded = [r for r in scores if r["percent"]]
+    assert [r["student"] for r in graded] == [s["student"] for s in subs]
+    assert all(r["student"] and float(r["score"]) == s["score"] for r, s in zip(graded, subs))
+    assert len(scores) - len(graded) == len(data.get("errors") or [])
 
 
 def test_discrimination_is_item_rest_correlation():
