@@ -67,6 +67,9 @@ def _grade_one(path: Path, assignment: Assignment, public_key: PublicKey,
                roster_by_id: dict[str, Student] | None, sigfig_share: float | None,
                env: Mapping[str, str]) -> SubmissionResult:
     af = read_answer_file(path)
+    if af.assignment != assignment.id:
+        raise AnswerFileError(f"assignment is {af.assignment[:60]!r}; expected {assignment.id!r}", file=af.path,
+                              place=str(af.lines.get("assignment", "assignment")))
     payload = read_signed_variant(Path(af.path).parent / VARIANT_FILE, public_key)
     student = payload.get("student")
     if not isinstance(student, str) or not STUDENT_ID.match(student):
