@@ -375,3 +375,17 @@ def test_another_version_with_an_unknown_variant_is_not_called_copied(course, tm
     (error,) = grade(assignment=course["assignment"], submissions=[path], secret=SECRET, jobs=1).errors
     assert "made with spikeset 9.9; regrade with that version" in error.message
     assert "copied" not in error.message
+
+
+def test_generate_writes_the_signed_variant_beside_each_answer_file(course, tmp_path):
+    from spikeset.generate import generate
+
+    key = load_signing_key(course["private"])
+    files = generate(assignment=course["assignment"], students=CLASS[:2], secret=SECRET, out_dir=tmp_path,
+                     pdf=False, signing_key=key)
+    for s, folder in zip(course["sets"], files.student_dirs):
+        assert (folder / VARIANT_FILE).read_text() == signed_variant_text(s, key)  # Ed25519 is deterministic
+    report = grade_signed(assignment=course["assignment"], submissions=[tmp_path / "students"],
+                          public_key=course["public"], environ={})
+    assert not report.errors and [s.student for s in report.submissions] == ["s001", "s002"]
+    assert all(q.status == "missing" for s in report.submissions for q in s.questions)
