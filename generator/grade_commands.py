@@ -63,6 +63,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     assignment = load_assignment(args.assignment)
     roster = load_roster(args.roster) if args.roster else None
     if args.public_key:
+        if args.secret_file:
+            from .errors import UsageError
+            raise UsageError("--public-key grades from the signed variants; leave out --secret-file "
+                             "(with the secret, grade without --public-key)")
         from .signed_grading import grade_signed
         from .signing import load_public_key
         report = grade_signed(assignment=assignment, submissions=args.submissions, roster=roster,
@@ -72,6 +76,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,
                        sigfig_share=args.sigfig_share, jobs=args.jobs,
                        prepare_json=args.reveal if args.json else None)
+        if roster is not None:  # clones of the students' repositories: a classmate's file is named
+            from .signed_grading import foreign_repository_warnings
+            report = foreign_repository_warnings(report, roster)
     write_reports(report, args)
     if args.github_classroom:
         from .report_classroom import write_classroom_output

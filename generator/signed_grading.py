@@ -108,3 +108,33 @@ def _zeroed(result: SubmissionResult, reason: str) -> SubmissionResult:
                       for q in result.questions)
     return replace(result, questions=questions, warnings=result.warnings + (f"{result.file}: {reason}",),
                    prepared_json=None)
+
+
+def foreign_repository_warnings(report: GradeReport, roster: Sequence[Student]) -> GradeReport:
+    """Grading clones of the students' repositories with the secret: warn about an answer file
+    that sits in another student's repository: the nearest of its three enclosing folders named
+    ``<login>`` or ``<prefix>-<login>`` after a roster student's ``github`` column (rosters without
+    that column are not checked). The instructor-side view of the repository binding."""
+    owners = {s.github.lower(): s for s in roster if s.github}
+    if not owners:
+        return report
+    results = []
+    for result in report.submissions:
+        owner = _repository_owner(Path(result.file).parent, owners)
+        if owner is not None and owner.id != result.student:
+            result = replace(result, prepared_json=None, warnings=result.warnings + (
+                f"{result.file}: the answer file of student {result.student!r} sits in the repository of "
+                f"student {owner.id!r} (GitHub user {owner.github!r})",))
+        results.append(result)
+    return replace(report, submissions=tuple(results))
+
+
+def _repository_owner(folder: Path, owners: Mapping[str, Student]) -> Student | None:
+    """The student whose login names the nearest enclosing folder (the longest matching suffix)."""
+    for name in (folder, *folder.parents)[:3]:
+        parts = name.name.lower().split("-")
+        for i in range(len(parts)):
+            owner = owners.get("-".join(parts[i:]))
+            if owner is not None:
+                return owner
+    return None

@@ -4,9 +4,11 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -80,18 +82,19 @@ def points(report):
 
 # ---------------------------------------------------------------- keys
 
-def test_keygen_writes_a_private_file_only_its_owner_reads(tmp_path):
-    p = subprocess.run([sys.executable, "-m", "spikeset", "keygen", "--out", str(tmp_path / "k")],
-                       capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, p.stderr
+def test_keygen_writes_a_private_file_only_its_owner_reads(tmp_path, capsys):
+    from spikeset.cli import main
+
+    assert main(["keygen", "--out", str(tmp_path / "k")]) == 0
+    first = capsys.readouterr()
     private, public = tmp_path / "k" / PRIVATE_KEY_FILE, tmp_path / "k" / PUBLIC_KEY_FILE
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert sorted(p.name for p in (tmp_path / "k").iterdir()) == [PRIVATE_KEY_FILE, PUBLIC_KEY_FILE]
     seed = private.read_text().split()[-1]
-    assert len(base64.b64decode(seed)) == 32 and seed not in p.stdout + p.stderr
-    assert load_signing_key(private).key_id == load_public_key(public).key_id
-    again = subprocess.run([sys.executable, "-m", "spikeset", "keygen", "--out", str(tmp_path / "k")],
-                           capture_output=True, text=True, timeout=60)
-    assert again.returncode == 2 and "never overwritten" in again.stderr
+    assert len(base64.b64decode(seed)) == 32 and seed not in first.out + first.err
+    assert load_signing_key(private).key_id == load_public_key(public).key_id in first.out
+    assert main(["keygen", "--out", str(tmp_path / "k")]) == 2
+    assert "never overwritten" in capsys.readouterr().err
     assert private.read_text().split()[-1] == seed
 
 
@@ -389,3 +392,32 @@ def test_generate_writes_the_signed_variant_beside_each_answer_file(course, tmp_
                           public_key=course["public"], environ={})
     assert not report.errors and [s.student for s in report.submissions] == ["s001", "s002"]
     assert all(q.status == "missing" for s in report.submissions for q in s.questions)
+
+
+def test_instructor_grades_a_folder_of_cloned_repositories_with_the_secret(course, tmp_path):
+    """The high-stakes command of the README: every clone graded with the secret; a classmate's
+    answer file in someone's repository is named."""
+    clones = tmp_path / "student-repos"
+    for sid, repo in course["repos"].items():
+        shutil.copytree(repo, clones / repo.name)
+        (clones / repo.name / ".github" / "spikeset").mkdir(parents=True)
+        (clones / repo.name / ".github" / "spikeset" / "assignment.toml").write_text("id = 'edited'\n")
+    shutil.copy(course["repos"]["s001"] / "answers.toml", clones / "ap-sign-bo" / "answers.toml")
+    (tmp_path / "roster.csv").write_text("id,name,github\n" + "".join(
+        f"{s.id},{s.name},{s.github}\n" for s in CLASS))
+    assignment = tmp_path / "assignment.toml"
+    assignment.write_text(f'id = "ap-sign"\ntitle = "Grader test"\n{BODY}', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env["SPIKESET_SECRET"] = SECRET.decode()
+    p = subprocess.run([sys.executable, "-m", "spikeset", "grade", str(assignment), "student-repos/", "--roster",
+                        "roster.csv", "--gradebook", "grades.csv", "--json", "grades.json", "--quiet"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    report = json.loads((tmp_path / "grades.json").read_text())
+    by_file = {Path(s["file"]).parent.name: s for s in report["submissions"]}
+    assert sorted(by_file) == ["ap-sign-ann-lee", "ap-sign-bo", "ap-sign-s003"] and not report["errors"]
+    assert by_file["ap-sign-bo"]["student"] == "s001" and by_file["ap-sign-ann-lee"]["score"] == 18
+    assert any("sits in the repository of student 's002' (GitHub user 'bo')" in w
+               for w in by_file["ap-sign-bo"]["warnings"])
+    assert any("also submitted" in w for s in by_file.values() for w in s["warnings"])
+    assert not any("sits in" in w for w in by_file["ap-sign-s003"]["warnings"])
