@@ -208,8 +208,7 @@ def assemble_signed(assignment: Assignment, payload: dict) -> StudentSet:
         if signed_problem.get("revision") != family.revision:
             raise FamilyError(f"{place} was drawn by spikeset {payload.get('spikeset')} with family "
                               f"{family.id} revision {signed_problem.get('revision')}; this spikeset has revision "
-                              f"{family.revision}: regrade with spikeset {payload.get('spikeset')}",
-                              file=family.folder)
+                              f"{family.revision}: regrade with spikeset {payload.get('spikeset')}")
         params = signed_problem["params"]
         solution = family.solve_batch([params])[0]
         solution.pop("adjusted_params", None)  # the signed parameters are the printed ones

@@ -87,7 +87,7 @@ def _grade_one(path: Path, assignment: Assignment, public_key: PublicKey,
         student_set = assemble_signed(assignment, payload)
     except SpikesetError:
         raise
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise AnswerFileError(f"{VARIANT_FILE}: signed, but its variant does not fit this spikeset "
                               f"({exc.__class__.__name__}); regrade with spikeset {payload.get('spikeset')}",
                               file=af.path) from None

@@ -110,19 +110,26 @@ def write_key_pair(out_dir: str | Path) -> tuple[Path, Path, str]:
 
 
 def _write_new(path: Path, text: str, mode: int) -> None:
-    """Create ``path`` with ``mode`` from the start (a private key is never readable by others,
-    not even for a moment); a temporary name and a rename keep it whole."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    """Create ``path`` with ``mode``; the text goes to a temporary file that only its owner can
+    read (a private key is never readable by others, not even for a moment), then is linked in
+    place, which fails rather than replaces when a key appeared there meanwhile."""
+    import tempfile
+
     try:
-        with os.fdopen(fd, "w", encoding="ascii", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.link(tmp, path)  # fails, rather than replaces, if the key appeared meanwhile
-    finally:
-        os.unlink(tmp)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, mode)
+            os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+    except FileExistsError:
+        raise UsageError("a key file appeared there meanwhile; keys are never overwritten", file=str(path)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the key: {exc.strerror or exc.__class__.__name__}", file=str(path)) from None
 
 
 def _read_key(path: str | Path, tag: str, what: str) -> bytes:
@@ -193,7 +200,7 @@ def variant_payload(student_set) -> dict:
                          "title": p.title, "params": p.params, "questions": questions})
     a = student_set.assignment
     return {"format": PAYLOAD_FORMAT, "assignment": a.id, "student": st.id,
-            "github": getattr(st, "github", "") or None, "variant": student_set.fingerprint,
+            "github": st.github or None, "variant": student_set.fingerprint,
             "spikeset": spikeset_version(), "ecf_share": a.ecf_share, "sigfig_share": a.sigfig_share,
             "problems": problems}
 
@@ -224,7 +231,8 @@ def read_signed_variant(path: str | Path, public_key: PublicKey) -> dict:
     name = str(path)
     try:
         if path.is_symlink() or not path.is_file():
-            why = "is a symbolic link" if path.is_symlink() else "is missing"
+            why = ("is a symbolic link" if path.is_symlink() else
+                   "is not a regular file" if path.exists() else "is missing")
             raise AnswerFileError(f"{why}: the signed variant made for this answer file must sit beside it "
                                   f"(copy {VARIANT_FILE} from your problem set)", file=name)
         if path.stat().st_size > MAX_VARIANT_FILE_BYTES:
@@ -238,8 +246,8 @@ def read_signed_variant(path: str | Path, public_key: PublicKey) -> dict:
         raise AnswerFileError(f"expected format = {PAYLOAD_FORMAT} and the strings key, payload and signature; "
                               f"copy {VARIANT_FILE} unchanged from your problem set", file=name)
     if fields["key"] != public_key.key_id:
-        raise AnswerFileError(f"signed with another key (id {fields['key'][:40]!r}); this repository's public key "
-                              f"is {public_key.key_id}: not graded", file=name, place="key")
+        raise AnswerFileError(f"signed with another key than this repository's public key ({public_key.key_id}): "
+                              "not graded", file=name, place="key")
     try:
         payload = base64.b64decode(fields["payload"], validate=True)
         signature = base64.b64decode(fields["signature"], validate=True)

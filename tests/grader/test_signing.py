@@ -71,6 +71,19 @@ def filled(s, style: str) -> str:
     return text
 
 
+def resigned(s, key, edit) -> str:
+    """The variant.toml of ``s`` with its payload edited by ``edit`` and signed again with ``key``
+    (what only the instructor can do)."""
+    text = signed_variant_text(s, key)
+    old_payload = text.split('payload = "')[1].split('"')[0]
+    old_signature = text.split('signature = "')[1].split('"')[0]
+    payload = json.loads(base64.b64decode(old_payload))
+    edit(payload)
+    raw = canonical_json(payload)
+    return (text.replace(old_payload, base64.b64encode(raw).decode())
+            .replace(old_signature, base64.b64encode(key.sign(raw)).decode()))
+
+
 def in_repo(course, sid):
     login = next(st.github or st.id for st in CLASS if st.id == sid)
     return {"GITHUB_REPOSITORY": f"course-org/ap-sign-{login}", "GITHUB_ACTOR": login}
@@ -354,13 +367,7 @@ def test_a_signed_variant_of_another_revision_is_reported_as_such(course, tmp_pa
         payload["spikeset"] = "0.0.9"
     private, public, _ = write_key_pair(tmp_path / "keys")
     s = course["sets"][0]
-    key = load_signing_key(private)
-    text = signed_variant_text(s, key)
-    payload = json.loads(base64.b64decode(text.split('payload = "')[1].split('"')[0]))
-    older(payload)
-    raw = canonical_json(payload)
-    text = text.replace(text.split('payload = "')[1].split('"')[0], base64.b64encode(raw).decode())
-    text = text.replace(text.split('signature = "')[1].split('"')[0], base64.b64encode(key.sign(raw)).decode())
+    text = resigned(s, load_signing_key(private), older)
     (tmp_path / VARIANT_FILE).write_text(text)
     (tmp_path / "answers.toml").write_text(filled(s, "right"))
     report = grade_signed(assignment=course["assignment"], submissions=[tmp_path / "answers.toml"],
@@ -421,3 +428,25 @@ def test_instructor_grades_a_folder_of_cloned_repositories_with_the_secret(cours
                for w in by_file["ap-sign-bo"]["warnings"])
     assert any("also submitted" in w for s in by_file.values() for w in s["warnings"])
     assert not any("sits in" in w for w in by_file["ap-sign-s003"]["warnings"])
+
+
+def test_a_named_pipe_as_variant_is_refused_without_blocking(course, tmp_path):
+    (tmp_path / "answers.toml").write_text(filled(course["sets"][0], "right"))
+    os.mkfifo(tmp_path / VARIANT_FILE)
+    report = grade_signed(assignment=course["assignment"], submissions=[tmp_path], public_key=course["public"],
+                          environ={})
+    assert not report.submissions and "is not a regular file" in report.errors[0].message
+
+
+def test_a_signed_payload_that_does_not_fit_is_not_graded(course, tmp_path):
+    """Signed by the instructor's key, but not a variant this spikeset can use (a question key
+    the family does not have): the file is not graded, nothing crashes."""
+    def unknown_question(payload):
+        payload["problems"][0]["questions"][0]["key"] = "zz"
+    s = course["sets"][0]
+    text = resigned(s, load_signing_key(course["private"]), unknown_question)
+    (tmp_path / VARIANT_FILE).write_text(text)
+    (tmp_path / "answers.toml").write_text(filled(s, "right"))
+    report = grade_signed(assignment=course["assignment"], submissions=[tmp_path], public_key=course["public"],
+                          environ={})
+    assert not report.submissions and "does not fit this spikeset (KeyError)" in report.errors[0].message
