@@ -175,11 +175,16 @@ def test_cli_grades_with_the_public_key_and_no_secret(course):
     env.update(in_repo(course, "s002"))
     assignment = course["root"] / "assignment.toml"
     assignment.write_text(f'id = "ap-sign"\ntitle = "Grader test"\n{BODY}', encoding="utf-8")
-    p = subprocess.run([sys.executable, "-m", "spikeset", "grade", str(assignment), "answers.toml", "--public-key",
-                        str(course["public_path"]), "--json", "-", "--quiet"],
+    probe = ("import sys; from spikeset.cli import main; status = main(sys.argv[1:]); "
+             "print(status, *sorted({m.split('.')[0] for m in sys.modules}))")
+    out = course["root"] / "s002.json"
+    p = subprocess.run([sys.executable, "-c", probe, "grade", str(assignment), "answers.toml", "--public-key",
+                        str(course["public_path"]), "--json", str(out), "--quiet"],
                        cwd=repo, env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0 and p.stderr == "", p.stderr
-    result = json.loads(p.stdout)["submissions"][0]
+    status, *modules = p.stdout.split()
+    assert status == "0" and not {"matplotlib", "weasyprint", "jinja2"} & set(modules)
+    result = json.loads(out.read_text())["submissions"][0]
     assert result["student"] == "s002" and result["score"] == 18
 
 
