@@ -449,11 +449,9 @@ def _check_header(af: AnswerFile, assignment: Assignment, secret: bytes | None,
     if roster is not None and af.student not in {s.id for s in roster}:
         raise AnswerFileError(f"student {af.student!r} is not on the roster", file=af.path,
                               place=str(af.lines.get("student", "student")))
-    from .provenance import other_version, revision_mismatch
-    from .registry import get_family
+    from .provenance import current_revisions, other_version, revision_mismatch
 
-    why_revision = revision_mismatch(af.extra, {f.id: f.revision for f in map(get_family, {
-        spec.family for spec in assignment.problems})})
+    why_revision = revision_mismatch(af.extra, current_revisions(tuple(s.family for s in assignment.problems)))
     if why_revision:
         raise AnswerFileError(why_revision, file=af.path, place=str(af.lines.get("revisions", "revisions")))
     expected = variant_fingerprint(secret, assignment.id, af.student)

@@ -24,6 +24,14 @@ def spikeset_version() -> str:
         return "unknown"
 
 
+@cache
+def current_revisions(family_ids: tuple[str, ...]) -> dict[str, int]:
+    """This version's revision of each family named (family id -> ``REVISION``)."""
+    from .registry import get_family
+
+    return {fid: get_family(fid).revision for fid in family_ids}
+
+
 def revisions_text(families: Iterable) -> str:
     """``"nernst=1, ghk=2"``: each family once, in the order of the assignment."""
     seen: dict[str, int] = {}
