@@ -10,7 +10,7 @@ from .errors import UsageError
 def register(sub: argparse._SubParsersAction) -> None:
     g = sub.add_parser("generate", help="write every student's problem set, answer file and the instructor key")
     g.add_argument("assignment", help="assignment TOML file")
-    g.add_argument("--roster", required=True, help="roster CSV file (column id; optional name, email, section)")
+    g.add_argument("--roster", required=True, help="roster CSV file (column id; optional name, email, section, github)")
     g.add_argument("--out", required=True, help="output folder")
     _secret_option(g)
     g.add_argument("--paper", choices=("A4", "Letter"), default="A4", type=_paper,
