@@ -24,6 +24,7 @@ from .assemble import StudentSet
 from .errors import AnswerFileError
 from .flat_toml import FlatToml, parse_flat
 from .formatting import plain
+from .provenance import revisions_text, spikeset_version
 from .safe_text import safe_name
 from .units import NUMBER, UNIT, normalize
 
@@ -85,6 +86,8 @@ def blank_answer_file(student_set: StudentSet) -> str:
         f"student = {_toml_string(st.id)}",
         f"assignment = {_toml_string(a.id)}",
         f"variant = {_toml_string(student_set.fingerprint)}",
+        f"spikeset = {_toml_string(spikeset_version())}",
+        f"revisions = {_toml_string(revisions_text(p.family for p in student_set.problems))}",
         "",
         "[answers]",
     ]

@@ -183,3 +183,50 @@ def _with_tolerance(q: Question, spec: ProblemSpec) -> Question:
     if q.key in spec.tolerance and isinstance(q, NumericQuestion):
         return dataclasses.replace(q, tolerance=spec.tolerance[q.key])
     return q
+
+
+def assemble_signed(assignment: Assignment, payload: dict) -> StudentSet:
+    """One student's variant from a verified signed payload (:mod:`spikeset.signing`), without
+    the course secret: the families recompute the reference answers from the printed parameters;
+    the payload's option order, points and tolerances are applied as signed.
+
+    Raises :class:`AssignmentError` when the assignment file does not describe the signed variant
+    (another id, other problems), and :class:`FamilyError` when a family's revision differs."""
+    from .model import Tolerance
+
+    place = "the signed variant"
+    if payload.get("assignment") != assignment.id:
+        raise AssignmentError(f"{place} is for assignment {str(payload.get('assignment'))[:60]!r}, "
+                              f"not {assignment.id!r}", file=assignment.source)
+    signed = payload.get("problems")
+    if not isinstance(signed, list) or [p.get("family") for p in signed] != [s.family for s in assignment.problems]:
+        raise AssignmentError(f"{place} has other problems than this assignment file "
+                              "(was the assignment edited after the sets were generated?)", file=assignment.source)
+    problems = []
+    for spec, signed_problem in zip(assignment.problems, signed):
+        family = get_family(spec.family)
+        if signed_problem.get("revision") != family.revision:
+            raise FamilyError(f"{place} was drawn by spikeset {payload.get('spikeset')} with family "
+                              f"{family.id} revision {signed_problem.get('revision')}; this spikeset has revision "
+                              f"{family.revision}: regrade with spikeset {payload.get('spikeset')}")
+        params = signed_problem["params"]
+        solution = family.solve_batch([params])[0]
+        solution.pop("adjusted_params", None)  # the signed parameters are the printed ones
+        by_key = {q.key: q for q in family.questions(params, solution)}
+        placed = []
+        for entry in signed_problem["questions"]:
+            q = by_key[entry["key"]]
+            labelled: tuple = ()
+            if isinstance(q, ChoiceQuestion):
+                options = {o.id: o for o in q.options}
+                labelled = tuple((label, options[option_id]) for label, option_id in entry["options"])
+            elif "tolerance" in entry:
+                q = dataclasses.replace(q, tolerance=Tolerance(**entry["tolerance"]))
+            placed.append(PlacedQuestion(id=entry["id"], question=q, points=float(entry["points"]),
+                                         labelled=labelled))
+        problems.append(ProblemInstance(spec=spec, family=family, params=params, solution=solution,
+                                        questions=tuple(placed)))
+    shares = {k: payload[k] for k in ("ecf_share", "sigfig_share") if isinstance(payload.get(k), (int, float))}
+    return StudentSet(assignment=dataclasses.replace(assignment, **shares),
+                      student=Student(id=payload["student"], github=payload.get("github") or ""),
+                      fingerprint=payload["variant"], problems=tuple(problems))

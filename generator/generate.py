@@ -12,6 +12,7 @@ from .assemble import StudentSet, assemble
 from .assignment import Assignment
 from .keyfile import answer_key
 from .roster import Student
+from .signing import VARIANT_FILE, signed_variant_text
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ def _write(path: Path, text: str) -> None:
 
 def generate(*, assignment: Assignment, students: Sequence[Student], secret: bytes | None, out_dir: str | Path,
              pdf: bool = True, paper: str = "A4", progress: Callable[[str], None] | None = None,
-             jobs: int | None = None, reporter: Callable[[str, int, int], None] | None = None) -> GeneratedFiles:
+             jobs: int | None = None, reporter: Callable[[str, int, int], None] | None = None,
+             signing_key=None) -> GeneratedFiles:
     """Write ``students/<id>/{problems.html,problems.pdf,answers.toml}`` and
     ``instructor/{key.json,solutions.html,solutions.pdf}`` below ``out_dir``.
 
@@ -51,6 +53,8 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
         html_text = render_problem_set(s, paper=paper)
         _write(d / "problems.html", html_text)
         _write(d / "answers.toml", blank_answer_file(s))
+        if signing_key is not None:  # variant.toml: see spikeset.signing
+            _write(d / VARIANT_FILE, signed_variant_text(s, signing_key))
         if pdf:
             documents.append((html_text, d / "problems.pdf"))
         dirs.append(d)

@@ -10,7 +10,7 @@ from .errors import UsageError
 def register(sub: argparse._SubParsersAction) -> None:
     g = sub.add_parser("generate", help="write every student's problem set, answer file and the instructor key")
     g.add_argument("assignment", help="assignment TOML file")
-    g.add_argument("--roster", required=True, help="roster CSV file (column id; optional name, email, section)")
+    g.add_argument("--roster", required=True, help="roster CSV file (column id; optional name, email, section, github)")
     g.add_argument("--out", required=True, help="output folder")
     _secret_option(g)
     g.add_argument("--paper", choices=("A4", "Letter"), default="A4", type=_paper,
@@ -18,7 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--no-pdf", action="store_true", help="skip the PDFs (HTML and answer files only)")
     g.add_argument("--jobs", type=int, default=None, help="processes rendering PDFs (default: all cores)")
     g.add_argument("--quiet", action="store_true", help="no progress bars (they show only on a terminal anyway)")
+    g.add_argument("--signing-key", metavar="FILE",
+                   help="private key from `spikeset keygen`: also write a signed students/<id>/variant.toml, "
+                        "so that `grade --public-key` grades without the secret (GitHub Classroom)")
     g.set_defaults(func=cmd_generate)
+    # `spikeset keygen` makes that key pair; registered here, beside the command that uses it.
+    from .keygen_commands import register as register_keygen
+    register_keygen(sub)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -29,14 +35,21 @@ def cmd_generate(args: argparse.Namespace) -> int:
     assignment = load_assignment(args.assignment)
     students = load_roster(args.roster)
     secret = secret_from_args(args)
+    signing_key = None
+    if args.signing_key:
+        from .signing import load_signing_key
+        signing_key = load_signing_key(args.signing_key)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs: expected a positive number of processes")
     from .progress import progress_reporter
 
     with progress_reporter(None if not args.quiet else False) as report:
         files = generate(assignment=assignment, students=students, secret=secret, out_dir=args.out,
-                         pdf=not args.no_pdf, paper=args.paper, jobs=args.jobs, reporter=report)
+                         pdf=not args.no_pdf, paper=args.paper, jobs=args.jobs, reporter=report,
+                         signing_key=signing_key)
     print(f"Generated {len(files.student_dirs)} problem sets in {files.out_dir / 'students'}")
+    if signing_key is not None:
+        print(f"Signed variants (key {signing_key.key_id}): students/<id>/variant.toml")
     print(f"Instructor key: {files.key}")
     print(f"Worked solutions: {files.solutions_html}" + (f" and {files.solutions_pdf}" if files.solutions_pdf else ""))
     return 0

@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                    help="answer file, or folder searched for *answer*.toml files")
     _secret_option(r)
+    r.add_argument("--public-key", metavar="FILE",
+                   help="grade each answer file against the signed variant.toml beside it, verified with "
+                        "this public key (from `spikeset keygen`): no secret needed")
     r.add_argument("--roster", help="roster CSV: students not on it are refused, copied files are named")
     r.add_argument("--json", metavar="FILE", help="write the results as JSON ('-' for stdout)")
     r.add_argument("--markdown", metavar="FILE",
@@ -86,10 +89,23 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise UsageError("--jobs: expected a positive number of processes")
     assignment = feedback_settings(load_assignment(args.assignment), args)
     roster = load_roster(args.roster) if args.roster else None
-    secret = secret_from_args(args, quiet=args.github_classroom)
-    report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,
-                   sigfig_share=args.sigfig_share, jobs=args.jobs,
-                   prepare_json=args.reveal if args.json else None)
+    if args.public_key:
+        if args.secret_file:
+            from .errors import UsageError
+            raise UsageError("--public-key grades from the signed variants; leave out --secret-file "
+                             "(with the secret, grade without --public-key)")
+        from .signed_grading import grade_signed
+        from .signing import load_public_key
+        report = grade_signed(assignment=assignment, submissions=args.submissions, roster=roster,
+                              public_key=load_public_key(args.public_key), sigfig_share=args.sigfig_share)
+    else:
+        secret = secret_from_args(args, quiet=args.github_classroom)
+        report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,
+                       sigfig_share=args.sigfig_share, jobs=args.jobs,
+                       prepare_json=args.reveal if args.json else None)
+        if roster is not None:  # clones of the students' repositories: a classmate's file is named
+            from .signed_grading import foreign_repository_warnings
+            report = foreign_repository_warnings(report, roster)
     failures = write_reports(report, args)
     if args.github_classroom:
         from .report_classroom import write_classroom_output

@@ -597,13 +597,21 @@ def _check_header(af: AnswerFile, assignment: Assignment, secret: bytes | None,
     if roster is not None and af.student not in {s.id for s in roster}:
         raise AnswerFileError(f"student {af.student!r} is not on the roster", file=af.path,
                               place=str(af.lines.get("student", "student")))
+    from .provenance import current_revisions, other_version, revision_mismatch
+
+    why_revision = revision_mismatch(af.extra, current_revisions(tuple(s.family for s in assignment.problems)))
+    if why_revision:
+        raise AnswerFileError(why_revision, file=af.path, place=str(af.lines.get("revisions", "revisions")))
     expected = variant_fingerprint(secret, assignment.id, af.student)
     if af.variant != expected:
         owner = None
         if roster is not None:
             owner = next((s.id for s in roster
                           if variant_fingerprint(secret, assignment.id, s.id) == af.variant), None)
+        made_with = other_version(af.extra)
         why = (f"it is the variant of student {owner!r}: an answer file copied from another student"
-               if owner else "this answer file was not made for this student (copied or edited?)")
+               if owner else
+               f"this file was made with {made_with}; regrade with that version (and the same secret)"
+               if made_with else "this answer file was not made for this student (copied or edited?)")
         raise AnswerFileError(f"variant {_short(af.variant)} does not match student {af.student!r}: {why}",
                               file=af.path, place=str(af.lines.get("variant", "variant")))

@@ -13,6 +13,9 @@ A family is a folder of ``problems/`` (installed as ``spikeset.problems``) holdi
 - optional ``figure(params, solution) -> matplotlib Figure``: shown with the statement.
 - optional ``FIGURE_ALT``: a function ``(params, solution) -> str`` giving the alt text.
 - optional ``NEEDS_SCIPY``/``NEEDS_SOLVER``: nothing reads these; they document cost.
+- optional ``REVISION``: a positive int (default 1), bumped whenever ``sample`` draws
+  different parameters from the same seed; answer files record it (see
+  ``tests/test_family_revisions.py``).
 """
 from __future__ import annotations
 
@@ -41,6 +44,7 @@ class Family:
     module: ModuleType
     statement_source: str
     solution_source: str
+    revision: int = 1
 
     @property
     def sample(self) -> Callable[..., dict]:
@@ -98,8 +102,11 @@ def _load_family(folder_name: str) -> Family:
     for name in ("ID", "TITLE", "TOPIC"):
         if not isinstance(getattr(module, name), str) or not getattr(module, name).strip():
             raise FamilyError(f"problem.py: {name} must be a non-empty string", file=where)
+    revision = getattr(module, "REVISION", 1)
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+        raise FamilyError(f"problem.py: REVISION must be a positive int, got {revision!r}", file=where)
     return Family(
-        id=module.ID, title=module.TITLE, topic=module.TOPIC, folder=where, module=module,
+        id=module.ID, title=module.TITLE, topic=module.TOPIC, folder=where, module=module, revision=revision,
         statement_source=(root / SNIPPETS[0]).read_text(encoding="utf-8"),
         solution_source=(root / SNIPPETS[1]).read_text(encoding="utf-8"),
     )

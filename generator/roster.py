@@ -1,4 +1,5 @@
-"""Class rosters (CSV): a required ``id`` column, optional ``name``, ``email``, ``section``.
+"""Class rosters (CSV): a required ``id`` column, optional ``name``, ``email``, ``section`` and
+``github`` (the student's GitHub user name, which signed variants are bound to).
 
 No error quotes the file's content (a secret file passed as the roster by mistake stays unseen);
 errors name the file, the line and the column."""
@@ -13,6 +14,8 @@ from pathlib import Path
 from .errors import RosterError
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
+# GitHub user names: letters, digits and single hyphens, at most 39 characters.
+GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 MAX_FILE_BYTES = 5_000_000
 
 
@@ -22,6 +25,7 @@ class Student:
     name: str = ""
     email: str = ""
     section: str = ""
+    github: str = ""
 
     @property
     def display_name(self) -> str:
@@ -67,9 +71,13 @@ def parse_roster(text: str, *, source: str = "<roster>") -> tuple[Student, ...]:
             raise RosterError(f"duplicate id in column 'id' (the same as on line {seen[sid]})", file=source,
                               place=str(line))
         seen[sid] = line
+        github = (row.get("github") or "").strip().removeprefix("@")
+        if github and not GITHUB_LOGIN.match(github):
+            raise RosterError("github: expected a GitHub user name (letters, digits and single hyphens, "
+                              "at most 39)", file=source, place=str(line))
         students.append(Student(id=sid, name=(row.get("name") or "").strip(),
                                 email=(row.get("email") or "").strip(),
-                                section=(row.get("section") or "").strip()))
+                                section=(row.get("section") or "").strip(), github=github))
     if not students:
         raise RosterError("no students in the roster", file=source)
     return tuple(students)

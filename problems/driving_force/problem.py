@@ -7,6 +7,7 @@ from spikeset.sampling import Draw
 from spikeset.solutions.electrochemistry import driving_force, nernst_potential, ohmic_current
 
 ID = "driving-force"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Driving force and ionic current"
 TOPIC = "electrochemical gradients"
 

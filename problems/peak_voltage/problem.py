@@ -7,6 +7,7 @@ from spikeset.sampling import Draw
 from spikeset.solutions.membrane import conductance_for_potential, weighted_potential
 
 ID = "peak-voltage"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Why the spike peak stays below E_Na"
 TOPIC = "peak and repolarization"
 

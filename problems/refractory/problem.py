@@ -10,6 +10,7 @@ from spikeset.solutions import hh_model as hh
 from spikeset.solutions.membrane import input_conductance
 
 ID = "refractory"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Absolute and relative refractoriness"
 TOPIC = "refractoriness"
 

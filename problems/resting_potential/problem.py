@@ -6,6 +6,7 @@ from spikeset.sampling import Draw
 from spikeset.solutions.membrane import na_k_ratio_for_potential, weighted_potential
 
 ID = "resting-potential"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Resting potential from conductances"
 TOPIC = "resting potential"
 

@@ -11,6 +11,7 @@ from spikeset.problems._simhh import distinct_misconceptions, batch, cli_params,
 from spikeset.sampling import Draw
 
 ID = "sim-peak-ahp"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Peak and undershoot of a simulated spike"
 TOPIC = "simulation"
 

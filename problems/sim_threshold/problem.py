@@ -11,6 +11,7 @@ from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_param
 from spikeset.sampling import Draw
 
 ID = "sim-threshold"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Simulated threshold of a current pulse"
 TOPIC = "simulation"
 

@@ -19,6 +19,8 @@ from spikeset.assignment import load_assignment
 from spikeset.demo import sample_submission
 from spikeset.grading import grade_submission
 from spikeset.roster import Student
+from spikeset.signing import (PUBLIC_KEY_FILE, VARIANT_FILE, load_signing_key, signed_variant_text,
+                              write_key_pair)
 
 from grader_helpers import SECRET
 
@@ -37,25 +39,39 @@ def test_workflow_wires_the_output_to_the_reporter():
     text = WORKFLOW.read_text(encoding="utf-8")
     assert "name: Autograding Tests" in text and "run-autograding-tests:" in text
     assert 'SPIKESET_RESULTS: "${{ steps.spikeset.outputs.result }}"' in text
-    assert "runners: spikeset" in text and "secrets.SPIKESET_SECRET" in text
+    assert "runners: spikeset" in text
     assert "--github-classroom" in grade_step_command()
+
+
+def test_workflow_holds_no_secret_and_installs_a_pinned_spikeset():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "secrets." not in text and "SPIKESET_SECRET" not in text
+    assert "--public-key" in grade_step_command()
+    install = re.search(r"^\s*run: python -m pip install (.*)$", text, re.M).group(1)
+    assert re.search(r'"spikeset==\d+\.\d+(\.\d+)?"|@v\d', install), install
 
 
 @pytest.fixture
 def repo(tmp_path):
+    """The template repository as octocat's Classroom repository: the instructor's public key in
+    .github/spikeset/ and octocat's signed variant.toml at the root (the secret stays outside)."""
     dest = tmp_path / "repo"
     shutil.copytree(EXAMPLE, dest)
+    private, public, _ = write_key_pair(tmp_path / "keys")
+    shutil.copy(public, dest / ".github" / "spikeset" / PUBLIC_KEY_FILE)
+    assignment = load_assignment(dest / ".github/spikeset/assignment.toml")
+    student_set = assemble(assignment, [Student(id="octocat")], SECRET)[0]
+    (dest / VARIANT_FILE).write_text(signed_variant_text(student_set, load_signing_key(private)))
     return dest
 
 
-def run_workflow_step(repo: Path, tmp_path: Path, secret: str | None = SECRET.decode()):
+def run_workflow_step(repo: Path, tmp_path: Path):
     output = tmp_path / "github_output"
     summary = tmp_path / "step_summary"
     output.write_text("")
     env = {k: v for k, v in os.environ.items() if k not in ("SPIKESET_SECRET", "NO_COLOR")}
-    env.update(GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary))
-    if secret:
-        env["SPIKESET_SECRET"] = secret
+    env.update(GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary),
+               GITHUB_REPOSITORY="course-org/ap-classroom-octocat", GITHUB_ACTOR="octocat")
     argv = grade_step_command()
     assert argv[0] == "spikeset"
     p = subprocess.run([sys.executable, "-m", "spikeset", *argv[1:]], cwd=repo, env=env,
@@ -106,5 +122,22 @@ def test_unfilled_template_is_an_error_result(repo, tmp_path):
 
 
 def test_no_secret_note_on_stderr_in_classroom_mode(repo, tmp_path):
-    p, result, _ = run_workflow_step(repo, tmp_path, secret=None)
+    p, result, _ = run_workflow_step(repo, tmp_path)
     assert p.stderr == "" and result["version"] == 1
+
+
+def test_a_classmates_files_score_zero_in_my_repository(repo, tmp_path):
+    assignment = load_assignment(repo / ".github/spikeset/assignment.toml")
+    student_set = assemble(assignment, [Student(id="octocat")], SECRET)[0]
+    (repo / "answers.toml").write_text(sample_submission(student_set, "right"), encoding="utf-8")
+    shutil.move(repo, tmp_path / "ap-classroom-hubot")
+    output = tmp_path / "github_output"
+    output.write_text("")
+    env = {k: v for k, v in os.environ.items() if k not in ("SPIKESET_SECRET", "NO_COLOR")}
+    env.update(GITHUB_OUTPUT=str(output), GITHUB_REPOSITORY="course-org/ap-classroom-hubot", GITHUB_ACTOR="hubot")
+    p = subprocess.run([sys.executable, "-m", "spikeset", *grade_step_command()[1:]], cwd=tmp_path / "ap-classroom-hubot",
+                       env=env, capture_output=True, text=True, timeout=120)
+    line = [ln for ln in output.read_text().splitlines() if ln.startswith("result=")][-1]
+    result = json.loads(base64.b64decode(line.split("=", 1)[1]))
+    assert sum(t["score"] for t in result["tests"]) == 0 and result["max_score"] == 14
+    assert all("signed for student 'octocat'" in t["message"] for t in result["tests"])
