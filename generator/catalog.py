@@ -67,10 +67,12 @@ class FamilyCheck:
 
 def tolerance_bins(answers: Sequence[float], intervals: Sequence[tuple[float, float]]) -> int:
     """The fewest accepted-interval-wide bins covering ``answers``: greedy from the smallest
-    answer, each bin as wide as the accepted interval of the answer that opens it."""
-    pairs = sorted((x, hi - lo) for x, (lo, hi) in zip(answers, intervals) if math.isfinite(x))
+    answer, each bin as wide as the accepted interval of the answer that opens it (of equal
+    answers, the widest)."""
+    pairs = sorted((x, -(hi - lo)) for x, (lo, hi) in zip(answers, intervals) if math.isfinite(x))
     bins, end = 0, -math.inf
-    for x, width in pairs:
+    for x, minus_width in pairs:
+        width = -minus_width
         if x > end:
             bins += 1
             end = x + width
