@@ -41,6 +41,7 @@ def family_variant(module, seed: int, solution: dict | None = None):
         params = module.sample(Draw(rng))
         sol = solution if solution is not None else (
             module.solve_batch([params])[0] if hasattr(module, "solve_batch") else {})
+        params = {**params, **sol.pop("adjusted_params", {})}
         qs = module.questions(params, sol)
         if solution is not None or not hasattr(module, "plausible") or not module.plausible(params, sol, qs):
             break
