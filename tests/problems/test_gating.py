@@ -60,7 +60,7 @@ def test_misconception_ids_present():
     ids = {}
     for seed in range(40):
         for key, qq in variant(seed)[3].items():
-            ids.setdefault(key, set()).update(m.id for m in qq.misconceptions)
+            ids.setdefault(key, set()).update(i for m in qq.misconceptions for i in m.id.split("+"))
     assert {"m-instead-of-m3", "h-left-out"} <= ids["a"]
     assert "n-instead-of-n4" in ids["b"]
     assert {"alpha-over-beta"} <= ids["e"]

@@ -74,7 +74,7 @@ def test_variant(seed):
     assert sol["v_rest"] == pytest.approx(v_rest, abs=0.02) and vt - v_rest >= P.MIN_REST_BELOW_THRESHOLD_mV - 0.02
     assert min(current(p, x) for x in np.arange(vt, p["e_na_mV"], 0.1)) <= -P.MIN_INWARD_ABOVE_THRESHOLD + 1e-6
     assert P.H_RANGE[0] <= p["h"] <= P.H_RANGE[1]
-    assert "volts-instead-of-millivolts" in {m.id for m in q["e"].misconceptions}
+    assert "volts-instead-of-millivolts" in {i for m in q["e"].misconceptions for i in m.id.split("+")}
     # ECF: the student's own terms
     assert q["c"].follow_on.compute({"a": 1.0, "b": -2.0}) == pytest.approx(
         -1.0 + p["gbar_k"] * p["n"] ** 4 + p["g_l"])
