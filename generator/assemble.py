@@ -68,6 +68,8 @@ class ProblemInstance:
     params: dict
     solution: dict
     questions: tuple[PlacedQuestion, ...]
+    #: how many draws it took to reach a plausible variant (1: the first draw was kept)
+    draws: int = 1
 
     @property
     def title(self) -> str:
@@ -88,21 +90,19 @@ class StudentSet:
         return {q.id: q for p in self.problems for q in p.questions}
 
 
+#: Draws per student and problem before a family that keeps producing implausible variants is an error.
+MAX_DRAWS = 64
+
+
 def assemble(assignment: Assignment, students: Sequence[Student], secret: bytes | None) -> list[StudentSet]:
-    """Every student's variant; heavy reference computations run batched per problem."""
-    per_problem: list[list[ProblemInstance]] = []
-    for spec in assignment.problems:
-        family = get_family(spec.family)
-        params_list = [_sample(family, spec, assignment, secret, s.id) for s in students]
-        solutions = family.solve_batch(params_list)
-        # A simulation family may move a printed value off a bifurcation edge once it has
-        # simulated; what it returns under "adjusted_params" is what the student sees.
-        params_list = [{**p, **s.pop("adjusted_params", {})} for p, s in zip(params_list, solutions)]
-        checked: set[tuple[str, ...]] = set()
-        per_problem.append([
-            _place(family, spec, assignment, secret, student.id, params, solution, checked)
-            for student, params, solution in zip(students, params_list, solutions)
-        ])
+    """Every student's variant; heavy reference computations run batched per problem.
+
+    A variant that the family's ``plausible()`` rejects is never handed out: that student's
+    problem is drawn again from the continuation of the same random stream (see
+    :func:`_draw_problem`), so the same variant comes back at every regrading.
+    """
+    per_problem = [_draw_problem(get_family(spec.family), spec, assignment, secret, students)
+                   for spec in assignment.problems]
     return [
         StudentSet(assignment=assignment, student=student,
                    fingerprint=variant_fingerprint(secret, assignment.id, student.id),
@@ -111,20 +111,62 @@ def assemble(assignment: Assignment, students: Sequence[Student], secret: bytes 
     ]
 
 
-def _sample(family: Family, spec: ProblemSpec, assignment: Assignment, secret: bytes | None,
-            student_id: str) -> dict:
-    draw = Draw(problem_rng(secret, assignment.id, student_id, spec.index), spec.params,
-                where=f"problems[{spec.number}].params", file=assignment.source)
+def _draw_problem(family: Family, spec: ProblemSpec, assignment: Assignment, secret: bytes | None,
+                  students: Sequence[Student]) -> list[ProblemInstance]:
+    """Every student's instance of one problem, each a plausible variant.
+
+    Each student's draws come from one stream, ``problem_rng(secret, assignment, student,
+    problem)``: the first draw is what it always was (a plausible first draw is unchanged);
+    a rejected draw is followed by the next ``sample()`` from the same, continued stream. The
+    stream is the student's own, so a redraw never depends on who else is in the batch. Only
+    the rejected variants are sampled and solved again (``solve_batch`` on that subset).
+    ``plausible()`` judges the family's own questions (its tolerances, every question), so an
+    assignment's tolerances or question subset never change which variant a student gets.
+    """
+    rngs = [problem_rng(secret, assignment.id, s.id, spec.index) for s in students]
+    implausible = getattr(family.module, "plausible", None)
+    instances: list[ProblemInstance | None] = [None] * len(students)
+    pending = list(range(len(students)))
+    reasons: list[str] = []
+    checked: set[tuple[str, ...]] = set()
+    for draw_number in range(1, MAX_DRAWS + 1):
+        params_list = [_sample(family, spec, assignment, rngs[i]) for i in pending]
+        solutions = family.solve_batch(params_list)
+        # A simulation family may move a printed value off a bifurcation edge once it has
+        # simulated; what it returns under "adjusted_params" is what the student sees.
+        params_list = [{**p, **s.pop("adjusted_params", {})} for p, s in zip(params_list, solutions)]
+        rejected = []
+        for i, params, solution in zip(pending, params_list, solutions):
+            questions = list(family.questions(params, solution))
+            reasons = list(implausible(params, solution, questions)) if implausible else []
+            if reasons:
+                rejected.append(i)
+                continue
+            instances[i] = _place(family, spec, assignment, secret, students[i].id, params, solution,
+                                  questions, checked, draws=draw_number)
+        pending = rejected
+        if not pending:
+            return instances  # type: ignore[return-value]
+    fixed = f" with the parameters fixed by the assignment ({', '.join(sorted(spec.params))})" if spec.params else ""
+    raise FamilyError(f"no plausible variant for student {students[pending[0]].id!r} in {MAX_DRAWS} draws{fixed}; "
+                      f"the last was rejected because: {'; '.join(reasons)}", file=family.folder,
+                      place=f"problems[{spec.number}]")
+
+
+def _sample(family: Family, spec: ProblemSpec, assignment: Assignment, rng) -> dict:
+    """The next draw of ``family``'s parameters from ``rng`` (the student's stream, continued)."""
+    draw = Draw(rng, spec.params, where=f"problems[{spec.number}].params", file=assignment.source)
     params = family.sample(draw)
     draw.check_overrides_used(family.id)
     return params
 
 
 def _place(family: Family, spec: ProblemSpec, assignment: Assignment, secret: bytes | None,
-           student_id: str, params: dict, solution: dict, checked: set[tuple[str, ...]]) -> ProblemInstance:
-    """One student's questions of one problem; ``checked`` holds the sets of question keys
-    already checked for this problem (most families ask the same questions of every variant)."""
-    questions: list[Question] = list(family.questions(params, solution))
+           student_id: str, params: dict, solution: dict, questions: list[Question],
+           checked: set[tuple[str, ...]], *, draws: int = 1) -> ProblemInstance:
+    """One student's questions of one problem (``questions``: the family's, for this variant);
+    ``checked`` holds the sets of question keys already checked for this problem (most
+    families ask the same questions of every variant)."""
     keys = tuple(q.key for q in questions)
     if keys not in checked:
         _check_question_keys(family, spec, assignment, keys)
@@ -150,7 +192,8 @@ def _place(family: Family, spec: ProblemSpec, assignment: Assignment, secret: by
                 order = range(len(q.options))
             labelled = tuple((LABELS[i], q.options[j]) for i, j in enumerate(order))
         placed.append(PlacedQuestion(id=f"{spec.prefix}.{q.key}", question=q, points=p, labelled=labelled))
-    return ProblemInstance(spec=spec, family=family, params=params, solution=solution, questions=tuple(placed))
+    return ProblemInstance(spec=spec, family=family, params=params, solution=solution, questions=tuple(placed),
+                           draws=draws)
 
 
 def _check_question_keys(family: Family, spec: ProblemSpec, assignment: Assignment, keys: tuple[str, ...]) -> None:

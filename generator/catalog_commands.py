@@ -10,7 +10,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst = sub.add_parser("list", help="list every problem family with its questions")
     lst.add_argument("--json", action="store_true", help="print the catalog as JSON")
     lst.set_defaults(func=cmd_list)
-    chk = sub.add_parser("check", help="draw many variants per family and report answer ranges and degenerate variants")
+    chk = sub.add_parser("check", help="draw many variants per family and report answer ranges, discrimination and degenerate variants")
     chk.add_argument("families", nargs="*", metavar="FAMILY", help="family ids (default: all)")
     chk.add_argument("--n", type=int, default=500, help="variants per family (default 500)")
     chk.set_defaults(func=cmd_check)
@@ -71,19 +71,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = 0
     for family in _selected(args.families):
         result = check_family(family, args.n)
-        status = "ok" if result.ok else f"{len(result.problems)} problem(s)"
-        print(f"{family.id}: {result.n_variants} variants, {status}")
+        status = "ok" if result.ok else f"{len(result.problems) + len(result.flags)} problem(s)"
+        redrawn = f", {result.redrawn} redrawn as implausible" if result.redrawn else ""
+        print(f"{family.id}: {result.n_variants} variants{redrawn}, {status}")
         for q in result.questions:
             if q.type == "numeric":
-                unit = q.unit or ""
-                print(f"  {q.key}: {sig(q.minimum)} .. {sig(q.maximum)} {unit} (median {sig(q.median)})")
+                unit = f" {q.unit}" if q.unit else ""
+                fixed = (f"; best fixed answer {sig(q.best_fixed_value)} passes {100 * q.best_fixed_share:.1f} %"
+                         if q.best_fixed_value is not None else "")
+                print(f"  {q.key}: {sig(q.minimum)} .. {sig(q.maximum)}{unit} (median {sig(q.median)}); "
+                      f"{q.bins} bins of {q.tolerance}{fixed}")
             else:
                 total = sum(q.label_counts.values())
                 share = ", ".join(f"{lab} {100 * c / total:.0f}%" for lab, c in q.label_counts.items())
                 print(f"  {q.key}: correct label {share}")
-        for p in result.problems[:20]:
+        findings = list(result.flags) + list(result.problems)
+        for p in findings[:20]:
             print(f"  ! {p}")
-        if len(result.problems) > 20:
-            print(f"  ! ... and {len(result.problems) - 20} more")
+        if len(findings) > 20:
+            print(f"  ! ... and {len(findings) - 20} more")
         failed += not result.ok
     return 1 if failed else 0

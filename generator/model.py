@@ -225,25 +225,39 @@ MISCONCEPTION_SEPARATION = 2.0
 
 def distinct_misconceptions(answer: float, tolerance: Tolerance, wrong: list[Misconception], *,
                             separation: float = MISCONCEPTION_SEPARATION) -> tuple[Misconception, ...]:
-    """The misconceptions the grader can tell apart: each kept value lies more than
-    ``separation`` tolerance half-widths from the reference and from every value kept before it.
-    Non-finite values are dropped."""
+    """The misconceptions the grader can tell apart from the answer: each kept value lies more than
+    ``separation`` tolerance half-widths from the reference. Two wrong models that give the same
+    value (within ``separation`` half-widths of one kept before) are reported together: one
+    misconception, ids joined by ``+`` in the order listed, whose feedback names both (the grader
+    cannot tell which slip a student made, so it names both rather than guess). Non-finite values
+    are dropped."""
     kept: list[Misconception] = []
     for m in wrong:
         if m.value is None or not math.isfinite(m.value):
             continue
-        if (abs(m.value - answer) > separation * tolerance.half_width(answer)
-                and _apart(m.value, kept, tolerance, separation)):
+        if abs(m.value - answer) <= separation * tolerance.half_width(answer):
+            continue
+        close = _first_close(m.value, kept, tolerance, separation)
+        if close is None:
             kept.append(m)
+        else:
+            kept[close] = _together(kept[close], m)
     return tuple(kept)
 
 
-def _apart(value: float, kept: list[Misconception], tolerance: Tolerance, separation: float) -> bool:
-    """Whether ``value`` lies more than ``separation`` tolerance half-widths from every kept value."""
-    for k in kept:
+def _first_close(value: float, kept: list[Misconception], tolerance: Tolerance, separation: float) -> int | None:
+    """Index of the first kept misconception within ``separation`` tolerance half-widths of ``value``."""
+    for i, k in enumerate(kept):
         if abs(value - k.value) <= separation * tolerance.half_width(k.value):
-            return False
-    return True
+            return i
+    return None
+
+
+def _together(first: Misconception, other: Misconception) -> Misconception:
+    """One misconception for two wrong models with the same value (the first one's value)."""
+    if other.id in first.id.split("+"):
+        return first
+    return Misconception(f"{first.id}+{other.id}", f"{first.feedback} Or: {other.feedback}", first.value)
 
 
 def misconception_overlaps(questions: list, *, minimum: int = 1) -> list[str]:

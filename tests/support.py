@@ -29,13 +29,22 @@ def write_roster(path: Path, n: int) -> Path:
 
 
 def family_variant(module, seed: int, solution: dict | None = None):
-    """(params, questions, questions by key) of a family's variant drawn with ``seed``."""
+    """(params, questions, questions by key) of a family's variant drawn with ``seed``; as in
+    ``spikeset.assemble``, a draw that ``plausible()`` rejects is followed by the next draw from
+    the same stream (unless ``solution`` is given: then the first draw is kept)."""
     import numpy as np
 
     from spikeset.sampling import Draw
 
-    params = module.sample(Draw(np.random.default_rng(seed)))
-    qs = module.questions(params, solution or {})
+    rng = np.random.default_rng(seed)
+    for _ in range(64):
+        params = module.sample(Draw(rng))
+        sol = solution if solution is not None else (
+            module.solve_batch([params])[0] if hasattr(module, "solve_batch") else {})
+        params = {**params, **sol.pop("adjusted_params", {})}
+        qs = module.questions(params, sol)
+        if solution is not None or not hasattr(module, "plausible") or not module.plausible(params, sol, qs):
+            break
     return params, qs, {q.key: q for q in qs}
 
 

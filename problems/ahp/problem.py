@@ -19,11 +19,11 @@ TOPIC = "undershoot"
 def sample(draw: Draw) -> dict:
     """E_L, E_K [mV], g_L and the K+ conductance during the undershoot [mS/cm^2], a distance [mV]
     from E_K and a target undershoot [mV]."""
-    e_l = draw.uniform("e_l_mV", -62.0, -50.0, digits=1)
-    e_k = draw.uniform("e_k_mV", -92.0, -75.0, digits=1)
+    e_l = draw.uniform("e_l_mV", -65.0, -48.0, digits=1)
+    e_k = draw.uniform("e_k_mV", -100.0, -75.0, digits=1)
     g_l = draw.uniform("g_l", 0.1, 0.5, digits=2)
-    # g_K/g_L of 2-10 during the undershoot: close to E_K, but visibly above it.
-    g_k = draw.uniform("g_k", 2.0 * g_l, 10.0 * g_l, digits=2)
+    # g_K/g_L of 1.5-10 during the undershoot: close to E_K, but visibly above it.
+    g_k = draw.uniform("g_k", 1.5 * g_l, 10.0 * g_l, digits=2)
     span = e_l - e_k
     within = draw.uniform("within_mV", 0.5, 0.15 * span, digits=1)
     v_target = draw.uniform("v_target_mV", e_k + 0.25 * span, e_k + 0.75 * span, digits=1)
@@ -43,6 +43,7 @@ def questions(params: dict, solution: dict) -> list:
                       (g_k * e_l + g_l * e_k) / (g_l + g_k)),
         Misconception("undershoot-at-rest", "During the undershoot g_K is much larger than at rest, so V is "
                       "below the resting potential.", e_l),
+        Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.", v / 1000.0),
     ]
     g_within = g_k_within_of_e_k(x, g_l, e_l, e_k)
     tol_g = Tolerance("rel", 0.01)

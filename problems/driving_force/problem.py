@@ -45,6 +45,13 @@ def questions(params: dict, solution: dict) -> list:
     v, e, g, z = params["v_m_mV"], params["e_rev_mV"], params["g_mS_per_cm2"], params["valence"]
     df = driving_force(v, e)
     current = ohmic_current(g, v, e)
+    # With E_X from the concentrations, RT/F taken with the temperature in degC gives a wrong E_X.
+    celsius = []
+    if params["given"] == "concentrations":
+        t = params["temperature_C"]
+        e_celsius = e * t / (t + 273.15)
+        celsius = [("celsius-instead-of-kelvin", "RT/F needs the absolute temperature in kelvin: your E_X is off.",
+                    v - e_celsius, g * (v - e_celsius))]
     outward = current > 0
     ions_leave = outward == (z > 0)
     return [
@@ -53,6 +60,7 @@ def questions(params: dict, solution: dict) -> list:
             misconceptions=distinct_misconceptions(df, Tolerance("rel", 0.01), [
                 Misconception("e-minus-v", "You computed E - V; the driving force is V_m - E_X.", -df),
                 Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.", df / 1000),
+                *(Misconception(mid, text, a) for mid, text, a, _ in celsius),
             ])),
         NumericQuestion(
             "b", "Ionic current I<sub>X</sub> (inward negative)", current, "uA/cm^2", Tolerance("rel", 0.01),
@@ -62,6 +70,9 @@ def questions(params: dict, solution: dict) -> list:
                               "outward positive.", -current),
                 Misconception("conductance-as-resistance", "You divided by the conductance; "
                               "Ohm's law for conductance is I = g x (V - E).", df / g),
+                Misconception("volts-instead-of-millivolts", "mS/cm^2 x V gives mA/cm^2: with the driving force in "
+                              "volts your current is a thousand times too small in uA/cm^2.", current / 1000),
+                *(Misconception(mid, text, b) for mid, text, _, b in celsius),
             ]),
             follow_on=FollowOn(("a",), lambda ans: g * ans["a"])),
         ChoiceQuestion(

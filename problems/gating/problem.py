@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from spikeset.model import FollowOn, Misconception, NumericQuestion, Tolerance, distinct_misconceptions, misconception_overlaps
 from spikeset.sampling import Draw
 from spikeset.solutions import hh_model as hh
@@ -14,6 +16,11 @@ TOPIC = "channel gating"
 
 #: Voltage range per gate for the steady-state question, chosen so that 0.02 < x_inf < 0.98.
 GATE_V_RANGE = {"m": (-60.0, 0.0), "h": (-80.0, -30.0), "n": (-75.0, 0.0)}
+#: The snapshot of (a)-(d) is taken from a simulated spike of the printed membrane with these
+#: values of the parameters it does not print (classic squid values, 6.3 degC).
+SPIKE_G_L, SPIKE_E_L, SPIKE_TEMPERATURE_C = 0.3, -54.387, 6.3
+#: The snapshot voltage lies between this level [mV] and SNAPSHOT_BELOW_PEAK_mV below the peak.
+SNAPSHOT_LOW_mV, SNAPSHOT_BELOW_PEAK_mV = -40.0, 5.0
 GATE_NAME = {"m": "Na<sup>+</sup> activation m", "h": "Na<sup>+</sup> inactivation h",
              "n": "K<sup>+</sup> activation n"}
 
@@ -21,21 +28,21 @@ GATE_NAME = {"m": "Na<sup>+</sup> activation m", "h": "Na<sup>+</sup> inactivati
 
 
 def sample(draw: Draw) -> dict:
-    """Maximal conductances [mS/cm^2], reversal potentials [mV], gate values at V [mV],
-    and a gate, voltage [mV] and temperature [degC] for the kinetics questions."""
+    """Maximal conductances [mS/cm^2], reversal potentials [mV], where on the spike the snapshot
+    of (a)-(d) is taken (phase, and level as a fraction from SNAPSHOT_LOW_mV to near the peak:
+    ``solve_batch`` simulates the spike and sets V [mV], m, h and n), and a gate, voltage [mV]
+    and temperature [degC] for the kinetics questions."""
     gbar_na = draw.uniform("gbar_na", 80.0, 150.0, digits=0)
     gbar_k = draw.uniform("gbar_k", 20.0, 45.0, digits=0)
     e_na = draw.uniform("e_na_mV", 45.0, 60.0, digits=1)
     e_k = draw.uniform("e_k_mV", -85.0, -72.0, digits=1)
-    v = draw.uniform("v_mV", -45.0, 25.0, digits=1)
-    m = draw.uniform("m", 0.10, 0.95, digits=3)
-    h = draw.uniform("h", 0.10, 0.70, digits=3)
-    n = draw.uniform("n", 0.30, 0.80, digits=3)
+    phase = draw.choice("phase", ["rising", "falling"])
+    level = draw.uniform("snapshot_level", 0.0, 1.0, digits=3)
     gate = draw.choice("gate", ["m", "h", "n"])
     v_gate = draw.uniform("v_gate_mV", *GATE_V_RANGE[gate], digits=1)
     temperature = draw.uniform("temperature_C", 10.0, 25.0, digits=1)
-    return {"gbar_na": gbar_na, "gbar_k": gbar_k, "e_na_mV": e_na, "e_k_mV": e_k, "v_mV": v,
-            "m": m, "h": h, "n": n, "gate": gate, "gate_name": GATE_NAME[gate], "v_gate_mV": v_gate,
+    return {"gbar_na": gbar_na, "gbar_k": gbar_k, "e_na_mV": e_na, "e_k_mV": e_k, "phase": phase,
+            "snapshot_level": level, "gate": gate, "gate_name": GATE_NAME[gate], "v_gate_mV": v_gate,
             "temperature_C": temperature}
 
 
@@ -48,8 +55,26 @@ def rates(params: dict) -> dict:
 
 
 def solve_batch(params_list: list[dict]) -> list[dict]:
-    """The asked gate's rates (for the worked solution); cheap, no simulation."""
-    return [rates(p) for p in params_list]
+    """The snapshot of (a)-(d) from one simulated spike per variant (all variants in one batch),
+    printed as V [mV, 0.1] and m, h, n [0.001]; and the asked gate's rates for the worked solution."""
+    from spikeset.solutions.hh_model import HHParams
+    from spikeset.solutions.spike_snapshots import record_spikes
+
+    if not params_list:
+        return []
+    col = {k: np.array([p[k] for p in params_list], float) for k in ("gbar_na", "gbar_k", "e_na_mV", "e_k_mV")}
+    spikes = record_spikes(HHParams(g_Na=col["gbar_na"], g_K=col["gbar_k"], E_Na=col["e_na_mV"], E_K=col["e_k_mV"],
+                                    g_L=SPIKE_G_L, E_L=SPIKE_E_L, temperature=SPIKE_TEMPERATURE_C))
+    fraction = np.array([p["snapshot_level"] for p in params_list])
+    level = np.round(SNAPSHOT_LOW_mV + fraction * (spikes.peak_mV - SNAPSHOT_BELOW_PEAK_mV - SNAPSHOT_LOW_mV), 1)
+    snap = spikes.snapshot(level, np.array([p["phase"] == "rising" for p in params_list]))
+    out = []
+    for i, p in enumerate(params_list):
+        printed = {"v_mV": float(snap.V_mV[i]), "m": round(float(snap.m[i]), 3), "h": round(float(snap.h[i]), 3),
+                   "n": round(float(snap.n[i]), 3), "peak_mV": round(float(spikes.peak_mV[i]), 1),
+                   "t_snapshot_ms": round(float(snap.t_ms[i]), 3)}
+        out.append({**rates(p), "adjusted_params": printed})
+    return out
 
 
 def questions(params: dict, solution: dict) -> list:
@@ -141,6 +166,8 @@ def figure_alt(params: dict, solution: dict) -> str:
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     problems = []
+    if not all(math.isfinite(params.get(k, math.nan)) for k in ("v_mV", "m", "h", "n")):
+        return ["no snapshot: the simulated membrane did not spike or never reached the level"]
     if abs(params["v_mV"] - params["e_na_mV"]) < 5 or abs(params["v_mV"] - params["e_k_mV"]) < 5:
         problems.append("driving force below 5 mV")
     x_inf = float(hh.steady_state(params["gate"], params["v_gate_mV"]))

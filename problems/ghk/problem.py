@@ -23,13 +23,19 @@ def sample(draw: Draw) -> dict:
     """Temperature [degC], relative permeabilities, concentrations [mM], a measured potential [mV]."""
     t = draw.uniform("temperature_C", 20.0, 37.0, digits=0)
     p_na = draw.uniform("p_na", 0.01, 0.10, digits=3)
-    p_cl = draw.uniform("p_cl", 0.05, 0.60, digits=2)
+    p_cl = draw.uniform("p_cl", 0.10, 0.60, digits=2)
     k_o = draw.uniform("k_out_mM", 3.0, 10.0, digits=1)
     k_i = draw.uniform("k_in_mM", 120.0, 155.0, digits=1)
     na_o = draw.uniform("na_out_mM", 135.0, 150.0, digits=1)
     na_i = draw.uniform("na_in_mM", 8.0, 20.0, digits=1)
     cl_o = draw.uniform("cl_out_mM", 105.0, 125.0, digits=1)
-    cl_i = draw.uniform("cl_in_mM", 5.0, 20.0, digits=1)
+    # [Cl-]i puts E_Cl 10-25 mV above or below the potential without Cl-, so that leaving Cl-
+    # out of (a) is a detectable mistake (plausible() checks the size of the effect).
+    rt_f = thermal_voltage_mV(t)
+    v_without_cl = rt_f * math.log((k_o + p_na * na_o) / (k_i + p_na * na_i))
+    offset = float(draw.rng.uniform(10.0, 25.0)) * (1 if draw.rng.random() < 0.5 else -1)
+    cl_i = round(cl_o * math.exp((v_without_cl + offset) / rt_f), 1)
+    cl_i = draw.uniform("cl_in_mM", cl_i, cl_i, digits=1)
     e_k = nernst_potential(k_o, k_i, 1, t)
     # The measured potential of the second cell: 8-25 mV above E_K (a resting potential).
     v_measured = draw.uniform("v_measured_mV", e_k + 8.0, e_k + 25.0, digits=1)
@@ -71,6 +77,9 @@ def questions(params: dict, solution: dict) -> list:
                       rt_f * t / (t + 273.15) * math.log(num / den)),
         Misconception("nernst-k-only", "You computed E_K only; the GHK equation includes the Na+ and Cl- "
                       "permeabilities, which pull V away from E_K.", e["K"]),
+        Misconception("cl-left-out", "Cl- has a permeability too: P_Cl [Cl]i goes in the numerator and "
+                      "P_Cl [Cl]o in the denominator.", _ghk(params, p_cl=0.0)),
+        Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.", v / 1000.0),
         Misconception("permeability-weighted-nernst", "Weighting the Nernst potentials by permeability is "
                       "not the GHK equation: the permeabilities multiply concentrations inside one logarithm.",
                       weighted_potential([params["p_k"], params["p_na"], params["p_cl"]], [e["K"], e["Na"], e["Cl"]])),
@@ -83,6 +92,8 @@ def questions(params: dict, solution: dict) -> list:
                       ratio_for_potential(params, rt_f, base=10.0)),
         Misconception("celsius-instead-of-kelvin", "RT/F needs the absolute temperature in kelvin.",
                       ratio_for_potential(params, rt_f * t / (t + 273.15))),
+        Misconception("volts-instead-of-millivolts", "You put V in volts against RT/F in mV: the exponent came "
+                      "out a thousand times too small.", ratio_for_potential(params, rt_f * 1000.0)),
     ]
     return [
         NumericQuestion("a", "Membrane potential V from the GHK equation", v, "mV", tol_v, weight=3,
@@ -108,10 +119,17 @@ def questions(params: dict, solution: dict) -> list:
     ]
 
 
+#: Leaving Cl- out of (a) must move V by more than this [mV] (two tolerance half-widths), so
+#: that the misconception is always told apart from the answer.
+MIN_CL_EFFECT_mV = 1.0
+
+
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     problems = []
     t = params["temperature_C"]
     v = _ghk(params)
+    if abs(_ghk(params, p_cl=0.0) - v) <= MIN_CL_EFFECT_mV:
+        problems.append(f"leaving Cl- out moves V by less than {MIN_CL_EFFECT_mV} mV")
     e_k = nernst_potential(params["k_out_mM"], params["k_in_mM"], 1, t)
     e_na = nernst_potential(params["na_out_mM"], params["na_in_mM"], 1, t)
     if not e_k < v < -40.0:

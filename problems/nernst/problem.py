@@ -22,6 +22,13 @@ IONS = {
     "Cl": ("Cl<sup>&minus;</sup>", -1, (105.0, 125.0), (5.0, 20.0), 1, 1),
     "Ca": ("Ca<sup>2+</sup>", 2, (1.2, 2.5), (0.00005, 0.0002), 2, 6),
 }
+#: The side whose concentration (b) asks for: the one that varies most between cells in relative
+#: terms (K+ outside; Na+, Cl-, Ca2+ inside), so that the answers spread over many tolerance widths.
+ASKED_SIDE = {"K": "out", "Na": "in", "Cl": "in", "Ca": "in"}
+#: Tolerance of (b), relative.
+TOLERANCE_B = Tolerance("rel", 0.02)
+#: (b)'s answer lies more than this many tolerance half-widths from every number printed in the statement.
+PRINTED_SEPARATION = 2.0
 
 
 def sample(draw: Draw) -> dict:
@@ -31,15 +38,32 @@ def sample(draw: Draw) -> dict:
     temperature_C = draw.uniform("temperature_C", 20.0, 37.0, digits=0)
     c_out = draw.uniform("c_out_mM", *out_range, digits=out_digits)
     c_in = draw.uniform("c_in_mM", *in_range, digits=in_digits)
-    # Inverse question: the same ion, an intracellular concentration and a measured E_X that
-    # a physiological extracellular concentration (the hidden answer) would produce.
-    c_in_inverse = draw.uniform("c_in_inverse_mM", *in_range, digits=in_digits)
-    c_out_hidden = float(draw.rng.uniform(*out_range))
-    e_target = round(nernst_potential(c_out_hidden, c_in_inverse, z, temperature_C), 1)
+    # Inverse question: the same ion, the concentration on one side and a measured E_X that a
+    # physiological concentration on the other side (the hidden answer) would produce.
+    asked = ASKED_SIDE[ion]
+    known_range, known_digits = (in_range, in_digits) if asked == "out" else (out_range, out_digits)
+    hidden_range = out_range if asked == "out" else in_range
+    c_known = draw.uniform("c_known_mM", *known_range, digits=known_digits)
+    hidden = float(math.exp(draw.rng.uniform(math.log(hidden_range[0]), math.log(hidden_range[1]))))
+    c_out_b, c_in_b = (hidden, c_known) if asked == "out" else (c_known, hidden)
+    e_target = round(nernst_potential(c_out_b, c_in_b, z, temperature_C), 1)
     e_target = draw.uniform("e_target_mV", e_target, e_target, digits=1)
     return {"ion": ion, "symbol": symbol, "valence": z, "temperature_C": temperature_C,
-            "c_out_mM": c_out, "c_in_mM": c_in, "e_target_mV": e_target,
-            "c_in_inverse_mM": c_in_inverse, "out_digits": out_digits, "in_digits": in_digits}
+            "c_out_mM": c_out, "c_in_mM": c_in, "e_target_mV": e_target, "asked_side": asked,
+            "c_known_mM": c_known, "known_digits": known_digits,
+            "asked_digits": out_digits if asked == "out" else in_digits,
+            "out_digits": out_digits, "in_digits": in_digits}
+
+
+def inverse_concentration(params: dict, *, rt_f: float | None = None, base: float = math.e,
+                          e_mV: float | None = None) -> float:
+    """(b)'s concentration [mM] on ``asked_side`` from E_X and the known side; ``rt_f`` [mV], ``base``
+    and ``e_mV`` let a misconception swap in a wrong RT/F, 10^x for e^x or E in volts."""
+    z = params["valence"]
+    rt_f = thermal_voltage_mV(params["temperature_C"]) if rt_f is None else rt_f
+    e = params["e_target_mV"] if e_mV is None else e_mV
+    factor = base ** (z * e / rt_f)            # [X]o / [X]i
+    return params["c_known_mM"] * factor if params["asked_side"] == "out" else params["c_known_mM"] / factor
 
 
 def questions(params: dict, solution: dict) -> list:
@@ -65,31 +89,50 @@ def questions(params: dict, solution: dict) -> list:
         wrong_e.append(Misconception("valence-ignored", "You left out the valence z; a divalent ion "
                                      "needs RT/(zF) with z = 2.", rt_f * ratio))
 
-    e_target, c_in_inv = params["e_target_mV"], params["c_in_inverse_mM"]
-    c_out_inverse = nernst_concentration(e_target, c_in_inv, z, t, known_side="in")
-    wrong_c = distinct_misconceptions(c_out_inverse, Tolerance("rel", 0.02), [
-        Misconception("ratio-inverted", "You solved for the wrong side: [X]o = [X]i exp(zFE/RT).",
-                      c_in_inv * math.exp(-z * e_target / rt_f)),
+    c_b = inverse_concentration(params)
+    c_known, other = params["c_known_mM"], "inside" if params["asked_side"] == "out" else "outside"
+    wrong_c = distinct_misconceptions(c_b, TOLERANCE_B, [
+        Misconception("ratio-inverted", f"You solved for the wrong side: E_X fixes [X]o/[X]i, and here "
+                      f"[X] {other} is the known one.", c_known ** 2 / c_b),
         Misconception("log10-instead-of-ln", "You used 10^x instead of e^x to undo the logarithm.",
-                      c_in_inv * 10 ** (z * e_target / rt_f)),
+                      inverse_concentration(params, base=10.0)),
+        Misconception("celsius-instead-of-kelvin", "RT/F needs the absolute temperature in kelvin.",
+                      inverse_concentration(params, rt_f=rt_f * t / (t + 273.15))),
+        Misconception("volts-instead-of-millivolts", "You put E in volts against RT/F in mV: the exponent "
+                      "came out a thousand times too small.", inverse_concentration(params, e_mV=params["e_target_mV"] / 1000)),
     ])
     return [
         NumericQuestion("a", f"Equilibrium potential E<sub>{params['ion']}</sub>", e, "mV",
                         Tolerance("rel", 0.01), weight=2,
                         misconceptions=distinct_misconceptions(e, Tolerance("rel", 0.01), wrong_e)),
-        NumericQuestion("b", f"Extracellular concentration [{params['ion']}]<sub>o</sub> in the second cell",
-                        c_out_inverse, "mM", Tolerance("rel", 0.02), weight=1,
-                        misconceptions=wrong_c, digits=max(2, params["out_digits"])),
+        NumericQuestion("b", f"{'Extracellular' if params['asked_side'] == 'out' else 'Intracellular'} "
+                        f"concentration [{params['ion']}]<sub>{'o' if params['asked_side'] == 'out' else 'i'}</sub> "
+                        "in the second cell", c_b, "mM", TOLERANCE_B, weight=1,
+                        misconceptions=wrong_c, digits=max(2, params["asked_digits"])),
     ]
 
 
+def printed_numbers(params: dict) -> tuple[float, ...]:
+    """Every number the statement prints (and its magnitude, for the signed potential)."""
+    return (params["temperature_C"], params["c_out_mM"], params["c_in_mM"], params["c_known_mM"],
+            params["e_target_mV"], abs(params["e_target_mV"]), abs(params["valence"]))
+
+
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
-    """Degenerate variants: equal concentrations, an unphysiological inverse answer."""
+    """Degenerate variants: equal concentrations, an unphysiological inverse answer, an inverse
+    answer that a number printed in the statement would pass."""
     problems = []
-    _, _, out_range, _, _, _ = IONS[params["ion"]]
+    symbol, z, out_range, in_range, _, _ = IONS[params["ion"]]
+    asked_range = out_range if params["asked_side"] == "out" else in_range
     if abs(params["c_out_mM"] - params["c_in_mM"]) < 0.05 * params["c_out_mM"]:
         problems.append("concentrations nearly equal: E_X near 0")
     answer_b = next((q.answer for q in questions if q.key == "b"), None)
-    if answer_b is not None and not 0.8 * out_range[0] <= answer_b <= 1.2 * out_range[1]:
-        problems.append(f"inverse answer {answer_b:.3g} mM outside the physiological range")
+    if answer_b is not None:
+        if not 0.8 * asked_range[0] <= answer_b <= 1.2 * asked_range[1]:
+            problems.append(f"inverse answer {answer_b:.3g} mM outside the physiological range")
+        width = PRINTED_SEPARATION * TOLERANCE_B.half_width(answer_b)
+        near = [x for x in printed_numbers(params) if abs(x - answer_b) <= width]
+        if near:
+            problems.append(f"(b) {answer_b:.4g} mM lies within {PRINTED_SEPARATION:g} tolerances of the printed "
+                            f"number {near[0]:g}")
     return problems + misconception_overlaps(questions)

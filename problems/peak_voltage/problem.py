@@ -85,6 +85,7 @@ def questions(params: dict, solution: dict) -> list:
                       sum(ei / gi for gi, ei in zip(g, e)) / sum(1 / gi for gi in g)),
         Misconception("leak-left-out", "The leak conductance is open at the peak too.",
                       weighted_potential(g[:2], e[:2])),
+        Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.", v / 1000.0),
     ]
     target = e[0] - params["within_mV"]
     g_needed = conductance_for_potential(target, e[0], g[1:], e[1:])

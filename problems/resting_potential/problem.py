@@ -58,6 +58,7 @@ def questions(params: dict, solution: dict) -> list:
                       "ions, which pull V away from E_K.", e_k),
         Misconception("not-normalized", "You forgot to divide by the total conductance sum(g_i).",
                       sum(g * e for g, e in zip(gs, es))),
+        Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.", v / 1000.0),
     ]
     ratio = val["ratio"]
     tol_r = Tolerance("rel", 0.01)

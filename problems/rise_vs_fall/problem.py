@@ -11,7 +11,11 @@ TITLE = "Rising versus falling phase"
 TOPIC = "peak and repolarization"
 
 #: The net current in either phase is kept at least this large [uA/cm^2].
-MIN_CURRENT = 50.0
+MIN_CURRENT = 10.0
+#: The gates are those of a simulated spike of the printed membrane (C_m = 1 uF/cm^2) at the printed
+#: temperature, at a voltage between SNAPSHOT_LOW_mV and SNAPSHOT_BELOW_PEAK_mV below the peak.
+SNAPSHOT_LOW_mV, SNAPSHOT_BELOW_PEAK_mV = -20.0, 8.0
+GATES = ("m_rise", "h_rise", "n_rise", "m_fall", "h_fall", "n_fall")
 
 
 
@@ -27,27 +31,46 @@ def currents(p: dict, phase: str, *, m_power: int = 3, n_power: int = 4, use_h: 
 
 
 def sample(draw: Draw) -> dict:
-    """HH conductances [mS/cm^2], reversal potentials [mV], a voltage [mV], gates in both phases."""
-    p = {"gbar_na": draw.uniform("gbar_na", 100.0, 130.0, digits=0),
-         "gbar_k": draw.uniform("gbar_k", 30.0, 40.0, digits=0),
-         "g_l": draw.uniform("g_l", 0.2, 0.5, digits=2),
-         "e_na_mV": draw.uniform("e_na_mV", 50.0, 60.0, digits=1),
-         "e_k_mV": draw.uniform("e_k_mV", -85.0, -72.0, digits=1),
-         "e_l_mV": draw.uniform("e_l_mV", -60.0, -50.0, digits=1),
-         "v_mV": draw.uniform("v_mV", 10.0, 30.0, digits=1),
-         "m_rise": draw.uniform("m_rise", 0.80, 0.95, digits=3),
-         "h_rise": draw.uniform("h_rise", 0.40, 0.60, digits=3),
-         "n_rise": draw.uniform("n_rise", 0.35, 0.50, digits=3),
-         "m_fall": draw.uniform("m_fall", 0.90, 0.99, digits=3),
-         "h_fall": draw.uniform("h_fall", 0.03, 0.10, digits=3),
-         "n_fall": draw.uniform("n_fall", 0.70, 0.80, digits=3)}
-    # Deterministic repair (never a redraw): more inactivation / K+ activation on the way down,
-    # less on the way up, until the phases have clear currents of opposite sign.
-    while currents(p, "fall")["total"] < MIN_CURRENT and p["h_fall"] > 0.011:
-        p["h_fall"] = round(p["h_fall"] - 0.01, 3)
-    while currents(p, "rise")["total"] > -MIN_CURRENT and p["n_rise"] > 0.30:
-        p["n_rise"] = round(p["n_rise"] - 0.01, 3)
-    return p
+    """HH conductances [mS/cm^2], reversal potentials [mV], and where on the spike the voltage
+    lies (a fraction from SNAPSHOT_LOW_mV to near the peak); ``solve_batch`` simulates the spike
+    and sets the voltage [mV] and the gates on both phases."""
+    return {"gbar_na": draw.uniform("gbar_na", 90.0, 140.0, digits=0),
+            "gbar_k": draw.uniform("gbar_k", 25.0, 45.0, digits=0),
+            "g_l": draw.uniform("g_l", 0.2, 0.5, digits=2),
+            "e_na_mV": draw.uniform("e_na_mV", 50.0, 60.0, digits=1),
+            "e_k_mV": draw.uniform("e_k_mV", -85.0, -72.0, digits=1),
+            "e_l_mV": draw.uniform("e_l_mV", -60.0, -50.0, digits=1),
+            "temperature_C": draw.uniform("temperature_C", 6.3, 20.0, digits=1),
+            "snapshot_level": draw.uniform("snapshot_level", 0.0, 1.0, digits=3)}
+
+
+def solve_batch(params_list: list[dict]) -> list[dict]:
+    """One simulated spike per variant (one batch): the printed voltage [mV, 0.1] and the gates
+    [0.001] where the spike passes it on the rising and on the falling phase."""
+    import numpy as np
+
+    from spikeset.solutions.hh_model import HHParams
+    from spikeset.solutions.spike_snapshots import PULSE_DURATION_ms, PULSE_START_ms, record_spikes
+
+    if not params_list:
+        return []
+    col = {k: np.array([p[k] for p in params_list], float)
+           for k in ("gbar_na", "gbar_k", "g_l", "e_na_mV", "e_k_mV", "e_l_mV", "temperature_C", "snapshot_level")}
+    spikes = record_spikes(HHParams(g_Na=col["gbar_na"], g_K=col["gbar_k"], g_L=col["g_l"], E_Na=col["e_na_mV"],
+                                    E_K=col["e_k_mV"], E_L=col["e_l_mV"], temperature=col["temperature_C"]))
+    level = np.round(SNAPSHOT_LOW_mV + col["snapshot_level"]
+                     * (spikes.peak_mV - SNAPSHOT_BELOW_PEAK_mV - SNAPSHOT_LOW_mV), 1)
+    rise, fall = spikes.snapshot(level, True), spikes.snapshot(level, False)
+    out = []
+    for i in range(len(params_list)):
+        printed = {"v_mV": float(level[i]), "peak_mV": round(float(spikes.peak_mV[i]), 1)}
+        for phase, snap in (("rise", rise), ("fall", fall)):
+            for gate in "mhn":
+                printed[f"{gate}_{phase}"] = round(float(getattr(snap, gate)[i]), 3)
+        out.append({"adjusted_params": printed, "dvdt_rise": float(rise.dVdt_mV_per_ms[i]),
+                    "dvdt_fall": float(fall.dVdt_mV_per_ms[i]), "t_rise_ms": float(rise.t_ms[i]),
+                    "t_fall_ms": float(fall.t_ms[i]), "stimulus_end_ms": PULSE_START_ms + PULSE_DURATION_ms})
+    return out
 
 
 #: Questions c and d do not depend on the variant: built once, shared by every student.
@@ -99,7 +122,14 @@ def questions(params: dict, solution: dict) -> list:
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
+    import math
+
+    # Both snapshots come after the pulse that starts the spike, so that C dV/dt = -I_ion there.
+    if not all(math.isfinite(params.get(k, math.nan)) for k in ("v_mV",) + GATES):
+        return ["no snapshot: the simulated membrane did not spike or never passed the voltage twice"]
     problems = []
+    if solution and not solution.get("t_rise_ms", math.inf) > solution["stimulus_end_ms"]:
+        problems.append("the rising-phase snapshot falls within the stimulus pulse")
     rise, fall = currents(params, "rise")["total"], currents(params, "fall")["total"]
     if rise > -MIN_CURRENT:
         problems.append(f"rising-phase current {rise:.1f} uA/cm^2 not clearly inward")

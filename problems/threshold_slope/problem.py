@@ -18,6 +18,19 @@ TOPIC = "threshold and rising phase"
 
 #: |dI/dV| at the asked voltage is kept above this [mS/cm^2], so its sign is unambiguous.
 MIN_SLOPE = 0.3
+#: The thresholds drawn lie uniformly in this range [mV] (h is set to put it there).
+THRESHOLD_RANGE_mV = (-65.0, -48.0)
+#: The frozen h printed stays within this range.
+H_RANGE = (0.03, 0.95)
+#: A stable rest below threshold: the instantaneous I-V is at least this outward at the threshold
+#: [uA/cm^2] (it rises monotonically from -90 mV to there, so it crosses zero upward below).
+MIN_OUTWARD_AT_THRESHOLD = 0.5
+#: ... and the rest lies at least this far below the threshold [mV].
+MIN_REST_BELOW_THRESHOLD_mV = 2.0
+#: Regenerative above threshold: the instantaneous I-V reaches at least this inward current [uA/cm^2].
+MIN_INWARD_ABOVE_THRESHOLD = 5.0
+#: Voltage grid [mV] on which the resting state and the inward region are found.
+_GRID_mV = np.arange(-90.0, 60.0001, 0.05)
 
 
 
@@ -31,12 +44,17 @@ def sample(draw: Draw) -> dict:
     """HH conductances [mS/cm^2], reversal potentials [mV], frozen h and n, and a test voltage [mV]."""
     gbar_na = draw.uniform("gbar_na", 80.0, 150.0, digits=0)
     gbar_k = draw.uniform("gbar_k", 20.0, 40.0, digits=0)
-    g_l = draw.uniform("g_l", 0.2, 0.5, digits=2)
+    g_l = draw.uniform("g_l", 0.2, 0.6, digits=2)
     e_na = draw.uniform("e_na_mV", 45.0, 60.0, digits=1)
     e_k = draw.uniform("e_k_mV", -85.0, -72.0, digits=1)
-    e_l = draw.uniform("e_l_mV", -60.0, -50.0, digits=1)
-    h = draw.uniform("h", 0.40, 0.70, digits=3)
-    n = draw.uniform("n", 0.28, 0.40, digits=3)
+    e_l = draw.uniform("e_l_mV", -68.0, -52.0, digits=1)
+    n = draw.uniform("n", 0.30, 0.45, digits=3)
+    # h is what puts the threshold (hidden, uniform in THRESHOLD_RANGE_mV) where it is: at the
+    # threshold gbar_Na h (chord + activation per unit conductance) + gbar_K n^4 + g_L = 0.
+    target = float(draw.rng.uniform(*THRESHOLD_RANGE_mV))
+    chord, act = (float(x) for x in sodium_slope_terms(target, 1.0, 1.0, e_na))
+    h = round(min(max(-(gbar_k * n ** 4 + g_l) / (gbar_na * (chord + act)), 0.0), 1.0), 3)
+    h = draw.uniform("h", h, h, digits=3)
     v = draw.uniform("v_mV", -72.0, -35.0, digits=1)
     params = {"gbar_na": gbar_na, "gbar_k": gbar_k, "g_l": g_l, "e_na_mV": e_na, "e_k_mV": e_k,
               "e_l_mV": e_l, "h": h, "n": n, "v_mV": v}
@@ -80,7 +98,9 @@ def questions(params: dict, solution: dict) -> list:
          "The frozen K+ conductance gbar_K n^4 adds to the slope and moves the threshold up."),
         ("threshold_with_h_1", "h-left-out", "The frozen h multiplies g_Na: with h = 1 you get too low a threshold."))
         if math.isfinite(solution[key])]
-    tol_vt = Tolerance("abs", 0.5)
+    wrong_vt.append(Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.",
+                                  vt / 1000.0))
+    tol_vt = Tolerance("abs", 0.25)
     negative = total < 0
     sign = ChoiceQuestion(
         "d", f"At {v:.1f} mV, is the I-V curve's slope negative or positive, and what does that mean?".replace("-", "&minus;"),
@@ -109,7 +129,8 @@ def questions(params: dict, solution: dict) -> list:
                         misconceptions=distinct_misconceptions(total, tol_total, wrong_total), digits=3,
                         follow_on=FollowOn(("a", "b"), lambda ans: ans["a"] + ans["b"] + const)),
         sign,
-        NumericQuestion("e", "Threshold voltage (slope conductance crosses zero)", vt, "mV", tol_vt, weight=2,
+        NumericQuestion("e", "Voltage threshold of the instantaneous I-V (where dI/dV crosses zero)", vt, "mV",
+                        tol_vt, weight=2,
                         misconceptions=distinct_misconceptions(vt, tol_vt, wrong_vt), digits=2),
     ]
 
@@ -124,10 +145,36 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     without_k = threshold_voltages(*base, 0.0, cols["n"])
     with_h_1 = threshold_voltages(cols["gbar_na"], 1.0, cols["e_na_mV"], cols["g_l"], cols["gbar_k"], cols["n"])
     m, dm = m_inf(cols["v_mV"]), dm_inf_dV(cols["v_mV"])
+    rest = resting_states(params_list, threshold)
     return [{"m": float(m[i]), "dm": float(dm[i]), "g_const": p["gbar_k"] * p["n"] ** 4 + p["g_l"],
              "threshold": float(threshold[i]), "threshold_without_k": float(without_k[i]),
-             "threshold_with_h_1": float(with_h_1[i])}
+             "threshold_with_h_1": float(with_h_1[i]), **{k: float(v[i]) for k, v in rest.items()}}
             for i, p in enumerate(params_list)]
+
+
+def resting_states(params_list: list[dict], threshold: np.ndarray) -> dict[str, np.ndarray]:
+    """Per variant, on the instantaneous I-V (m = m_inf(V), h and n frozen):
+    ``current_at_threshold`` [uA/cm^2]; ``v_rest`` [mV], its upward zero crossing below the
+    threshold (NaN if none: inward at every voltage from -90 mV to the threshold); and
+    ``min_current_above`` [uA/cm^2], its most inward value between the threshold and E_Na."""
+    cols = {k: np.array([p[k] for p in params_list], float)[:, None]
+            for k in ("gbar_na", "h", "e_na_mV", "g_l", "e_l_mV", "gbar_k", "n", "e_k_mV")}
+    v = _GRID_mV[None, :]
+    i = instantaneous_current(v, cols["gbar_na"], cols["h"], cols["e_na_mV"], cols["g_l"], cols["e_l_mV"],
+                              cols["gbar_k"], cols["n"], cols["e_k_mV"])
+    vt = np.where(np.isfinite(threshold), threshold, -np.inf)[:, None]
+    below = v <= vt
+    # Below the threshold the slope is positive, so I rises monotonically: one upward crossing at most.
+    crossing = below[:, 1:] & (i[:, :-1] < 0) & (i[:, 1:] >= 0)
+    k = np.argmax(crossing, axis=1)
+    rows = np.arange(len(params_list))
+    i0, i1 = i[rows, k], i[rows, k + 1]
+    v_rest = np.where(crossing.any(axis=1), _GRID_mV[k] + (_GRID_mV[1] - _GRID_mV[0]) * i0 / (i0 - i1), np.nan)
+    at_threshold = instantaneous_current(threshold, *(cols[c][:, 0] for c in (
+        "gbar_na", "h", "e_na_mV", "g_l", "e_l_mV", "gbar_k", "n", "e_k_mV")))
+    above = (v > vt) & (v < cols["e_na_mV"])
+    min_above = np.where(above.any(axis=1), np.min(np.where(above, i, np.inf), axis=1), np.nan)
+    return {"v_rest": v_rest, "current_at_threshold": at_threshold, "min_current_above": min_above}
 
 
 def figure(params: dict, solution: dict):
@@ -167,6 +214,16 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         problems.append("no threshold: the slope conductance never becomes negative")
     elif not -80.0 < vt < -35.0:
         problems.append(f"threshold {vt:.1f} mV outside -80..-35 mV")
+    else:
+        if not solution["current_at_threshold"] >= MIN_OUTWARD_AT_THRESHOLD:
+            problems.append(f"no stable rest below the threshold: the instantaneous I-V is "
+                            f"{solution['current_at_threshold']:.3g} uA/cm^2 at the threshold")
+        elif not vt - solution["v_rest"] >= MIN_REST_BELOW_THRESHOLD_mV:
+            problems.append(f"the rest {solution['v_rest']:.2f} mV lies too close below the threshold")
+        if not solution["min_current_above"] <= -MIN_INWARD_ABOVE_THRESHOLD:
+            problems.append("not regenerative: the instantaneous I-V never turns clearly inward above the threshold")
+    if not H_RANGE[0] <= params["h"] <= H_RANGE[1]:
+        problems.append(f"h = {params['h']} outside {H_RANGE}")
     if abs(v - params["e_na_mV"]) < 20:
         problems.append("test voltage too close to E_Na")
     problems += misconception_overlaps(questions, minimum=1)

@@ -287,3 +287,72 @@ def test_solutions_show_answer_explanation_and_misconceptions():
                 if not option.correct:
                     assert option.misconception.id in solutions
                     assert escape(option.misconception.feedback) in solutions
+
+
+# ---------------------------------------------------------------- physics of disputed items
+
+def _question(qid):
+    return next(q for q in concepts.load_pool().questions if q.id == qid)
+
+
+def _hh_instantaneous_and_steady_slopes():
+    """Independent: the HH rate functions written out; slopes [mS/cm^2] of the steady-state I-V and of
+    the instantaneous I-V (m = m_inf, h and n frozen at rest), classic squid parameters."""
+    v = np.arange(-100.0, 40.0, 0.01)
+    am = 0.1 * (v + 40) / (1 - np.exp(-(v + 40) / 10))
+    bm = 4 * np.exp(-(v + 65) / 18)
+    ah, bh = 0.07 * np.exp(-(v + 65) / 20), 1 / (1 + np.exp(-(v + 35) / 10))
+    an = 0.01 * (v + 55) / (1 - np.exp(-(v + 55) / 10))
+    bn = 0.125 * np.exp(-(v + 65) / 80)
+    m, h, n = am / (am + bm), ah / (ah + bh), an / (an + bn)
+    rest = int(np.argmin(np.abs(v + 65.0)))
+
+    def current(mm, hh, nn):
+        return 120 * mm**3 * hh * (v - 50) + 36 * nn**4 * (v + 77) + 0.3 * (v + 54.387)
+    steady = np.gradient(current(m, h, n), v)
+    instantaneous = np.gradient(current(m, h[rest], n[rest]), v)
+    return steady, instantaneous
+
+
+def test_negative_slope_item_names_the_instantaneous_i_v():
+    steady, instantaneous = _hh_instantaneous_and_steady_slopes()
+    assert steady.min() > 0          # the steady-state I-V of HH is monotonic
+    assert instantaneous.min() < 0   # the instantaneous one has a negative-slope region
+    q = _question("threshold-negative-slope")
+    assert "<em>instantaneous</em>" in q.stem and "h and n frozen" in q.stem
+    assert "steady-state I-V curve" in q.explanation and "monotonically" in q.explanation
+
+
+def test_tea_item_against_an_independent_hh_simulation():
+    """Halving g_K (Radau, classic HH at 6.3 degC): rest depolarizes a few mV, the spike's half-width
+    grows modestly and the upstroke survives, as the keyed option says."""
+    from hh_reference import _rest, ref_sim
+
+    features = {}
+    for g_k in (36.0, 18.0):
+        p = {"C_m": 1.0, "g_Na": 120.0, "g_K": g_k, "g_L": 0.3, "E_Na": 50.0, "E_K": -77.0, "E_L": -54.387,
+             "temperature": 6.3}
+        rest = _rest(p)[0]
+        t, V, *_ = ref_sim(p, [(2.0, 2.5, 20.0)], 12.0, dt=0.005)
+        k = int(np.argmax(V))
+        half = (rest + V[k]) / 2
+        above = t[V > half]
+        features[g_k] = (rest, V[k], above[-1] - above[0])
+    (rest0, peak0, width0), (rest1, peak1, width1) = features[36.0], features[18.0]
+    assert 1.0 < rest1 - rest0 < 6.0
+    assert 1.05 < width1 / width0 < 1.4 and width1 - width0 < 1.0
+    assert peak1 > 30.0 and abs(peak1 - peak0) < 5.0
+    q = _question("manipulation-tea")
+    keyed = next(o for o in q.options if o.correct)
+    assert "Rest depolarizes by a few mV" in keyed.text and "broadens modestly" in keyed.text
+    assert "k-block-plateau" in {o.misconception for o in q.options if not o.correct}
+
+
+def test_threshold_always_says_which():
+    """Every entry of the pool that says "threshold" says which one: the voltage threshold, or a
+    current threshold (the threshold current, the current threshold, rheobase)."""
+    text = concepts.POOL_FILE.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith(("stem", "text", "explanation", "feedback")) and "threshold" in line.lower():
+            lower = line.lower()
+            assert any(k in lower for k in ("voltage threshold", "threshold current", "current threshold")), line

@@ -20,18 +20,24 @@ def _misconceptions(vals) -> list[Misconception]:
 
 
 def reference_distinct(answer, tolerance, wrong, separation=2.0):
-    """Each kept finite value lies more than ``separation`` half-widths from the answer and from every
-    value kept before it (half-widths taken around each of those values)."""
-    kept = []
+    """Each kept finite value lies more than ``separation`` half-widths from the answer; a value within
+    ``separation`` half-widths (taken around the kept value) of one kept before it joins the first such
+    one: ids joined by '+', feedbacks by ' Or: ', the first value kept."""
+    groups = []     # [value, [misconceptions]]
     for m in wrong:
         if m.value is None or not math.isfinite(m.value):
             continue
         if abs(m.value - answer) <= separation * tolerance.half_width(answer):
             continue
-        if any(abs(m.value - k.value) <= separation * tolerance.half_width(k.value) for k in kept):
-            continue
-        kept.append(m)
-    return tuple(kept)
+        for g in groups:
+            if abs(m.value - g[0]) <= separation * tolerance.half_width(g[0]):
+                if m.id not in [x.id for x in g[1]]:
+                    g[1].append(m)
+                break
+        else:
+            groups.append([m.value, [m]])
+    return tuple(Misconception("+".join(x.id for x in ms), " Or: ".join(x.feedback for x in ms), value)
+                 for value, ms in groups)
 
 
 @given(st.floats(-10.0, 10.0), tolerances, st.lists(values, max_size=6), st.sampled_from([1.0, 2.0]))
@@ -45,8 +51,11 @@ def test_distinct_misconceptions_follows_its_rule(answer, tolerance, vals, separ
 def test_distinct_misconceptions_examples():
     rel = Tolerance("rel", 0.01)
     wrong = _misconceptions([1.01, 2.0, 2.03, math.nan, None, -1.0, 2.1])
-    # 1.01 is within 2 % of the answer 1.0; 2.03 within 2 % of 2.0, kept first; 2.1 is apart
-    assert [m.value for m in distinct_misconceptions(1.0, rel, wrong)] == [2.0, -1.0, 2.1]
+    # 1.01 is within 2 % of the answer 1.0; 2.03 within 2 % of 2.0: reported with it; 2.1 is apart
+    got = distinct_misconceptions(1.0, rel, wrong)
+    assert [m.value for m in got] == [2.0, -1.0, 2.1]
+    assert got[0].id == "m1+m2" and got[0].feedback == "feedback Or: feedback"
+    assert [m.id for m in got[1:]] == ["m5", "m6"]
     assert distinct_misconceptions(1.0, rel, []) == ()
 
 

@@ -6,13 +6,15 @@ import pytest
 
 from spikeset.model import NumericQuestion
 from spikeset.problems.gating import problem as P
-from spikeset.sampling import Draw
+from spikeset.sampling import Draw  # noqa: F401
+from support import family_variant
 
 
 def variant(seed):
-    params = P.sample(Draw(np.random.default_rng(seed)))
-    solution = P.solve_batch([params])[0]
-    qs = P.questions(params, solution)
+    """A plausible variant as spikeset.assemble draws it (snapshot set by solve_batch)."""
+    params, qs, _ = family_variant(P, seed)
+    solution = P.solve_batch([{k: v for k, v in params.items()}])[0]
+    solution.pop("adjusted_params")
     return params, solution, qs, {q.key: q for q in qs}
 
 
@@ -34,7 +36,7 @@ RATES = {
 }
 
 
-@pytest.mark.parametrize("seed", range(60))
+@pytest.mark.parametrize("seed", range(30))
 def test_variant(seed):
     params, solution, qs, q = variant(seed)
     check_generic(params, solution, qs)
@@ -58,7 +60,7 @@ def test_misconception_ids_present():
     ids = {}
     for seed in range(40):
         for key, qq in variant(seed)[3].items():
-            ids.setdefault(key, set()).update(m.id for m in qq.misconceptions)
+            ids.setdefault(key, set()).update(i for m in qq.misconceptions for i in m.id.split("+"))
     assert {"m-instead-of-m3", "h-left-out"} <= ids["a"]
     assert "n-instead-of-n4" in ids["b"]
     assert {"alpha-over-beta"} <= ids["e"]
@@ -77,3 +79,43 @@ def test_figure_has_three_curves():
     params, solution, qs, q = variant(1)
     fig = P.figure(params, solution)
     assert len(fig.axes[0].lines) == 3
+
+
+def test_snapshot_lies_on_an_independent_hh_spike():
+    """(V, m, h, n) of (a)-(d) against a Radau solution of the printed membrane (with the unprinted
+    values the statement names: g_L = 0.3, E_L = -54.387 mV, 6.3 degC) and the same pulse."""
+    from hh_reference import ref_sim
+    from spikeset.solutions import spike_snapshots as S
+
+    for seed in (0, 5):
+        p = variant(seed)[0]
+        hh = {"C_m": 1.0, "g_Na": p["gbar_na"], "g_K": p["gbar_k"], "g_L": 0.3, "E_Na": p["e_na_mV"],
+              "E_K": p["e_k_mV"], "E_L": -54.387, "temperature": 6.3}
+        t, V, m, h, n = ref_sim(hh, [(S.PULSE_START_ms, S.PULSE_START_ms + S.PULSE_DURATION_ms,
+                                       S.PULSE_uA_PER_CM2)], 6.0, dt=0.001)
+        k_peak = int(np.argmax(V))
+        assert p["peak_mV"] == pytest.approx(V[k_peak], abs=0.1)
+        seg = slice(0, k_peak) if p["phase"] == "rising" else slice(k_peak, len(V))
+        vs, ts = V[seg], t[seg]
+        k = int(np.argmin(np.abs(vs - p["v_mV"])))
+        assert abs(vs[k] - p["v_mV"]) < 0.6
+        i = np.arange(len(V))[seg][k]
+        # the state where the reference passes V (gates interpolated by the V mismatch, tiny)
+        for name, gate in (("m", m), ("h", h), ("n", n)):
+            assert p[name] == pytest.approx(gate[i], abs=0.006), (seed, name)
+        assert p["t_snapshot_ms"] == pytest.approx(ts[k], abs=0.01)
+
+
+def test_snapshots_are_hh_like():
+    """On the rising phase m is well below 1 (the issue: not 0.8-0.95), on the falling phase m is
+    near 1, h low and n high; and the Na+ current never exceeds what an HH spike carries."""
+    seen = set()
+    for seed in range(30):
+        p, sol, qs, q = variant(seed)
+        seen.add(p["phase"])
+        if p["phase"] == "rising":
+            assert p["m"] < 0.8 and p["h"] > 0.2
+        else:
+            assert p["h"] < 0.45 and p["n"] > 0.5
+        assert abs(q["c"].answer) < 2500
+    assert seen == {"rising", "falling"}

@@ -52,10 +52,29 @@ def test_variant(seed):
     assert q["a"].answer - e_k < e_na - q["a"].answer
     assert q["c"].correct_option.id == "permeability"
     assert len(q["a"].misconceptions) >= 4
+    # leaving Cl- out is always told apart (independent: the zero-current potential with P_Cl = 0)
+    without_cl = zero_ghk_current(params, params["p_na"], 0.0)
+    assert abs(without_cl - q["a"].answer) > 2 * q["a"].tolerance.half_width(q["a"].answer)
+    named = {mid: m.value for m in q["a"].misconceptions for mid in m.id.split("+")}
+    assert named["cl-left-out"] == pytest.approx(without_cl, abs=1e-6)
+    assert named["volts-instead-of-millivolts"] == pytest.approx(q["a"].answer / 1000)
+    assert 3.0 <= params["cl_in_mM"] <= 40.0
 
 
 def test_misconception_ids():
     ids = set()
     for seed in range(20):
         ids |= {m.id for m in variant(seed)[2]["a"].misconceptions}
-    assert {"cl-not-swapped", "log10-instead-of-ln", "celsius-instead-of-kelvin", "nernst-k-only"} <= ids
+    ids = {part for i in ids for part in i.split("+")}
+    assert {"cl-not-swapped", "log10-instead-of-ln", "celsius-instead-of-kelvin", "nernst-k-only",
+            "cl-left-out", "volts-instead-of-millivolts"} <= ids
+
+
+def test_overlapping_wrong_models_are_reported_together():
+    """The issue's case: a log10 slip that lands on the unswapped-Cl value is named as both, not as
+    cl-not-swapped alone."""
+    from spikeset.model import Misconception, Tolerance, distinct_misconceptions
+
+    wrong = [Misconception("cl-not-swapped", "swap", -60.2), Misconception("log10-instead-of-ln", "log", -60.0)]
+    got = distinct_misconceptions(-70.0, Tolerance("abs", 0.5), wrong)
+    assert [m.id for m in got] == ["cl-not-swapped+log10-instead-of-ln"] and "log" in got[0].feedback

@@ -10,9 +10,14 @@ from spikeset.sampling import Draw
 
 
 def variant(seed):
-    params = P.sample(Draw(np.random.default_rng(seed)))
-    solution = P.solve_batch([params])[0]
-    qs = P.questions(params, solution)
+    """A plausible variant, redrawn from the continued stream as spikeset.assemble does."""
+    rng = np.random.default_rng(seed)
+    for _ in range(64):
+        params = P.sample(Draw(rng))
+        solution = P.solve_batch([params])[0]
+        qs = P.questions(params, solution)
+        if not P.plausible(params, solution, qs):
+            break
     return params, solution, qs, {q.key: q for q in qs}
 
 
@@ -59,6 +64,17 @@ def test_variant(seed):
     vt = q["e"].answer
     assert slope_fd(p, vt - 0.02) > 0 > slope_fd(p, vt + 0.02)
     assert all(slope_fd(p, x) > 0 for x in np.arange(-90.0, vt - 0.02, 0.1))
+    # a stable rest below the threshold, found on an independent scan of the I-V: I rises through
+    # zero below vt, and turns clearly inward somewhere between vt and E_Na (regenerative)
+    grid = np.arange(-90.0, vt, 0.01)
+    i = np.array([current(p, x) for x in grid])
+    assert i[0] < 0 and current(p, vt) >= P.MIN_OUTWARD_AT_THRESHOLD
+    assert np.all(np.diff(i) > 0)
+    v_rest = grid[np.argmax(i >= 0)]
+    assert sol["v_rest"] == pytest.approx(v_rest, abs=0.02) and vt - v_rest >= P.MIN_REST_BELOW_THRESHOLD_mV - 0.02
+    assert min(current(p, x) for x in np.arange(vt, p["e_na_mV"], 0.1)) <= -P.MIN_INWARD_ABOVE_THRESHOLD + 1e-6
+    assert P.H_RANGE[0] <= p["h"] <= P.H_RANGE[1]
+    assert "volts-instead-of-millivolts" in {i for m in q["e"].misconceptions for i in m.id.split("+")}
     # ECF: the student's own terms
     assert q["c"].follow_on.compute({"a": 1.0, "b": -2.0}) == pytest.approx(
         -1.0 + p["gbar_k"] * p["n"] ** 4 + p["g_l"])
@@ -75,3 +91,21 @@ def test_figure_does_not_mark_answer():
     ax = fig.axes[0]
     assert len(ax.lines) == 2  # the curve and the zero line, no threshold marker
     assert not ax.texts and not ax.collections
+
+
+def test_no_rest_below_threshold_is_rejected():
+    """The issue's example: frozen h and n with the instantaneous I-V inward all the way up to threshold."""
+    p, sol, qs, q = variant(1)
+    bad = dict(p, n=0.1, e_l_mV=-20.0)   # little K+, a leak pulling upward: inward up to threshold
+    bad_sol = P.solve_batch([bad])[0]
+    assert current(bad, bad_sol["threshold"]) < 0
+    assert any("no stable rest" in r for r in P.plausible(bad, bad_sol, P.questions(bad, bad_sol)))
+
+
+def test_statement_says_which_i_v_and_which_threshold():
+    from spikeset.registry import get_family
+
+    text = " ".join(get_family(P.ID).statement_source.split())
+    assert "<em>instantaneous</em> I-V curve (m at its steady state" in text and "h and n frozen" in text
+    assert "not the steady-state I-V" in text
+    assert "voltage threshold of the instantaneous I-V" in text
