@@ -213,3 +213,24 @@ def quiet_below(hh, thresholds, duration_ms, start_ms: float) -> np.ndarray:
                        rtol=SEARCH_RTOL, atol=SEARCH_ATOL)
         out[idx] = res.spike_count == 0
     return out
+
+
+def rest_rows(label: str, hh) -> tuple[np.ndarray, list[list[dict]]]:
+    """(growth rate per variant, the statement's table of resting states per variant: one row
+    labelled ``label``) for the N variants of ``hh``."""
+    rest = rest_states(hh)
+    return growth_rates(hh, rest), [[{"label": label, **row}] for row in printed_rests(rest)]
+
+
+def unstable_reason(growth: float, what: str = "the resting state") -> list[str]:
+    """A plausibility complaint unless ``growth`` (1/ms) means a stable rest with margin."""
+    if growth < STABLE_GROWTH_PER_MS:
+        return []
+    return [f"{what} is not stable (largest eigenvalue real part {growth:.3g} /ms >= {STABLE_GROWTH_PER_MS:g})"]
+
+
+def volts_misconception(answer_mV: float):
+    """The answer given in volts instead of mV."""
+    from spikeset.model import Misconception
+    return Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.",
+                         answer_mV / 1000.0)
