@@ -39,8 +39,11 @@ def _math(tex: str, alt: str | None = None, inline: bool = False) -> Markup:
 @cache
 def environment() -> jinja2.Environment:
     root = importlib.resources.files(TEMPLATES_PACKAGE)
+    # A family snippet may include a snippet shared by several families from a "_" folder of
+    # problems/ ({% include "_simhh/hh_model.html.j2" %}).
+    problems = importlib.resources.files("spikeset.problems")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(root)), jinja2.FileSystemLoader(str(problems))]),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
         undefined=jinja2.ChainableUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

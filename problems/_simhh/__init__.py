@@ -1,5 +1,10 @@
 """Shared helpers of the simulation families (sim-*): the sampled HH parameter set, batching
-those parameters into one :class:`HHParams`, and the command line a student can use.
+those parameters into one :class:`HHParams`, the printed resting state and its stability, and
+the command line a student can use.
+
+``hh_model.html.j2`` in this folder is the model as every sim statement prints it (equations,
+rate functions, phi, the resting state the simulation starts from); a statement includes it with
+``{% include "_simhh/hh_model.html.j2" %}``.
 
 Not a family (the folder name starts with ``_``, so the registry skips it).
 """
@@ -33,6 +38,63 @@ def hh_dict(params: dict, **changes: Any) -> dict:
     out = {k: float(params[k]) for k in HH_FIELDS}
     out.update(changes)
     return out
+
+
+# ---------------------------------------------------------------------------
+# The resting state a simulation starts from, as printed, and its linear stability.
+# ---------------------------------------------------------------------------
+
+#: Digits of the printed resting state: V to 1e-4 mV, gates to 1e-6 (starting there instead of at
+#: the exact root moves no answer by more than ~1e-5 of its tolerance).
+REST_V_DIGITS = 4
+REST_GATE_DIGITS = 6
+
+#: A rest is "stable" when every eigenvalue of the linearized HH equations there has a real part
+#: below this (1/ms): perturbations decay with a time constant under 20 ms, shorter than the 25 ms
+#: response window, so a threshold does not hinge on how long one waits for a spike.
+STABLE_GROWTH_PER_MS = -0.05
+
+
+def rest_states(hh) -> Any:
+    """The resting state (:class:`~spikeset.solutions.hh_model.RestingState`) of N variants: V the
+    lowest root of the steady-state ionic current (mV), m, h, n the gates' steady states there."""
+    from spikeset.solutions.hh_solver import fast_resting_state
+    return fast_resting_state(hh.broadcast())
+
+
+def printed_rests(rest) -> list[dict]:
+    """Each variant's resting state rounded as the statement prints it (V_mV, m, h, n)."""
+    return [{"V_mV": round(float(rest.V_mV[i]), REST_V_DIGITS),
+             **{g: round(float(getattr(rest, g)[i]), REST_GATE_DIGITS) for g in ("m", "h", "n")}}
+            for i in range(len(rest.V_mV))]
+
+
+def growth_rates(hh, rest=None) -> np.ndarray:
+    """Largest real part (1/ms) of the eigenvalues of the HH equations linearized at rest, per
+    variant: negative = a stable rest (a small perturbation decays), positive = the patch leaves
+    its "rest" by itself (it oscillates or fires)."""
+    from spikeset.solutions.hh_model import alpha_h, alpha_m, alpha_n, beta_h, beta_m, beta_n
+    p = hh.broadcast()
+    r = rest_states(p) if rest is None else rest
+    v, m, h, n = (np.asarray(x, float) for x in (r.V_mV, r.m, r.h, r.n))
+    t, c = p.temperature, p.C_m
+    jac = np.zeros((v.size, 4, 4))
+    jac[:, 0, 0] = -(p.g_Na * m**3 * h + p.g_K * n**4 + p.g_L) / c
+    jac[:, 0, 1] = -3.0 * p.g_Na * m**2 * h * (v - p.E_Na) / c
+    jac[:, 0, 2] = -p.g_Na * m**3 * (v - p.E_Na) / c
+    jac[:, 0, 3] = -4.0 * p.g_K * n**3 * (v - p.E_K) / c
+    dv = 1e-4
+    for row, (x, a, b) in enumerate(((m, alpha_m, beta_m), (h, alpha_h, beta_h), (n, alpha_n, beta_n)), start=1):
+        def rate(u):
+            return a(u, t) * (1.0 - x) - b(u, t) * x
+        jac[:, row, 0] = (rate(v + dv) - rate(v - dv)) / (2.0 * dv)
+        jac[:, row, row] = -(a(v, t) + b(v, t))
+    return np.max(np.linalg.eigvals(jac).real, axis=1)
+
+
+def stable(growth: Any) -> np.ndarray:
+    """Where a growth rate (:func:`growth_rates`) means a stable rest with margin."""
+    return np.asarray(growth) < STABLE_GROWTH_PER_MS
 
 
 def batch(params_list: Sequence[dict], **columns: Any):
@@ -126,3 +188,49 @@ def _distinguishable(misconceptions: tuple, answer: float, width: float) -> tupl
         else:
             keep.append(m)
     return tuple(keep)
+
+
+#: How long after a pulse the families check that a pulse just below threshold makes no spike (ms):
+#: the threshold then does not depend on the printed response window.
+LONG_WINDOW_MS = 200.0
+#: "Just below threshold": this fraction below (half the 2 % tolerance of a threshold question).
+BELOW_THRESHOLD = 0.01
+
+
+def quiet_below(hh, thresholds, duration_ms, start_ms: float) -> np.ndarray:
+    """Per variant: a pulse of (1 - BELOW_THRESHOLD) x its threshold makes no spike within
+    LONG_WINDOW_MS after the pulse (True where so; False where the threshold is not finite)."""
+    from spikeset.solutions.hh_solver import simulate
+    from spikeset.solutions.hh_stimulus import Stimulus
+    thr = np.asarray(thresholds, float)
+    ok = np.isfinite(thr)
+    out = np.zeros(thr.size, bool)
+    idx = np.flatnonzero(ok)
+    if idx.size:
+        dur = np.broadcast_to(np.asarray(duration_ms, float), thr.shape)[idx]
+        res = simulate(subset(hh, idx), Stimulus.pulse((1.0 - BELOW_THRESHOLD) * thr[idx], start_ms, dur),
+                       start_ms + float(np.max(dur)) + LONG_WINDOW_MS, stop_after_spikes=1,
+                       rtol=SEARCH_RTOL, atol=SEARCH_ATOL)
+        out[idx] = res.spike_count == 0
+    return out
+
+
+def rest_rows(label: str, hh) -> tuple[np.ndarray, list[list[dict]]]:
+    """(growth rate per variant, the statement's table of resting states per variant: one row
+    labelled ``label``) for the N variants of ``hh``."""
+    rest = rest_states(hh)
+    return growth_rates(hh, rest), [[{"label": label, **row}] for row in printed_rests(rest)]
+
+
+def unstable_reason(growth: float, what: str = "the resting state") -> list[str]:
+    """A plausibility complaint unless ``growth`` (1/ms) means a stable rest with margin."""
+    if growth < STABLE_GROWTH_PER_MS:
+        return []
+    return [f"{what} is not stable (largest eigenvalue real part {growth:.3g} /ms >= {STABLE_GROWTH_PER_MS:g})"]
+
+
+def volts_misconception(answer_mV: float):
+    """The answer given in volts instead of mV."""
+    from spikeset.model import Misconception
+    return Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.",
+                         answer_mV / 1000.0)

@@ -8,7 +8,7 @@ import numpy as np
 
 from spikeset.model import Misconception, NumericQuestion, Tolerance
 from spikeset.problems._simhh import (REP_FINAL_WINDOW_MS, REP_START_MS, REP_STEP_MS, batch, cli_params,
-                                      distinct_misconceptions, sample_hh)
+                                      distinct_misconceptions, rest_rows, sample_hh, unstable_reason)
 from spikeset.sampling import Draw
 
 ID = "sim-firing"
@@ -100,6 +100,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
         amps[todo] = np.round(amps[todo] * (1 + NUDGE_REL), 1) + 0.1
         # depolarization block (or too few spikes): move the step down towards 1.3 x threshold
         amps[blocked] = np.round(np.maximum(0.8 * amps[blocked], 1.3 * fallback[blocked]), 1)
+    growth, rests = rest_rows("all simulations", hh)
     out = []
     for i, p in enumerate(params_list):
         c = int(counts[i])
@@ -111,7 +112,9 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
             "mean_isi_ms": float(isi[i]), "first_spike_ms": float(times_i[0]) if c else math.nan,
             "last_spike_ms": last, "robust": bool(robust[i]),
             "sustained": bool(c >= 3 and last >= step_end - 50.0),
-            "adjusted_params": {"amplitude": float(amps[i]),
+            "growth": float(growth[i]),
+            "search": {"rel_tol": REP_REL_TOL, "rtol": REP_SEARCH_RTOL, "step_rtol": STEP_RTOL},
+            "adjusted_params": {"amplitude": float(amps[i]), "rests": rests[i],
                                 "cli": cli_params(p)},
         })
     return out
@@ -161,4 +164,5 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         out.append("the step does not make sustained firing")
     if not math.isfinite(solution["rate_hz"]):
         out.append("fewer than 2 spikes")
+    out += unstable_reason(solution.get("growth", 0.0))
     return out

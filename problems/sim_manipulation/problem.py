@@ -7,8 +7,9 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
-from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat, distinct_misconceptions,
-                                      rel_gap, sample_hh)
+from spikeset.problems._simhh import (LONG_WINDOW_MS, SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat,
+                                      distinct_misconceptions, growth_rates, printed_rests, quiet_below, rel_gap,
+                                      rest_states, sample_hh, stable, unstable_reason, volts_misconception)
 from spikeset.sampling import Draw
 from spikeset.solutions.constants import thermal_voltage_mV
 from spikeset.solutions.electrochemistry import nernst_potential
@@ -32,15 +33,16 @@ STEP_RTOL = 1e-5          # half-widths and rates within ~1e-5 relative of 1e-7 
 def sample(draw: Draw) -> dict:
     """HH parameters at T1 with E_K from [K]o/[K]i, a TTX fraction, a raised [K]o, a second temperature."""
     # g_Na / g_K kept away from the ratio where a slightly depolarized patch fires by itself
-    p = sample_hh(draw, temperature=(6.3, 11.0), g_na=(110.0, 130.0), g_k=(33.0, 39.0))
-    p["K_in_mM"] = draw.uniform("K_in_mM", 380.0, 420.0, digits=0)
-    p["K_out_mM"] = draw.uniform("K_out_mM", 14.0, 20.0, digits=1)
+    p = sample_hh(draw, temperature=(6.3, 14.0), g_na=(110.0, 130.0), g_k=(33.0, 39.0))
+    p["E_L"] = draw.uniform("E_L", -60.0, -50.0, digits=1)
+    p["K_in_mM"] = draw.uniform("K_in_mM", 360.0, 440.0, digits=0)
+    p["K_out_mM"] = draw.uniform("K_out_mM", 7.0, 20.0, digits=1)
     p["K_out_raised_mM"] = round(p["K_out_mM"] * draw.uniform("K_raise_factor", 1.3, 1.8, digits=2), 1)
     p["E_K"] = nernst_potential(p["K_out_mM"], p["K_in_mM"], 1, p["temperature"])
     p["ttx_fraction"] = draw.uniform("ttx_fraction", 0.2, 0.5, digits=2)
     p["duration_ms"] = draw.uniform("duration_ms", 0.5, 2.0, digits=1)
-    p["temperature2"] = round(p["temperature"] + draw.uniform("warming", 4.0, 7.0, digits=1), 1)
-    p["step_amplitude"] = draw.uniform("step_amplitude", 14.0, 24.0, digits=1)
+    p["temperature2"] = round(p["temperature"] + draw.uniform("warming", 4.0, 8.0, digits=1), 1)
+    p["step_amplitude"] = draw.uniform("step_amplitude", 12.0, 40.0, digits=1)
     p["start_ms"], p["window_ms"] = START_MS, WINDOW_MS
     p["step_start_ms"], p["step_ms"] = STEP_START_MS, STEP_MS
     return p
@@ -59,7 +61,6 @@ def _thresholds(hh, dur):
 
 
 def solve_batch(params_list: list[dict]) -> list[dict]:
-    from spikeset.solutions.hh_solver import fast_resting_state
     from spikeset.solutions.hh_solver import simulate
     from spikeset.solutions.hh_stimulus import Stimulus
     n = len(params_list)
@@ -75,16 +76,32 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
         raised = batch(ps, E_K=[d["E_K_raised"] for d in der])
         return control, ttx, raised
 
-    # 1. thresholds of control, TTX and raised K+: one bisection over 3N variants
+    # 1. A raised-K+ rest that is not stable with margin: raise [K]o less (printed values,
+    #    deterministic, adjusted_params); most such draws are far beyond the edge, so this comes
+    #    before any threshold search.
+    for _ in range(8):
+        _, _, raised = conditions(np.arange(n))
+        bad = np.flatnonzero(~stable(growth_rates(raised)))
+        lowered = False
+        for i in bad:
+            new = round(params_list[i]["K_out_raised_mM"] * 0.93, 1)
+            if new > params_list[i]["K_out_mM"] * 1.1:
+                params_list[i]["K_out_raised_mM"] = new
+                adjusted[i]["K_out_raised_mM"] = new
+                lowered = True
+        if not lowered:
+            break
+    # 2. thresholds of control, TTX and raised K+: one bisection over 3N variants.  Raised-K+
+    #    threshold too close to control (ambiguous direction): raise [K]o further (if the rest stays
+    #    stable).  Far below control, not found or unstable: raise [K]o less.
     control, ttx, raised = conditions(np.arange(n))
     thr = _thresholds(concat(control, ttx, raised), np.concatenate([dur, dur, dur]))
     thr_c, thr_t, thr_k = thr[:n].copy(), thr[n:2 * n].copy(), thr[2 * n:].copy()
-    # Raised-K+ threshold too close to control (ambiguous direction): raise [K]o further.  Far below
-    # control or not found (the depolarized patch is near spontaneous firing): raise [K]o less.
-    # Deterministic, printed values (adjusted_params).
     for _ in range(4):
         close = np.array([rel_gap(a, b) < MIN_GAP for a, b in zip(thr_c, thr_k)])
-        unstable = ~np.isfinite(thr_k) | (thr_k < np.maximum(MIN_K_RATIO * thr_c, MIN_K_THRESHOLD))
+        _, _, raised = conditions(np.arange(n))
+        unstable = (~np.isfinite(thr_k) | (thr_k < np.maximum(MIN_K_RATIO * thr_c, MIN_K_THRESHOLD))
+                    | ~stable(growth_rates(raised)))
         redo = np.flatnonzero(close | unstable)
         if redo.size == 0:
             break
@@ -93,14 +110,25 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
             new = round(params_list[i]["K_out_raised_mM"] * factor, 1)
             if new <= params_list[i]["K_out_mM"] * 1.1:
                 continue
+            if not unstable[i]:
+                trial = dict(params_list[i], K_out_raised_mM=new)
+                if not stable(growth_rates(batch([trial], E_K=[_derived(trial)["E_K_raised"]])))[0]:
+                    continue
             params_list[i]["K_out_raised_mM"] = new
             adjusted[i]["K_out_raised_mM"] = new
         _, _, raised_sub = conditions(redo)
         thr_k[redo] = _thresholds(raised_sub, dur[redo])
-    # 2. resting potentials (no simulation: root of the steady-state current)
-    rest = fast_resting_state(concat(*conditions(np.arange(n))[::2]))   # = hh_model.resting_state, compiled
-    rest_c, rest_k = rest.V_mV[:n], rest.V_mV[n:]
-    # 3. the current step at T1 and T2: one call over 2N variants
+    # 3. resting states (no simulation: root of the steady-state current) and their stability; a
+    #    pulse 1 % below each threshold must stay silent for LONG_WINDOW_MS (window-independent)
+    control, ttx, raised = conditions(np.arange(n))
+    three = concat(control, ttx, raised)
+    rest = rest_states(three)
+    growth = growth_rates(three, rest).reshape(3, n)
+    printed = printed_rests(rest)
+    rest_c, rest_k = rest.V_mV[:n], rest.V_mV[2 * n:]
+    quiet = quiet_below(three, np.concatenate([thr_c, thr_t, thr_k]), np.concatenate([dur, dur, dur]),
+                        START_MS).reshape(3, n)
+    # 4. the current step at T1 and T2: one call over 2N variants
     amps = np.array([p["step_amplitude"] for p in params_list])
     half = np.full((2, n), np.nan)
     rate = np.full((2, n), np.nan)
@@ -135,7 +163,11 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
                "g_Na_ttx": der["g_Na_ttx"],
                "half_width_1": float(half[0, i]), "half_width_2": float(half[1, i]),
                "rate_1": float(rate[0, i]), "rate_2": float(rate[1, i]),
-               "count_1": int(count[0, i]), "count_2": int(count[1, i])}
+               "count_1": int(count[0, i]), "count_2": int(count[1, i]),
+               "growth": [float(g) for g in growth[:, i]], "quiet": [bool(q) for q in quiet[:, i]],
+               "search": {"rel_tol": THR_REL_TOL, "rtol": SEARCH_RTOL, "step_rtol": STEP_RTOL}}
+        adjusted[i]["rests"] = [{"label": "control (also warming: the rest does not depend on T)", **printed[i]},
+                                {"label": "TTX", **printed[n + i]}]
         adjusted[i]["cli"] = cli_params(p)
         adjusted[i]["cli_ttx"] = cli_params(p, g_Na=der["g_Na_ttx"])
         adjusted[i]["cli_k"] = cli_params(p, E_K=round(der["E_K_raised"], 4))
@@ -166,6 +198,7 @@ def questions(params: dict, solution: dict) -> list:
                 Misconception("ratio-inverted", "The Nernst ratio is [K]o/[K]i, outside over inside.", -ek2),
                 Misconception("celsius-instead-of-kelvin", "RT/F needs the temperature in kelvin.",
                               rt_f * t1 / (t1 + 273.15) * math.log(ko2 / ki)),
+                volts_misconception(ek2),
             )),
         NumericQuestion(
             "b", "Resting potential with the raised [K<sup>+</sup>]<sub>o</sub> (tolerance &plusmn;0.5 mV)",
@@ -175,6 +208,7 @@ def questions(params: dict, solution: dict) -> list:
                               "conductance keep it above E_K.", ek2),
                 Misconception("rest-unchanged", "Raising [K]o moves E_K and with it the resting potential.",
                               s["rest_mV"]),
+                volts_misconception(s["rest_k_mV"]),
             )),
         NumericQuestion(
             "c", f"Threshold amplitude of a {d:g} ms pulse, control (tolerance &plusmn;2 %)", s["threshold"],
@@ -264,4 +298,9 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         out.append("TTX threshold not clearly above control")
     if not (s["half_width_2"] < 0.97 * s["half_width_1"] and s["rate_2"] > 1.03 * s["rate_1"]):
         out.append("temperature effect not clear")
+    for name, g, q in zip(("control", "TTX", "raised-K+"), s.get("growth", [0.0] * 3), s.get("quiet", [True] * 3)):
+        out += unstable_reason(g, f"the {name} resting state")
+        if not q:
+            out.append(f"{name}: a pulse 1 % below threshold fires within {LONG_WINDOW_MS:g} ms (the threshold "
+                       "depends on the response window)")
     return out

@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
-from spikeset.problems._simhh import distinct_misconceptions, batch, cli_params, sample_hh
+from spikeset.problems._simhh import (batch, cli_params, distinct_misconceptions, rest_rows, sample_hh, unstable_reason,
+                                      volts_misconception)
 from spikeset.sampling import Draw
 
 ID = "sim-peak-ahp"
@@ -22,8 +23,12 @@ RECORD_DT_MS = 0.02
 
 
 def sample(draw: Draw) -> dict:
-    """HH parameters and a brief strong pulse (duration [ms], amplitude [uA/cm^2])."""
+    """HH parameters (with E_Na, E_K and g_L varied too, so that peak and undershoot differ from
+    student to student) and a brief strong pulse (duration [ms], amplitude [uA/cm^2])."""
     p = sample_hh(draw)
+    p["E_Na"] = draw.uniform("E_Na", 40.0, 65.0, digits=1)
+    p["E_K"] = draw.uniform("E_K", -96.0, -68.0, digits=1)
+    p["g_L"] = draw.uniform("g_L", 0.2, 0.5, digits=2)
     p["duration_ms"] = draw.uniform("duration_ms", 0.2, 0.4, digits=1)
     # 12-20 nC/cm^2: 1.5-3x the threshold charge of a brief pulse; the spike peaks after the pulse
     charge = draw.uniform("charge", 12.0, 20.0, digits=1)
@@ -57,6 +62,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     res = simulate(batch(params_list), Stimulus.pulse(amps, START_MS, dur), t_end,
                    record=True, record_dt_ms=RECORD_DT_MS)
     tr = res.trace
+    growth, rests = rest_rows("all simulations", batch(params_list))
     out = []
     for i, p in enumerate(params_list):
         c = int(res.spike_count[i])
@@ -65,7 +71,8 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
         ahp, t_ahp = float(res.ahp_min_mV[i]), float(res.ahp_time_ms[i])
         sol = {"count": c, "peak_mV": peak, "peak_ms": t_peak, "ahp_mV": ahp, "ahp_ms": t_ahp,
                "rest_mV": float(res.rest_mV[i]),
-               "robust": bool(rob.spike_count[i] == c and rob.spike_count[n + i] == c)}
+               "robust": bool(rob.spike_count[i] == c and rob.spike_count[n + i] == c),
+               "growth": float(growth[i]), "adjusted_params": {"rests": rests[i]}}
         for name, t in (("peak", t_peak), ("ahp", t_ahp)):
             if math.isfinite(t):
                 gates = [float(np.interp(t, tr.t_ms, getattr(tr, g)[i])) for g in ("m", "h", "n")]
@@ -84,7 +91,7 @@ def questions(params: dict, solution: dict) -> list:
     e_na, e_k = params["E_Na"], params["E_K"]
     return distinct_misconceptions([
         NumericQuestion(
-            "a", "Peak membrane potential of the spike (tolerance &plusmn;1 mV)", peak, "mV", Tolerance("abs", 1.0),
+            "a", "Peak membrane potential of the spike (tolerance &plusmn;0.5 mV)", peak, "mV", Tolerance("abs", 0.5),
             weight=2,
             misconceptions=(
                 Misconception("peak-equals-ENa", "The peak does not reach E_Na: K+ and leak conductances are "
@@ -92,6 +99,7 @@ def questions(params: dict, solution: dict) -> list:
                 Misconception("chord-with-maximal-conductances", "With every channel fully open (m = h = n = 1) "
                               "the weighted average uses the maximal conductances; at the peak the gates are far "
                               "from that.", solution["all_open_chord"]),
+                volts_misconception(peak),
             ),
             digits=1),   # no trace_feature: SpikeFeatures has no scalar first-peak field
         NumericQuestion(
@@ -102,6 +110,7 @@ def questions(params: dict, solution: dict) -> list:
                               "conductance still pulls V towards E_L and E_Na.", e_k),
                 Misconception("ahp-equals-rest", "After the spike V undershoots the resting potential before "
                               "recovering: the K+ conductance is still raised.", solution["rest_mV"]),
+                volts_misconception(ahp),
             ),
             trace_feature="ahp_min_mV", digits=1),
         ChoiceQuestion(
@@ -144,4 +153,5 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         out.append("no clear undershoot between E_K and rest")
     if not solution["peak_mV"] < params["E_Na"] - 2.0:
         out.append("peak too close to E_Na")
+    out += unstable_reason(solution.get("growth", 0.0))
     return out

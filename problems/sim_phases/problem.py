@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, Option
-from spikeset.problems._simhh import batch, cli_params, sample_hh
+from spikeset.problems._simhh import batch, cli_params, rest_rows, sample_hh, unstable_reason
 from spikeset.sampling import Draw
 
 ID = "sim-phases"
@@ -57,6 +57,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
                    record=True, record_dt_ms=RECORD_DT_MS)
     tr = res.trace
     t = tr.t_ms
+    growth, rests = rest_rows("all simulations", batch(params_list))
     out = []
     for i, p in enumerate(params_list):
         V, m, h, n = tr.V_mV[i], tr.m[i], tr.h[i], tr.n[i]
@@ -64,9 +65,9 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
         g_k = p["g_K"] * n**4
         i_ion = g_na * (V - p["E_Na"]) + g_k * (V - p["E_K"]) + p["g_L"] * (V - p["E_L"])
         dvdt = (tr.I_stim[i] - i_ion) / p["C_m"]
-        sol = {"count": int(res.spike_count[i]), "ok": res.spike_count[i] == 1}
+        sol = {"count": int(res.spike_count[i]), "ok": res.spike_count[i] == 1, "growth": float(growth[i])}
         if not sol["ok"]:
-            sol["adjusted_params"] = {"points": {}}
+            sol["adjusted_params"] = {"points": {}, "rests": rests[i]}
             out.append(sol)
             continue
         after = t > START_MS + p["duration_ms"] + 0.05      # no stimulus at any labelled point
@@ -110,7 +111,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
         stop = min(len(t), k_rec + int(2.0 / RECORD_DT_MS))
         sol["plot_t"] = t[:stop:2].tolist()
         sol["plot_V"] = V[:stop:2].tolist()
-        sol["adjusted_params"] = {"points": dict(sorted(pts.items()))}
+        sol["adjusted_params"] = {"points": dict(sorted(pts.items())), "rests": rests[i]}
         out.append(sol)
     return out
 
@@ -259,7 +260,7 @@ def figure_alt(params: dict, solution: dict) -> str:
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
-    out = []
+    out = unstable_reason(solution.get("growth", 0.0))
     if not solution.get("ok"):
         out.append(f"the pulse does not make one clean spike (count {solution.get('count')})")
         return out

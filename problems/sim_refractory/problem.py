@@ -8,7 +8,7 @@ import numpy as np
 
 from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
 from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, distinct_misconceptions, rel_gap,
-                                      sample_hh, subset)
+                                      rest_rows, sample_hh, subset, unstable_reason)
 from spikeset.sampling import Draw
 
 ID = "sim-refractory"
@@ -98,8 +98,11 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     if close.size:
         delay[close] = np.ceil(10 * 1.03 * r[close]) / 10
         thr2[close] = second_threshold(close)
+    growth, rests = rest_rows("all simulations", hh)
+    search = {"thr_rel_tol": THR_REL_TOL, "delay_rel_tol": DELAY_REL_TOL, "rtol": SEARCH_RTOL}
     return [{"threshold": float(thr1[i]), "refractory_ms": float(refr[i]), "threshold2": float(thr2[i]),
-             "adjusted_params": {"delay_ms": float(delay[i]), "amplitude": float(amp[i])}}
+             "growth": float(growth[i]), "search": search,
+             "adjusted_params": {"delay_ms": float(delay[i]), "amplitude": float(amp[i]), "rests": rests[i]}}
             for i in range(n)]
 
 
@@ -166,4 +169,5 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         out.append("second threshold above the conditioning amplitude although delay > refractory interval")
     if rel_gap(thr1, thr2) < MIN_GAP:
         out.append("second-pulse and single-pulse thresholds too close for the choice")
+    out += unstable_reason(solution.get("growth", 0.0))
     return out

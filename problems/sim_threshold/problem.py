@@ -6,8 +6,9 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
-from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat, distinct_misconceptions,
-                                      rel_gap, sample_hh)
+from spikeset.problems._simhh import (LONG_WINDOW_MS, STABLE_GROWTH_PER_MS, SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat,
+                                      distinct_misconceptions, growth_rates, printed_rests, quiet_below, rel_gap,
+                                      rest_states, sample_hh, stable)
 from spikeset.sampling import Draw
 
 ID = "sim-threshold"
@@ -31,21 +32,54 @@ def sample(draw: Draw) -> dict:
     factor = 1.0 + change if direction == "up" else 1.0 - change
     p["g_Na2"] = float(round(p["g_Na"] * factor))
     p["direction"] = direction
+    p["change"] = change
+    p["direction_fixed"] = "direction" in draw.overrides or "g_Na2" in draw.overrides
+    p["window_ms"] = WINDOW_MS
     p["cli"] = cli_params(p)
     return p
 
 
 def solve_batch(params_list: list[dict]) -> list[dict]:
     n = len(params_list)
+    params_list = [dict(p) for p in params_list]
+    adjusted = [{} for _ in range(n)]
+    # A raised g_Na whose rest is not stable (the patch would oscillate or fire by itself): change
+    # g_Na the other way instead (deterministic; an assignment that fixes the direction keeps it).
+    changed = batch(params_list, g_Na=[p["g_Na2"] for p in params_list])
+    for i in np.flatnonzero(~stable(growth_rates(changed))):
+        p = params_list[i]
+        if p.get("direction_fixed"):
+            continue
+        flip = "down" if p["direction"] == "up" else "up"
+        g2 = float(round(p["g_Na"] * (1.0 - p["change"] if flip == "down" else 1.0 + p["change"])))
+        p["g_Na2"], p["direction"] = g2, flip
+        adjusted[i].update(g_Na2=g2, direction=flip)
     base = batch(params_list)
     changed = batch(params_list, g_Na=[p["g_Na2"] for p in params_list])
+    both = concat(base, changed)
+    rest = rest_states(both)
+    growth = growth_rates(both, rest)
+    printed = printed_rests(rest)
     dur = np.array([p["duration_ms"] for p in params_list])
+    durs = np.concatenate([dur, dur])
     # One batched bisection over 2N variants (both conditions), at a search tolerance of the integrator.
     from spikeset.solutions.hh_search import threshold_amplitude
-    thr = threshold_amplitude(concat(base, changed), np.concatenate([dur, dur]), start_ms=START_MS,
-                              response_window_ms=WINDOW_MS, rel_tol=SEARCH_REL_TOL, rtol=SEARCH_RTOL,
-                              atol=SEARCH_ATOL)
-    return [{"threshold": float(thr[i]), "threshold2": float(thr[n + i])} for i in range(n)]
+    thr = threshold_amplitude(both, durs, start_ms=START_MS, response_window_ms=WINDOW_MS, rel_tol=SEARCH_REL_TOL,
+                              rtol=SEARCH_RTOL, atol=SEARCH_ATOL)
+    # The answer must not hinge on the response window: just below threshold, nothing fires even
+    # if one waits LONG_WINDOW_MS.
+    quiet = quiet_below(both, thr, durs, START_MS)
+    out = []
+    for i, p in enumerate(params_list):
+        adjusted[i]["rests"] = [{"label": f"ḡ_Na = {p['g_Na']:g} mS/cm² (a)", **printed[i]},
+                                {"label": f"ḡ_Na = {p['g_Na2']:g} mS/cm² (b)", **printed[n + i]}]
+        adjusted[i]["cli"] = cli_params(p)
+        out.append({"threshold": float(thr[i]), "threshold2": float(thr[n + i]),
+                    "growth": float(growth[i]), "growth2": float(growth[n + i]),
+                    "quiet": bool(quiet[i]), "quiet2": bool(quiet[n + i]),
+                    "search": {"rel_tol": SEARCH_REL_TOL, "rtol": SEARCH_RTOL, "atol": SEARCH_ATOL},
+                    "adjusted_params": adjusted[i]})
+    return out
 
 
 def questions(params: dict, solution: dict) -> list:
@@ -106,5 +140,11 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
             out.append(f"{name} {v:.3g} uA/cm^2 outside the searched protocol's sensible range")
     if rel_gap(thr, thr2) < MIN_GAP:
         out.append(f"thresholds differ by only {100 * rel_gap(thr, thr2):.1f} %")
+    for name, key in (("g_Na", ""), ("g_Na2", "2")):
+        if not solution.get(f"growth{key}", 0.0) < STABLE_GROWTH_PER_MS:
+            out.append(f"the rest with {name} is not stable (growth rate {solution.get(f'growth{key}'):.3g} /ms)")
+        if not solution.get(f"quiet{key}", True):
+            out.append(f"with {name}, a pulse 1 % below threshold fires within {LONG_WINDOW_MS:g} ms: the threshold "
+                       "depends on the response window")
     return out
 
