@@ -20,7 +20,7 @@ def nernst_planck_current_uA_per_cm2(p_cm_s, z, c_out_mM, c_in_mM, v_mV, t_C):
     d = p_cm_s * 1e-2  # m/s, membrane thickness 1 (P = D/L)
 
     def c_end(j):
-        sol = solve_ivp(lambda x, c: [u * c[0] - j / d], (0.0, 1.0), [c_in_mM], method="Radau",
+        sol = solve_ivp(lambda x, c: [u * c[0] - j / d], (0.0, 1.0), [c_in_mM], method="DOP853",
                         rtol=1e-12, atol=1e-12)
         return sol.y[0, -1]
 

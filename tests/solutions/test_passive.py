@@ -12,7 +12,7 @@ def rc_voltage_si(d_m, r_m_ohm_m2, c_m_f_per_m2, v_rest_v, i_a, t_s):
     area = 4 * math.pi * (d_m / 2) ** 2
     r, c = r_m_ohm_m2 / area, c_m_f_per_m2 * area
     sol = solve_ivp(lambda t, v: [(-(v[0] - v_rest_v) / r + i_a) / c], (0, t_s), [v_rest_v],
-                    method="Radau", rtol=1e-11, atol=1e-14)
+                    method="DOP853", rtol=1e-11, atol=1e-14)
     return r, r * c, sol.y[0, -1]
 
 
