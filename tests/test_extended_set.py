@@ -12,7 +12,7 @@ from spikeset.cli import main
 from spikeset.registry import all_families
 
 EXTENDED = Path(str(importlib.resources.files("spikeset") / "data" / "default_extended.toml"))
-NEW_FAMILIES = {"passive-membrane", "ghk-current", "gate-kinetics", "voltage-clamp"}
+NEW_FAMILIES = {"passive-membrane", "ghk-current", "gate-kinetics", "voltage-clamp", "cable"}
 
 
 def _filled(blank: Path, answers: dict) -> str:
@@ -52,7 +52,8 @@ def test_extended_set_generates_and_grades(tmp_path, monkeypatch):
     assert main(["grade", str(EXTENDED), str(subs), "--roster", str(roster), "--json", str(grades), "--quiet"]) == 0
     report = json.loads(grades.read_text(encoding="utf-8"))
     scores = {s["student"]: (s["score"], s["max_score"]) for s in report["submissions"]}
+    total = sum(p["points"] for p in tomllib.loads(EXTENDED.read_text(encoding="utf-8"))["problems"])
     assert len(scores) == 3
     first, *others = sorted(scores)
-    assert all(scores[s][0] == scores[s][1] == 40 for s in others)
-    assert scores[first][0] < scores[first][1] == 40
+    assert all(scores[s][0] == scores[s][1] == total for s in others)
+    assert scores[first][0] < scores[first][1] == total

@@ -20,7 +20,7 @@ def cable_bvp_si(r_m_ohm_m2, r_i_ohm_m, d_m, v0, x_eval):
     x = np.linspace(0, length, 601)
     y0 = np.vstack([v0 * np.exp(-x * math.sqrt(k2)) * 0.5, np.zeros_like(x)])
     sol = solve_bvp(lambda _, y: np.vstack([y[1], k2 * y[0]]), lambda ya, yb: np.array([ya[0] - v0, yb[1]]),
-                    x, y0, tol=1e-10, max_nodes=200000)
+                    x, y0, tol=1e-8, max_nodes=200000)
     assert sol.success
     return 1 / math.sqrt(k2), sol.sol(x_eval)[0]
 
