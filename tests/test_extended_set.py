@@ -12,7 +12,8 @@ from spikeset.cli import main
 from spikeset.registry import all_families
 
 EXTENDED = Path(str(importlib.resources.files("spikeset") / "data" / "default_extended.toml"))
-NEW_FAMILIES = {"passive-membrane", "ghk-current", "gate-kinetics", "voltage-clamp", "cable"}
+NEW_FAMILIES = {"passive-membrane", "ghk-current", "gate-kinetics", "voltage-clamp", "cable",
+                "strength-duration"}
 
 
 def _filled(blank: Path, answers: dict) -> str:
