@@ -62,14 +62,14 @@ def questions(params: dict, solution: dict) -> list:
     tol_tc = Tolerance("rel", 0.05)
     return distinct_misconceptions([
         NumericQuestion("a", f"Threshold amplitude of a {d1:g} ms pulse (tolerance &plusmn;2 %)", i1, "uA/cm^2", tol,
-                        weight=2, misconceptions=(
+                        weight=2, digits=3, misconceptions=(
                             Misconception("charge-instead-of-amplitude", "You gave the threshold charge "
                                           "(amplitude x duration, nC/cm^2); the question asks for the amplitude.", i1 * d1),
                             Misconception("rheobase-for-short-pulse", "That is the rheobase; a short pulse needs a "
                                           "much larger amplitude.", i_rh),
                         )),
         NumericQuestion("b", f"Rheobase: threshold amplitude of a {RHEOBASE_PULSE_MS:g} ms pulse (tolerance &plusmn;2 %)",
-                        i_rh, "uA/cm^2", tol, weight=2, misconceptions=(
+                        i_rh, "uA/cm^2", tol, weight=2, digits=3, misconceptions=(
                             Misconception("charge-instead-of-amplitude", "You gave the threshold charge "
                                           "(amplitude x duration, nC/cm^2); the question asks for the amplitude.",
                                           i_rh * RHEOBASE_PULSE_MS),
@@ -78,7 +78,7 @@ def questions(params: dict, solution: dict) -> list:
                                           i1 * d1 / RHEOBASE_PULSE_MS),
                         )),
         NumericQuestion("c", "Chronaxie: the shortest duration at which a pulse of twice the rheobase fires "
-                        "(tolerance &plusmn;5 %)", t_c, "ms", tol_tc, weight=2, misconceptions=(
+                        "(tolerance &plusmn;5 %)", t_c, "ms", tol_tc, weight=2, digits=3, misconceptions=(
                             Misconception("chronaxie-is-tau", "In Lapicque's RC law the chronaxie is tau ln 2; you "
                                           "gave tau = t_c / ln 2.", t_c / math.log(2.0)),
                             Misconception("weiss-estimate-for-chronaxie", "Weiss's law is only an approximation "
@@ -87,7 +87,7 @@ def questions(params: dict, solution: dict) -> list:
                             Misconception("rheobase-amplitude", "The chronaxie is measured at twice the rheobase; at "
                                           "the rheobase itself only a very long pulse fires.", RHEOBASE_PULSE_MS),
                         )),
-        NumericQuestion("d", "Chronaxie estimated with Weiss's law from (a) and (b)", t_weiss, "ms", tol_tc,
+        NumericQuestion("d", "Chronaxie estimated with Weiss's law from (a) and (b)", t_weiss, "ms", tol_tc, digits=3,
                         misconceptions=(
                             Misconception("duration-not-subtracted", "Weiss: Q = I_rh (D + t_c), so t_c = "
                                           "D (I/I_rh - 1); you left out the - 1.", d1 * i1 / i_rh),
