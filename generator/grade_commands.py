@@ -42,6 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes for a large batch (default: one per core, at least "
                         "40 answer files each; 1 grades in this process)")
+    r.add_argument("--shard", metavar="K/N",
+                   help="grade only shard K of N of the answer files (one per machine); "
+                        "`spikeset merge grades` combines the shards' JSON reports")
     r.set_defaults(func=cmd_grade)
 
 
@@ -60,9 +63,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
     assignment = load_assignment(args.assignment)
     roster = load_roster(args.roster) if args.roster else None
     secret = secret_from_args(args, quiet=args.github_classroom)
+    shard = None
+    if args.shard:
+        from .sharding import parse_shard
+        shard = parse_shard(args.shard)
     report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,
                    sigfig_share=args.sigfig_share, jobs=args.jobs,
-                   prepare_json=args.reveal if args.json else None)
+                   prepare_json=args.reveal if args.json else None, shard=shard)
     write_reports(report, args)
     if args.github_classroom:
         from .report_classroom import write_classroom_output
