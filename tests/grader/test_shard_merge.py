@@ -1,9 +1,14 @@
 """Grading split over machines (--shard K/N) and merged gives, byte for byte, one run's outputs."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+import yaml
 
 from spikeset.cli import main
 from spikeset.sharding import Shard, interleave, parse_shard
@@ -74,3 +79,69 @@ def test_shard_split_is_a_partition():
     for bad in ("0/3", "4/3", "3", "a/b", "1/0", ""):
         with pytest.raises(UsageError):
             parse_shard(bad)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "sharding"
+
+
+def _class_folder(batch, tmp_path) -> Path:
+    """A grading folder as the examples expect it: assignment.toml, roster.csv, submissions/."""
+    root, assignment, subs, secret = batch
+    work = tmp_path / "course"
+    shutil.copytree(subs, work / "submissions")
+    shutil.copy(assignment, work / "assignment.toml")
+    (work / "roster.csv").write_text("id,name\n" + "".join(f"s{i:03d},Student {i}\n" for i in range(1, 7)),
+                                     encoding="utf-8")
+    return work
+
+
+def _single_run(work: Path, env: dict) -> tuple[bytes, bytes]:
+    subprocess.run(["spikeset", "grade", "assignment.toml", "submissions", "--roster", "roster.csv", "--quiet",
+                    "--json", "one.json", "--gradebook", "one.csv"], cwd=work, env=env, check=False)
+    return (work / "one.json").read_bytes(), (work / "one.csv").read_bytes()
+
+
+def _env(secret: Path) -> dict:
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "SPIKESET_SECRET": secret.read_text(encoding="utf-8")}
+
+
+def test_slurm_array_example(batch, tmp_path):
+    work = _class_folder(batch, tmp_path)
+    env = _env(batch[3])
+    for k in range(1, 4):   # what `sbatch --array=1-3` runs, task by task
+        subprocess.run(["bash", str(EXAMPLES / "slurm-grade.sh")], cwd=work, check=True,
+                       env={**env, "SLURM_ARRAY_TASK_ID": str(k), "SLURM_ARRAY_TASK_COUNT": "3"})
+    subprocess.run(["bash", str(EXAMPLES / "slurm-merge.sh"), "3"], cwd=work, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    one_json, one_csv = _single_run(work, env)
+    assert (work / "grades.json").read_bytes() == one_json
+    assert (work / "gradebook.csv").read_bytes() == one_csv
+
+
+def test_github_matrix_example(batch, tmp_path):
+    """The workflow's own `run:` steps, for every shard of its matrix, then its merge job."""
+    workflow = yaml.safe_load((EXAMPLES / "github-matrix.yml").read_text(encoding="utf-8"))
+    work = _class_folder(batch, tmp_path)
+    env = {**_env(batch[3]), **{k: str(v) for k, v in workflow["env"].items()}}
+    grade_job, merge_job = workflow["jobs"]["grade"], workflow["jobs"]["merge"]
+    shards = grade_job["strategy"]["matrix"]["shard"]
+    assert len(shards) == int(workflow["env"]["SHARDS"])
+
+    def run_steps(job, **subs):
+        for step in job["steps"]:
+            if "run" not in step or step.get("name") == "Install spikeset":
+                continue
+            script = step["run"]
+            for name, value in subs.items():
+                script = script.replace("${{ matrix.%s }}" % name, str(value))
+            assert "${{" not in script
+            subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=work, env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+
+    for shard in shards:
+        run_steps(grade_job, shard=shard)
+    run_steps(merge_job)
+    one_json, one_csv = _single_run(work, env)
+    assert (work / "grades.json").read_bytes() == one_json
+    assert (work / "gradebook.csv").read_bytes() == one_csv
