@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..assemble import PlacedQuestion, StudentSet, assemble
+from ..assemble import PlacedQuestion, ProblemInstance, StudentSet, assemble
 from ..assignment import Assignment
 from ..formatting import plain, unit_html
 from ..roster import Student
@@ -235,19 +235,18 @@ def lms_problems(assignment: Assignment, variants: int, secret: bytes | None, *,
                  flavour: str = "moodle") -> list[LmsProblem]:
     """Every problem, ``variants`` times (ordered by problem, then variant); equations as TeX
     in ``flavour`` ("moodle" or "canvas")."""
-    from ..render import problem_figure
     from .tex import statement_html
 
     if variants < 1:
         raise ValueError("variants must be at least 1")
     sets: list[StudentSet] = assemble(assignment, variant_students(variants), secret)
     scales = part_scales(sets)
+    figures = _figures([p for s in sets for p in s.problems])
     out: list[LmsProblem] = []
     for s in sets:
         for p in s.problems:
             statement = statement_html(p, flavour)  # type: ignore[arg-type]
-            figure = problem_figure(p)
-            figure = str(figure) if figure else None
+            figure = figures.get(id(p))
             parts = []
             for pq in p.questions:
                 base = dict(assignment_id=assignment.id, problem_number=p.spec.number, problem_title=p.title,
@@ -259,6 +258,23 @@ def lms_problems(assignment: Assignment, variants: int, secret: bytes | None, *,
                                   figure=figure, parts=tuple(parts)))
     out.sort(key=lambda lp: (lp.number, lp.variant))
     return out
+
+
+def _figures(problems: Sequence[ProblemInstance]) -> dict[int, str]:
+    """The figure HTML of every problem that has one, by ``id(problem)``, drawn on every core
+    (figures are most of an export's time)."""
+    from ..parallel import deal, map_forked, undeal, usable_cores
+    from ..render import problem_figure
+
+    with_figure = [p for p in problems if p.family.has_figure]
+
+    def draw(chunk: Sequence[ProblemInstance]) -> list[str | None]:
+        return [str(f) if (f := problem_figure(p)) else None for p in chunk]
+
+    hands = deal(with_figure, usable_cores())
+    drawn = map_forked(draw, hands) if len(with_figure) > 1 else None
+    html_list = undeal(drawn) if drawn is not None else draw(with_figure)
+    return {id(p): h for p, h in zip(with_figure, html_list) if h}
 
 
 def lms_questions(assignment: Assignment, variants: int, secret: bytes | None, *,
