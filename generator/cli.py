@@ -15,7 +15,7 @@ from .errors import SpikesetError
 
 # Modules that add subcommands: each has ``register(subparsers)``; imports stay light.
 COMMAND_MODULES = ("generate_commands", "grade_commands", "commands", "sim_commands", "catalog_commands",
-                   "export_commands", "report_commands")
+                   "export_commands", "report_commands", "merge_commands")
 
 
 def build_parser() -> argparse.ArgumentParser:

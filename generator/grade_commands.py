@@ -55,6 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes for a large batch (default: one per core, at least "
                         "40 answer files each; 1 grades in this process)")
+    r.add_argument("--shard", metavar="K/N",
+                   help="grade only shard K of N of the answer files (one per machine); "
+                        "`spikeset merge grades` combines the shards' JSON reports")
     r.set_defaults(func=cmd_grade)
 
 
@@ -89,11 +92,19 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise UsageError("--jobs: expected a positive number of processes")
     assignment = feedback_settings(load_assignment(args.assignment), args)
     roster = load_roster(args.roster) if args.roster else None
+    shard = None
+    if args.shard:
+        from .sharding import parse_shard
+        shard = parse_shard(args.shard)
     if args.public_key:
         if args.secret_file:
             from .errors import UsageError
             raise UsageError("--public-key grades from the signed variants; leave out --secret-file "
                              "(with the secret, grade without --public-key)")
+        if shard is not None:
+            from .errors import UsageError
+            raise UsageError("--shard is for grading with the secret (an instructor's batch); "
+                             "--public-key grades one repository")
         from .signed_grading import grade_signed
         from .signing import load_public_key
         report = grade_signed(assignment=assignment, submissions=args.submissions, roster=roster,
@@ -102,7 +113,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         secret = secret_from_args(args, quiet=args.github_classroom)
         report = grade(assignment=assignment, submissions=args.submissions, secret=secret, roster=roster,
                        sigfig_share=args.sigfig_share, jobs=args.jobs,
-                       prepare_json=args.reveal if args.json else None)
+                       prepare_json=args.reveal if args.json else None, shard=shard)
         if roster is not None:  # clones of the students' repositories: a classmate's file is named
             from .signed_grading import foreign_repository_warnings
             report = foreign_repository_warnings(report, roster)

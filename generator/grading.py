@@ -21,6 +21,7 @@ from .model import DEFAULT_FEEDBACK, NumericQuestion, Tolerance
 from .roster import STUDENT_ID, Student
 from .seeding import variant_fingerprint
 from .safe_text import safe_name, safe_text
+from .sharding import Shard
 from .units import (AnswerValueError, question_unit, significant_figures, to_unit, typed_number,
                     unit_note)
 
@@ -101,7 +102,8 @@ class SubmissionResult:
 
     def to_dict(self, *, reveal: bool = False) -> dict:
         return {"file": self.file, "student": self.student, "score": self.score, "max_score": self.max_score,
-                "percent": round(self.percent, 4), "name": self.name, "variant": self.variant,
+                "percent": round(self.percent, 4), "name": self.name, "section": self.section,
+                "variant": self.variant,
                 "questions": [q.to_dict(reveal=reveal) for q in self.questions],
                 "warnings": list(self.warnings)}
 
@@ -126,16 +128,36 @@ class GradeError:
 
 
 @dataclass(frozen=True)
+class ShardPositions:
+    """Where a shard's results stand in one run's order (see :mod:`spikeset.sharding`):
+    the position of each submission's and each error's answer file (-1: a path that named no
+    file, reported by shard 1 only)."""
+
+    index: int
+    count: int
+    submissions: tuple[int, ...]
+    errors: tuple[int, ...]
+
+    def to_dict(self) -> dict:
+        return {"index": self.index, "count": self.count, "submissions": list(self.submissions),
+                "errors": list(self.errors)}
+
+
+@dataclass(frozen=True)
 class GradeReport:
     assignment: Assignment
     submissions: tuple[SubmissionResult, ...]
     errors: tuple[GradeError, ...] = ()
+    shard: ShardPositions | None = None
 
     def to_dict(self, *, reveal: bool = False) -> dict:
-        return {"assignment": self.assignment.id, "title": self.assignment.title,
-                "max_score": self.assignment.total_points,
-                "submissions": [s.to_dict(reveal=reveal) for s in self.submissions],
-                "errors": [e.to_dict() for e in self.errors]}
+        d = {"assignment": self.assignment.id, "title": self.assignment.title,
+             "max_score": self.assignment.total_points,
+             "submissions": [s.to_dict(reveal=reveal) for s in self.submissions],
+             "errors": [e.to_dict() for e in self.errors]}
+        if self.shard is not None:
+            d["shard"] = self.shard.to_dict()
+        return d
 
 
 # ---------------------------------------------------------------- one question
@@ -444,15 +466,23 @@ MIN_FILES_PER_JOB = 40
 def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: bytes | None,
           roster: Sequence[Student] | None = None,
           sigfig_share: float | None = None, jobs: int | None = None,
-          prepare_json: bool | None = None) -> GradeReport:
+          prepare_json: bool | None = None, shard: Shard | None = None) -> GradeReport:
     """Grade answer files (or folders of them); every variant is recomputed, batched per problem.
 
     ``jobs``: worker processes for a large batch (default: one per core, at least
     ``MIN_FILES_PER_JOB`` files each; 1 grades everything in this process). The report is the
     same whatever the number of jobs. ``prepare_json``: also encode each result's JSON (with
     ``reveal=prepare_json``) where it is graded, for :func:`spikeset.report_json.json_text`.
+    ``shard``: grade only this shard's files and record where its results stand in one run's
+    order, for ``spikeset merge`` (which also adds the warnings about students who submitted twice).
     """
     files, errors = find_answer_files(submissions)
+    positions = list(range(len(files)))
+    if shard is not None:
+        positions = shard.positions(len(files))
+        files = [files[i] for i in positions]
+        errors = errors if shard.first else []
+    error_positions = [-1] * len(errors)
     if jobs is None:
         from .parallel import usable_cores
         jobs = min(usable_cores(), len(files) // MIN_FILES_PER_JOB)
@@ -472,18 +502,35 @@ def grade(*, assignment: Assignment, submissions: Sequence[str | Path], secret: 
                 outcomes = [_grade_alone(path, assignment, secret, roster, sigfig_share, prepare_json)
                             for path in files]
     results = []
-    seen: dict[str, str] = {}
-    for outcome in outcomes:
+    result_positions = []
+    for position, outcome in zip(positions, outcomes, strict=True):
         if isinstance(outcome, GradeError):
             errors.append(outcome)
-            continue
-        result = outcome
+            error_positions.append(position)
+        else:
+            results.append(outcome)
+            result_positions.append(position)
+    if shard is None:
+        return GradeReport(assignment=assignment, submissions=tuple(mark_duplicates(results)), errors=tuple(errors))
+    return GradeReport(assignment=assignment, submissions=tuple(results), errors=tuple(errors),
+                       shard=ShardPositions(shard.index, shard.count, tuple(result_positions),
+                                            tuple(error_positions)))
+
+
+def mark_duplicates(results: Sequence[SubmissionResult]) -> list[SubmissionResult]:
+    """Warn on every file after the first from the same student (in the batch's order)."""
+    seen: dict[str, str] = {}
+    out = []
+    for result in results:
         if result.student in seen:
-            result = _add_warning(result, f"{result.file}: student {result.student!r} also submitted "
-                                          f"{seen[result.student]}")
+            result = _add_warning(result, duplicate_warning(result.file, result.student, seen[result.student]))
         seen.setdefault(result.student, result.file)
-        results.append(result)
-    return GradeReport(assignment=assignment, submissions=tuple(results), errors=tuple(errors))
+        out.append(result)
+    return out
+
+
+def duplicate_warning(file: str, student: str, first_file: str) -> str:
+    return f"{file}: student {student!r} also submitted {first_file}"
 
 
 @contextmanager

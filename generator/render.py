@@ -161,3 +161,8 @@ def problem_parts(problem: ProblemInstance) -> tuple[Markup, Markup | None]:
     """The statement and figure of one problem as HTML fragments (for LMS exports): what the
     student reads, never a reference answer."""
     return _snippet(problem, "statement"), _figure(problem)
+
+
+def problem_figure(problem: ProblemInstance) -> Markup | None:
+    """The figure of one problem as an HTML ``<figure>`` (for LMS exports), or None."""
+    return _figure(problem)

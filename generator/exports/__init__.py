@@ -1,22 +1,28 @@
 """Exports to learning-management systems (Moodle XML, Canvas QTI 1.2).
 
-Both formats are built from the same list of :class:`LmsQuestion`: ``variants`` pseudo-students
-(``variant-001``, ``variant-002``...) are drawn with the assignment's own seeding, and every
-question of every problem becomes one LMS question with the problem statement repeated above
-it (LMS question banks have no composite questions). Equations and figures travel as SVG files
-inside the export. Numeric answers carry their accepted interval; the family's typical wrong
-answers (misconceptions) become zero-credit answers with their feedback.
+Both formats are built from :func:`lms_problems`: ``variants`` pseudo-students (``variant-001``,
+``variant-002``...) are drawn with the assignment's own seeding, and each problem of each
+variant becomes an :class:`LmsProblem` holding its statement (equations as TeX, for the LMS's
+own math rendering: :mod:`spikeset.exports.tex`), its figure (an SVG file) and its parts as
+:class:`LmsQuestion`. Numeric answers carry their accepted interval, in one unit per part for
+every variant; the family's typical wrong answers (misconceptions) become zero-credit answers
+with their feedback.
+
+Moodle keeps a problem whole (one Cloze question per variant, so every part is about the same
+cell); Canvas Classic Quizzes have no multi-part numeric question, so each part is its own item
+that repeats its variant's statement (see :mod:`spikeset.exports.qti`).
 """
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..assemble import PlacedQuestion, StudentSet, assemble
+from ..assemble import PlacedQuestion, ProblemInstance, StudentSet, assemble
 from ..assignment import Assignment
 from ..formatting import plain, unit_html
 from ..roster import Student
@@ -70,6 +76,8 @@ class LmsQuestion:
     high: float | None = None
     wrong: list[WrongAnswer] = field(default_factory=list)
     options: list[ChoiceAnswer] = field(default_factory=list)
+    prompt: str = ""                # the part's own question (HTML)
+    precision: str = ""             # what is accepted, e.g. "±1 %"
 
     @property
     def name(self) -> str:
@@ -130,11 +138,11 @@ def unit_plain(unit: str | None) -> str:
     return plain(unit_display(unit)) if unit else ""
 
 
-def _question_html(statement: str, figure: str | None, pq: PlacedQuestion, unit: str | None) -> str:
-    ask = ""
-    if pq.type == "numeric":
-        accepted = pq.question.tolerance.accepts(unit_display(pq.question.unit))
-        ask = f" (in {unit_display(unit)}; {accepted})" if unit else f" ({accepted})"
+def _question_html(statement: str, figure: str | None, pq: PlacedQuestion, unit: str | None,
+                   precision: str = "") -> str:
+    ask = f" (in {unit_display(unit)})" if unit else ""
+    if precision:
+        ask += f" <small>(accepted {html.escape(precision)}; type the number only)</small>"
     parts = [f'<div class="statement">{statement}</div>']
     if figure:
         parts.append(str(figure))
@@ -142,11 +150,13 @@ def _question_html(statement: str, figure: str | None, pq: PlacedQuestion, unit:
     return "\n".join(parts)
 
 
-def _numeric(base: dict, pq: PlacedQuestion, statement: str, figure: str | None) -> LmsQuestion:
+def _numeric(base: dict, pq: PlacedQuestion, statement: str, figure: str | None,
+             scaled: tuple[str | None, float] | None = None) -> LmsQuestion:
+    """One numeric part; ``scaled`` (unit, factor) fixes the unit, else it is chosen for this value."""
     q = pq.question
     low, high = q.tolerance.interval(q.answer)
     low, high = min(low, high), max(low, high)
-    unit, scale = choose_scale(q.unit, q.answer, (high - low) / 2)
+    unit, scale = scaled or choose_scale(q.unit, q.answer, (high - low) / 2)
     wrong: list[WrongAnswer] = []
     seen: list[tuple[float, float]] = []
     for m in q.misconceptions:
@@ -159,8 +169,18 @@ def _numeric(base: dict, pq: PlacedQuestion, statement: str, figure: str | None)
             continue
         seen.append((wl, wh))
         wrong.append(WrongAnswer(m.id, m.value * scale, wl * scale, wh * scale, m.feedback))
-    return LmsQuestion(**base, type="numeric", html=_question_html(statement, figure, pq, unit), unit=unit,
-                       scale=scale, answer=q.answer * scale, low=low * scale, high=high * scale, wrong=wrong)
+    precision = _precision(q.tolerance, unit, scale)
+    return LmsQuestion(**base, type="numeric", html=_question_html(statement, figure, pq, unit, precision),
+                       unit=unit, scale=scale, answer=q.answer * scale, low=low * scale, high=high * scale,
+                       wrong=wrong, prompt=pq.question.prompt, precision=precision)
+
+
+def _precision(tolerance, unit: str | None, scale: float) -> str:
+    """What is accepted, as the question states it ("within ±1 %", "within ±0.5 mV", "to 3
+    significant figures"), in the exported unit."""
+    if tolerance.mode == "abs":
+        return f"within ±{tolerance.value * scale:g} {unit_plain(unit)}".strip()
+    return tolerance.accepts()
 
 
 def _choice(base: dict, pq: PlacedQuestion, statement: str, figure: str | None) -> LmsQuestion:
@@ -173,25 +193,95 @@ def _choice(base: dict, pq: PlacedQuestion, statement: str, figure: str | None) 
         else:
             feedback = "Not this one."
         options.append(ChoiceAnswer(label, opt.text, opt.correct, feedback))
-    return LmsQuestion(**base, type="choice", html=_question_html(statement, figure, pq, None), options=options)
+    return LmsQuestion(**base, type="choice", html=_question_html(statement, figure, pq, None), options=options,
+                       prompt=pq.question.prompt)
 
 
-def lms_questions(assignment: Assignment, variants: int, secret: bytes | None) -> list[LmsQuestion]:
-    """Every question part of every problem, ``variants`` times (ordered by problem, part, variant)."""
-    from ..render import problem_parts
+@dataclass(frozen=True)
+class LmsProblem:
+    """One problem of one variant: its statement, figure and parts, all about the same cell."""
+
+    assignment_id: str
+    number: int
+    title: str
+    variant: str
+    points: float
+    statement: str               # HTML, equations as TeX for the LMS
+    figure: str | None           # HTML <figure> with an embedded SVG, or None
+    parts: tuple[LmsQuestion, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.assignment_id} p{self.number} {self.variant}"
+
+
+def part_scales(sets: Sequence[StudentSet]) -> dict[str, tuple[str | None, float]]:
+    """One unit per numeric part for every variant (the smallest any variant needs), so that a
+    pool never asks one student in mS/cm2 and the next in uS/cm2."""
+    steps: dict[str, int] = {}
+    units: dict[str, str | None] = {}
+    for s in sets:
+        for pq in s.questions.values():
+            if pq.type != "numeric":
+                continue
+            q = pq.question
+            low, high = q.tolerance.interval(q.answer)
+            _, factor = choose_scale(q.unit, q.answer, abs(high - low) / 2)
+            steps[pq.id] = max(steps.get(pq.id, 0), round(math.log(factor, 1000)))
+            units[pq.id] = q.unit
+    return {qid: scaled_unit(units[qid], n) for qid, n in steps.items()}
+
+
+def lms_problems(assignment: Assignment, variants: int, secret: bytes | None, *,
+                 flavour: str = "moodle") -> list[LmsProblem]:
+    """Every problem, ``variants`` times (ordered by problem, then variant); equations as TeX
+    in ``flavour`` ("moodle" or "canvas")."""
+    from .tex import statement_html
 
     if variants < 1:
         raise ValueError("variants must be at least 1")
     sets: list[StudentSet] = assemble(assignment, variant_students(variants), secret)
-    out: list[LmsQuestion] = []
+    scales = part_scales(sets)
+    figures = _figures([p for s in sets for p in s.problems])
+    out: list[LmsProblem] = []
     for s in sets:
         for p in s.problems:
-            statement, figure = problem_parts(p)
+            statement = statement_html(p, flavour)  # type: ignore[arg-type]
+            figure = figures.get(id(p))
+            parts = []
             for pq in p.questions:
                 base = dict(assignment_id=assignment.id, problem_number=p.spec.number, problem_title=p.title,
                             qid=pq.id, variant=s.student.id, points=pq.points)
-                out.append(_numeric(base, pq, str(statement), figure) if pq.type == "numeric"
-                           else _choice(base, pq, str(statement), figure))
+                parts.append(_numeric(base, pq, statement, figure, scales[pq.id]) if pq.type == "numeric"
+                             else _choice(base, pq, statement, figure))
+            out.append(LmsProblem(assignment_id=assignment.id, number=p.spec.number, title=p.title,
+                                  variant=s.student.id, points=p.spec.points, statement=statement,
+                                  figure=figure, parts=tuple(parts)))
+    out.sort(key=lambda lp: (lp.number, lp.variant))
+    return out
+
+
+def _figures(problems: Sequence[ProblemInstance]) -> dict[int, str]:
+    """The figure HTML of every problem that has one, by ``id(problem)``, drawn on every core
+    (figures are most of an export's time)."""
+    from ..parallel import deal, map_forked, undeal, usable_cores
+    from ..render import problem_figure
+
+    with_figure = [p for p in problems if p.family.has_figure]
+
+    def draw(chunk: Sequence[ProblemInstance]) -> list[str | None]:
+        return [str(f) if (f := problem_figure(p)) else None for p in chunk]
+
+    hands = deal(with_figure, usable_cores())
+    drawn = map_forked(draw, hands) if len(with_figure) > 1 else None
+    html_list = undeal(drawn) if drawn is not None else draw(with_figure)
+    return {id(p): h for p, h in zip(with_figure, html_list) if h}
+
+
+def lms_questions(assignment: Assignment, variants: int, secret: bytes | None, *,
+                  flavour: str = "canvas") -> list[LmsQuestion]:
+    """Every question part of every problem, ``variants`` times (ordered by problem, part, variant)."""
+    out = [part for lp in lms_problems(assignment, variants, secret, flavour=flavour) for part in lp.parts]
     out.sort(key=lambda q: (q.problem_number, q.qid, q.variant))
     return out
 

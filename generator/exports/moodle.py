@@ -1,121 +1,139 @@
-"""Moodle XML (question bank import, "Moodle XML format").
+"""Moodle XML (question bank import, "Moodle XML format"), one Cloze question per problem.
 
-Layout: a category per problem (``$course$/top/<assignment>/Problem 1 <title>``) and below it a
-sub-category per question part (``.../p1.a``) holding the N variants of that part, so a quiz
-can take one "random question" from each part's category. Question types:
+Layout: a category per problem (``$course$/top/<assignment>/Problem 1: <title>``) holding that
+problem's N variants, so a quiz takes one "random question" from each problem's category and
+every part a student answers belongs to the same variant (the same cell, the same temperature).
 
-* ``numerical``: the right answer (fraction 100) with an absolute ``<tolerance>`` equal to
-  half the accepted interval, then each non-overlapping typical wrong answer (fraction 0) with
-  the misconception's feedback, then ``*`` (fraction 0) with general feedback. Moodle uses the
-  first answer whose interval holds the response. ``<units>`` lists the unit (multiplier 1)
-  and its spellings, plus V or M with multiplier 0.001 for mV or mM; units are optional.
-* ``multichoice`` (``<single>true</single>``): one answer per option, feedback on each.
+Each variant is an "Embedded answers (Cloze)" question (``type="cloze"``): the statement, the
+figure, then the parts, each with its answer box embedded as Moodle's Cloze syntax, which
+``qtype_multianswer_extract_question`` reads:
 
-Equations and figures are SVG files inside ``<questiontext>`` (``<file name=... path="/"
-encoding="base64">``) referenced as ``@@PLUGINFILE@@/name.svg``, as Moodle's own exporter
-writes them, so an import needs nothing else.
+* numeric part: ``{w:NUMERICAL:=centre:half-width#Correct.~%0%wrong:half-width#feedback...}``,
+  the right interval first, then each typical wrong answer (misconception) that does not
+  overlap it, with its feedback. The unit is fixed and printed after the box ("in mV"): Cloze
+  numeric boxes take a bare number, so a number typed with another unit is refused, never
+  scored as if it were in the printed unit.
+* choice part: ``{w:MULTICHOICE_V:%100%option#feedback~%0%option#feedback...}`` (radio
+  buttons, in the variant's order, so option letters match spikeset's own labels).
+
+``w``, the weight of a part, is its points (scaled to whole numbers when a part has half
+points; the question's default mark is then the scaled total, and the category's info says so).
+Text is written as CDATA, so spaces and markup reach Moodle verbatim; equations are TeX for
+Moodle's MathJax filter; figures are SVG files of the question text (``@@PLUGINFILE@@``).
 """
 from __future__ import annotations
 
 import base64
-import xml.etree.ElementTree as ET
+import html
+import math
+import re
+from fractions import Fraction
 from typing import Sequence
 
-from . import LmsQuestion, extract_images, fmt, problem_titles, unit_display, unit_plain
+from . import LmsProblem, LmsQuestion, extract_images, fmt, unit_display
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 PENALTY = "0.3333333"
 
 
-def _text(parent: ET.Element, tag: str, text: str, fmt_: str | None = "html",
-          files: dict[str, bytes] | None = None) -> ET.Element:
-    el = ET.SubElement(parent, tag)
-    if fmt_:
-        el.set("format", fmt_)
-    ET.SubElement(el, "text").text = text
+def _cdata(text: str) -> str:
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _text_el(tag: str, text: str, *, fmt_: str | None = "html", files: dict[str, bytes] | None = None,
+             indent: str = "  ") -> str:
+    attrs = f' format="{fmt_}"' if fmt_ else ""
+    inner = [f"{indent}<{tag}{attrs}>", f"{indent} <text>{_cdata(text)}</text>"]
     for name, data in sorted((files or {}).items()):
-        f = ET.SubElement(el, "file", name=name, path="/", encoding="base64")
-        f.text = base64.b64encode(data).decode("ascii")
-    return el
+        inner.append(f'{indent} <file name="{_attr(name)}" path="/" encoding="base64">'
+                     f"{base64.b64encode(data).decode('ascii')}</file>")
+    inner.append(f"{indent}</{tag}>")
+    return "\n".join(inner)
 
 
-def _category(quiz: ET.Element, path: str, info: str) -> None:
-    q = ET.SubElement(quiz, "question", type="category")
-    c = ET.SubElement(q, "category")
-    ET.SubElement(c, "text").text = path
-    _text(q, "info", info)
+def cloze_escape(text: str) -> str:
+    """Plain text (feedback) safe inside a Cloze answer: Moodle ends a feedback at ``}`` or
+    ``~`` and decodes HTML entities once before storing the text as HTML, so the text is
+    HTML-escaped, then escaped once more, and the delimiters become character references."""
+    escaped = html.escape(text, quote=False).replace("&", "&amp;")
+    return re.sub(r"[}#~]", lambda m: f"&#{ord(m.group())};", escaped)
 
 
-def _unit_spellings(unit: str) -> list[tuple[str, str]]:
-    """(name, multiplier) pairs accepted for ``unit``: the unit first (multiplier 1)."""
-    names = [unit]
-    pretty = unit_plain(unit)
-    for alt in (pretty, pretty.replace("^2", "²"), unit.replace("u", "µ", 1) if unit.startswith("u") else unit):
-        if alt and alt not in names:
-            names.append(alt)
-    pairs = [(n, "1") for n in names]
-    larger = {"mV": "V", "mM": "M", "ms": "s", "uM": "mM", "uV": "mV"}.get(unit)
-    if larger:
-        pairs.append((larger, "0.001"))
-    return pairs
+def _option_escape(html_text: str) -> str:
+    """HTML (option text) inside a Cloze answer, which Moodle ends at ``}``, ``#`` or ``~``
+    (unless after a backslash or ``&``) and then entity-decodes and unescapes ``\\}``, ``\\#``."""
+    escaped = html_text.replace("}", "\\}").replace("#", "\\#").replace("&", "&amp;")
+    return escaped.replace("~", "&#126;")
 
 
-def _header(q: ET.Element, lq: LmsQuestion) -> None:
-    name = ET.SubElement(q, "name")
-    ET.SubElement(name, "text").text = lq.name
-    body, files = extract_images(lq.html, PLUGINFILE)
-    _text(q, "questiontext", body, files=files)
-    _text(q, "generalfeedback", "")
-    ET.SubElement(q, "defaultgrade").text = fmt(lq.points)
-    ET.SubElement(q, "penalty").text = PENALTY
-    ET.SubElement(q, "hidden").text = "0"
-    ET.SubElement(q, "idnumber").text = f"{lq.assignment_id}/{lq.qid}/{lq.variant}"
+def part_weights(parts: Sequence[LmsQuestion]) -> tuple[list[int], int]:
+    """Whole-number Cloze weights proportional to the parts' points, and the factor applied."""
+    fractions = [Fraction(p.points).limit_denominator(100) for p in parts]
+    factor = 1
+    for f in fractions:
+        factor = factor * f.denominator // math.gcd(factor, f.denominator)
+    return [max(1, int(f * factor)) for f in fractions], factor
 
 
-def _numerical(quiz: ET.Element, lq: LmsQuestion) -> None:
-    q = ET.SubElement(quiz, "question", type="numerical")
-    _header(q, lq)
-    right = ET.SubElement(q, "answer", fraction="100", format="moodle_auto_format")
-    ET.SubElement(right, "text").text = fmt(lq.centre)
-    ET.SubElement(right, "tolerance").text = fmt(lq.tolerance)
-    _text(right, "feedback", "Correct.")
-    for w in lq.wrong:
-        a = ET.SubElement(q, "answer", fraction="0", format="moodle_auto_format")
-        ET.SubElement(a, "text").text = fmt((w.low + w.high) / 2)
-        ET.SubElement(a, "tolerance").text = fmt((w.high - w.low) / 2)
-        _text(a, "feedback", w.feedback)
-    other = ET.SubElement(q, "answer", fraction="0", format="moodle_auto_format")
-    ET.SubElement(other, "text").text = "*"
-    ET.SubElement(other, "tolerance").text = "0"
-    _text(other, "feedback", "Not within the accepted tolerance.")
-    if lq.unit:
-        units = ET.SubElement(q, "units")
-        for name, mult in _unit_spellings(lq.unit):
-            u = ET.SubElement(units, "unit")
-            ET.SubElement(u, "multiplier").text = mult
-            ET.SubElement(u, "unit_name").text = name
-        ET.SubElement(q, "unitgradingtype").text = "0"   # units optional: a bare number is in the first unit
-        ET.SubElement(q, "unitpenalty").text = "0.1000000"
-        ET.SubElement(q, "showunits").text = "0"         # typed with the number
-        ET.SubElement(q, "unitsleft").text = "0"
-    else:
-        ET.SubElement(q, "showunits").text = "3"         # no units
+def _numerical(part: LmsQuestion, weight: int) -> str:
+    alts = [f"={fmt(part.centre)}:{fmt(part.tolerance)}#Correct."]
+    for w in part.wrong:
+        alts.append(f"%0%{fmt((w.low + w.high) / 2)}:{fmt((w.high - w.low) / 2)}#{cloze_escape(w.feedback)}")
+    return "{" + f"{weight}:NUMERICAL:" + "~".join(alts) + "}"
 
 
-def _multichoice(quiz: ET.Element, lq: LmsQuestion) -> None:
-    q = ET.SubElement(quiz, "question", type="multichoice")
-    _header(q, lq)
-    ET.SubElement(q, "single").text = "true"
-    ET.SubElement(q, "shuffleanswers").text = "true"
-    ET.SubElement(q, "answernumbering").text = "abc"
-    _text(q, "correctfeedback", "Correct.")
-    _text(q, "partiallycorrectfeedback", "")
-    _text(q, "incorrectfeedback", "Not correct.")
-    for opt in lq.options:
-        body, files = extract_images(opt.html, PLUGINFILE)
-        a = _text(q, "answer", body, files=files)
-        a.set("fraction", "100" if opt.correct else "0")
-        _text(a, "feedback", opt.feedback)
+def _multichoice(part: LmsQuestion, weight: int) -> str:
+    alts = []
+    for opt in part.options:
+        alts.append(("%100%" if opt.correct else "%0%") + _option_escape(opt.html) + "#" + cloze_escape(opt.feedback))
+    return "{" + f"{weight}:MULTICHOICE_V:" + "~".join(alts) + "}"
+
+
+def cloze_text(problem: LmsProblem) -> str:
+    """The question text of one variant: statement, figure, and each part with its box."""
+    weights, _ = part_weights(problem.parts)
+    out = [f'<div class="statement">{problem.statement}</div>']
+    if problem.figure:
+        out.append(problem.figure)
+    out.append('<ol class="parts" style="list-style:none;padding-left:0">')
+    for part, weight in zip(problem.parts, weights):
+        label = part.qid.rsplit(".", 1)[-1]
+        if part.type == "numeric":
+            unit = f" {unit_display(part.unit)}" if part.unit else ""
+            box = (f"{_numerical(part, weight)}{unit} <small>(accepted {html.escape(part.precision)}; "
+                   f"type the number only, with a decimal point)</small>")
+            out.append(f"<li><p><strong>({label})</strong> {part.prompt}</p><p>{box}</p></li>")
+        else:
+            out.append(f"<li><p><strong>({label})</strong> {part.prompt}</p>{_multichoice(part, weight)}</li>")
+    out.append("</ol>")
+    return "\n".join(out)
+
+
+def _question(problem: LmsProblem) -> str:
+    body, files = extract_images(cloze_text(problem), PLUGINFILE)
+    return "\n".join([
+        ' <question type="cloze">',
+        f"  <name><text>{_cdata(problem.name)}</text></name>",
+        _text_el("questiontext", body, files=files),
+        _text_el("generalfeedback", ""),
+        f"  <penalty>{PENALTY}</penalty>",
+        "  <hidden>0</hidden>",
+        f"  <idnumber>{_attr(f'{problem.assignment_id}/p{problem.number}/{problem.variant}')}</idnumber>",
+        " </question>",
+    ])
+
+
+def _category(path: str, info: str) -> str:
+    return "\n".join([
+        ' <question type="category">',
+        f"  <category><text>{_cdata(path)}</text></category>",
+        _text_el("info", info),
+        " </question>",
+    ])
 
 
 def _seg(name: str) -> str:
@@ -123,25 +141,25 @@ def _seg(name: str) -> str:
     return name.replace("/", "//")
 
 
-def moodle_xml(questions: Sequence[LmsQuestion], *, title: str, assignment_id: str) -> bytes:
+def moodle_xml(problems: Sequence[LmsProblem], *, title: str, assignment_id: str) -> bytes:
     """The Moodle XML document (UTF-8 bytes)."""
-    quiz = ET.Element("quiz")
     root = f"$course$/top/{_seg(title)} ({_seg(assignment_id)})"
-    titles = problem_titles(questions)
-    done_problem: set[int] = set()
-    done_part: set[str] = set()
-    for lq in questions:
-        ptitle = _seg(titles[lq.problem_number])
-        pcat = f"{root}/Problem {lq.problem_number}: {ptitle}"
-        if lq.problem_number not in done_problem:
-            _category(quiz, pcat, f"spikeset {assignment_id}, problem {lq.problem_number}: {ptitle}")
-            done_problem.add(lq.problem_number)
-        if lq.qid not in done_part:
-            _category(quiz, f"{pcat}/{lq.qid}", f"Variants of {lq.qid}: use one random question from here.")
-            done_part.add(lq.qid)
-        (_numerical if lq.type == "numeric" else _multichoice)(quiz, lq)
-    ET.indent(quiz, space=" ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8", xml_declaration=False) + b"\n"
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
+    done: set[int] = set()
+    for lp in problems:
+        if lp.number not in done:
+            _, factor = part_weights(lp.parts)
+            marks = f"{fmt(lp.points * factor)} marks" if factor != 1 else f"{fmt(lp.points)} marks"
+            note = (f" (half points are doubled: give the quiz slot {fmt(lp.points)} marks)" if factor != 1
+                    else f" (give the quiz slot {fmt(lp.points)} marks)")
+            out.append(_category(f"{root}/Problem {lp.number}: {_seg(lp.title)}",
+                                 f"spikeset {assignment_id}, problem {lp.number}: {html.escape(lp.title)}. "
+                                 f"Each question is one variant worth {marks}{note}; use one random "
+                                 f"question from this category."))
+            done.add(lp.number)
+        out.append(_question(lp))
+    out.append("</quiz>")
+    return ("\n".join(out) + "\n").encode("utf-8")
 
 
-__all__ = ["moodle_xml", "unit_display"]
+__all__ = ["moodle_xml", "cloze_text", "part_weights", "unit_display"]

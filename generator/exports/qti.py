@@ -1,9 +1,17 @@
 """Canvas QTI 1.2 package (Canvas: Settings > Import course content > QTI .zip file).
 
 The zip holds ``imsmanifest.xml`` (IMS Content Packaging 1.1), one assessment
-``<ident>/<ident>.xml`` (IMS QTI ASI 1.2) and the SVG images under ``media/``. The assessment
-has one section per question part with ``<selection_number>1</selection_number>`` and
-``points_per_item`` (a Canvas question group: "pick 1 of N variants"). Items:
+``<ident>/<ident>.xml`` (IMS QTI ASI 1.2), its Canvas settings ``<ident>/assessment_meta.xml``
+(title, points, one attempt, unpublished: as Canvas's own exports and text2qti write it) and the
+figures as SVG files under ``media/``. Equations are Canvas equation images (TeX, rendered by
+Canvas). The assessment has one section per question part with
+``<selection_number>1</selection_number>`` and ``points_per_item`` (a Canvas question group:
+"pick 1 of N variants").
+
+Canvas Classic Quizzes have no multi-part numeric question and draw each group on its own, so
+each item repeats its variant's full statement: every part is answerable on its own. Pools hold
+distinct questions: a question that several parts drew (the concept quiz draws from one bank)
+goes into one pool only, so a student never meets it twice. Items:
 
 * ``numerical_question``: the accepted interval as ``<vargte>``/``<varlte>`` (SCORE 100), as
   Canvas's own exports write a range answer. Canvas's importer gives every numeric range a
@@ -110,6 +118,48 @@ def _item(section: ET.Element, lq: LmsQuestion, media: dict[str, bytes]) -> None
         _feedback(item, fid, text)
 
 
+def distinct_pools(questions: Sequence[LmsQuestion]) -> dict[str, list[LmsQuestion]]:
+    """Items by the part pool they go into: a question (its prompt and options) drawn for
+    several parts of one problem goes to one of those pools only (the one with the fewest
+    distinct questions so far), and to it once."""
+    by_part: dict[str, list[LmsQuestion]] = {}
+    for lq in questions:
+        by_part.setdefault(lq.qid, []).append(lq)
+    parts_of: dict[tuple[int, str], list[str]] = {}
+    for lq in questions:
+        key = (lq.problem_number, _identity(lq))
+        if lq.qid not in parts_of.setdefault(key, []):
+            parts_of[key].append(lq.qid)
+    home: dict[tuple[int, str], str] = {}
+    load: dict[str, int] = {qid: 0 for qid in by_part}
+    for key, parts in parts_of.items():
+        if len(parts) == 1:
+            home[key] = parts[0]
+            load[parts[0]] += 1
+    for key, parts in parts_of.items():
+        if len(parts) > 1:
+            home[key] = min(parts, key=lambda qid: (load[qid], qid))
+            load[home[key]] += 1
+    pools: dict[str, list[LmsQuestion]] = {qid: [] for qid in by_part}
+    placed: set[tuple[int, str]] = set()
+    for lq in questions:
+        key = (lq.problem_number, _identity(lq))
+        if lq.type == "choice" and len(parts_of[key]) > 1:
+            if key in placed:
+                continue
+            placed.add(key)
+        pools[home[key] if lq.type == "choice" else lq.qid].append(lq)
+    return {qid: items for qid, items in pools.items() if items}
+
+
+def _identity(lq: LmsQuestion) -> str:
+    """What makes two items the same question for a student: the prompt and, for a choice,
+    the options' texts (a numeric part is its own pool's question whatever its numbers)."""
+    if lq.type != "choice":
+        return f"{lq.qid}"
+    return lq.prompt + "\x1f" + "\x1f".join(sorted(o.html for o in lq.options))
+
+
 def assessment_xml(questions: Sequence[LmsQuestion], *, title: str, assessment_id: str,
                    media: dict[str, bytes]) -> bytes:
     ET.register_namespace("", QTI_NS)
@@ -122,21 +172,44 @@ def assessment_xml(questions: Sequence[LmsQuestion], *, title: str, assessment_i
     ET.SubElement(_meta_assessment, "fieldentry").text = "1"
     top = ET.SubElement(assessment, "section", ident="root_section")
     titles = problem_titles(questions)
-    groups: dict[str, ET.Element] = {}
-    for lq in questions:
-        if lq.qid not in groups:
-            g = ET.SubElement(top, "section", ident=_ident(assessment_id, lq.qid),
-                              title=f"Problem {lq.problem_number}: {titles[lq.problem_number]} ({lq.qid})")
-            sel = ET.SubElement(ET.SubElement(g, "selection_ordering"), "selection")
-            ET.SubElement(sel, "selection_number").text = "1"
-            ext = ET.SubElement(sel, "selection_extension")
-            ET.SubElement(ext, "points_per_item").text = fmt(lq.points)
-            groups[lq.qid] = g
-        _item(groups[lq.qid], lq, media)
+    for qid, items in distinct_pools(questions).items():
+        first = items[0]
+        g = ET.SubElement(top, "section", ident=_ident(assessment_id, qid),
+                          title=f"Problem {first.problem_number}: {titles[first.problem_number]} ({qid})")
+        sel = ET.SubElement(ET.SubElement(g, "selection_ordering"), "selection")
+        ET.SubElement(sel, "selection_number").text = "1"
+        ext = ET.SubElement(sel, "selection_extension")
+        ET.SubElement(ext, "points_per_item").text = fmt(first.points)
+        for lq in items:
+            _item(g, lq, media)
     xml = ET.tostring(root, encoding="unicode")
     # ElementTree writes the default namespace once: strip the duplicate we passed as attribute.
     xml = xml.replace(f' xmlns="{QTI_NS}" xmlns="{QTI_NS}"', f' xmlns="{QTI_NS}"')
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n").encode("utf-8")
+
+
+CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
+
+
+def assessment_meta_xml(assessment_id: str, title: str, points: float) -> bytes:
+    """Canvas's quiz settings: title, points, one attempt, unpublished, no correct answers shown."""
+    ET.register_namespace("", CANVAS_NS)
+    q = ET.Element(f"{{{CANVAS_NS}}}quiz", {"identifier": assessment_id, f"{{{XSI_NS}}}schemaLocation":
+                   f"{CANVAS_NS} https://canvas.instructure.com/xsd/cccv1p0.xsd"})
+    fields = [("title", title), ("description", ""), ("shuffle_answers", "false"),
+              ("scoring_policy", "keep_highest"), ("quiz_type", "assignment"), ("points_possible", fmt(points)),
+              ("show_correct_answers", "false"), ("anonymous_submissions", "false"), ("allowed_attempts", "1"),
+              ("one_question_at_a_time", "false"), ("cant_go_back", "false"), ("available", "false"),
+              ("one_time_results", "false")]
+    for tag, text in fields:
+        ET.SubElement(q, f"{{{CANVAS_NS}}}{tag}").text = text
+    a = ET.SubElement(q, f"{{{CANVAS_NS}}}assignment", identifier=_ident("assignment", assessment_id))
+    for tag, text in (("title", title), ("workflow_state", "unpublished"), ("quiz_identifierref", assessment_id),
+                      ("points_possible", fmt(points)), ("grading_type", "points"),
+                      ("submission_types", "online_quiz")):
+        ET.SubElement(a, f"{{{CANVAS_NS}}}{tag}").text = text
+    ET.indent(q, space=" ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(q, encoding="utf-8", xml_declaration=False) + b"\n"
 
 
 def manifest_xml(assessment_id: str, title: str, media_names: Sequence[str]) -> bytes:
@@ -149,6 +222,11 @@ def manifest_xml(assessment_id: str, title: str, media_names: Sequence[str]) -> 
     resources = ET.SubElement(m, f"{{{CP_NS}}}resources")
     r = ET.SubElement(resources, f"{{{CP_NS}}}resource", identifier=assessment_id, type="imsqti_xmlv1p2")
     ET.SubElement(r, f"{{{CP_NS}}}file", href=f"{assessment_id}/{assessment_id}.xml")
+    ET.SubElement(r, f"{{{CP_NS}}}dependency", identifierref=assessment_id + "_meta")
+    meta = ET.SubElement(resources, f"{{{CP_NS}}}resource", identifier=assessment_id + "_meta",
+                         type="associatedcontent/imscc_xmlv1p1/learning-application-resource",
+                         href=f"{assessment_id}/assessment_meta.xml")
+    ET.SubElement(meta, f"{{{CP_NS}}}file", href=f"{assessment_id}/assessment_meta.xml")
     for name in media_names:
         r = ET.SubElement(resources, f"{{{CP_NS}}}resource", identifier=_ident("media", name),
                           type="webcontent", href=f"media/{name}")
@@ -162,6 +240,7 @@ def qti_zip(questions: Sequence[LmsQuestion], *, title: str, assignment_id: str)
     assessment_id = _ident("assessment", assignment_id)
     media: dict[str, bytes] = {}
     assessment = assessment_xml(questions, title=title, assessment_id=assessment_id, media=media)
+    points = sum({q.qid: q.points for q in questions}.values())
     names = sorted(media)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
@@ -172,6 +251,7 @@ def qti_zip(questions: Sequence[LmsQuestion], *, title: str, assignment_id: str)
 
         add("imsmanifest.xml", manifest_xml(assessment_id, title, names))
         add(f"{assessment_id}/{assessment_id}.xml", assessment)
+        add(f"{assessment_id}/assessment_meta.xml", assessment_meta_xml(assessment_id, title, points))
         for name in names:
             add(f"media/{name}", media[name])
     return buf.getvalue()

@@ -9,6 +9,7 @@ sections with selection_number and points_per_item).
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -17,7 +18,8 @@ import zipfile
 import pytest
 
 from spikeset.assemble import PlacedQuestion, assemble
-from spikeset.exports import choose_scale, lms_questions, variant_students
+from spikeset.assignment import load_assignment
+from spikeset.exports import choose_scale, lms_problems, lms_questions, variant_students
 from spikeset.exports.moodle import moodle_xml
 from spikeset.exports.qti import CP_NS, QTI_NS, qti_zip
 from spikeset.model import Misconception, NumericQuestion, Tolerance
@@ -42,8 +44,13 @@ def reference(assignment):
 
 
 @pytest.fixture(scope="module")
-def moodle(lms, assignment):
-    return moodle_xml(lms, title=assignment.title, assignment_id=assignment.id)
+def problems(assignment):
+    return lms_problems(assignment, N, SECRET, flavour="moodle")
+
+
+@pytest.fixture(scope="module")
+def moodle(problems, assignment):
+    return moodle_xml(problems, title=assignment.title, assignment_id=assignment.id)
 
 
 @pytest.fixture(scope="module")
@@ -57,95 +64,139 @@ def _float(text: str) -> float:
 
 # ------------------------------------------------------------------ Moodle
 
-def test_moodle_categories_and_variants(moodle, reference, assignment):
+# Moodle's Cloze syntax (qtype_multianswer): {weight:TYPE:alternative~alternative...}, an
+# alternative being [=|%n%]answer[#feedback]; answers end at an unescaped ~ # }.
+CLOZE = re.compile(r"\{(\d*):(NUMERICAL|MULTICHOICE_V):((?:[^}\\]|\\.)*)\}", re.S)
+ALTERNATIVE = re.compile(r"(=|%(-?\d+)%)?((?:[^~#\\&]|\\.|&#?\w+;|&)+?)(?:#((?:[^~\\]|\\.)*))?(?=~|$)", re.S)
+
+
+def _cloze_parts(text: str) -> list[tuple[int, str, list[tuple[float, str, str]]]]:
+    parts = []
+    for weight, kind, body in CLOZE.findall(text):
+        alts = [(1.0 if m.group(1) == "=" else float(m.group(2) or 0) / 100, html.unescape(m.group(3)),
+                 html.unescape(m.group(4) or "")) for m in ALTERNATIVE.finditer(body)]
+        parts.append((int(weight), kind, alts))
+    return parts
+
+
+def test_moodle_keeps_each_problem_whole(moodle, reference, assignment):
+    """One category per problem with its N variants; each variant is one Cloze question whose
+    parts all come from that variant (the same cell), worth the problem's points."""
     quiz = ET.fromstring(moodle)
     assert quiz.tag == "quiz"
     category = None
-    per_part: dict[str, int] = {}
-    cats = []
+    per_problem: dict[str, int] = {}
     for q in quiz.findall("question"):
-        t = q.get("type")
-        assert t in ("category", "numerical", "multichoice")
-        if t == "category":
+        if q.get("type") == "category":
             category = q.findtext("category/text")
-            assert category.startswith("$course$/top/")
-            cats.append(category)
+            assert category.startswith("$course$/top/") and category.count("/") == 3
             continue
-        name = q.findtext("name/text")
-        aid, qid, variant = name.split()
+        assert q.get("type") == "cloze"
+        aid, pnum, variant = q.findtext("name/text").split()
         assert aid == assignment.id and re.fullmatch(r"variant-\d{3}", variant)
-        assert category.endswith("/" + qid), "each question sits in its part's category"
-        assert category.count("/") == 4 and f"Problem {qid[1]}:" in category.split("/")[-2]
-        per_part[qid] = per_part.get(qid, 0) + 1
-    assert per_part == {qid: N for qid in reference}
-    assert len([c for c in cats if c.count("/") == 3]) == len(assignment.problems)
+        assert category.split("/")[-1].startswith(f"Problem {pnum[1:]}:")
+        per_problem[pnum] = per_problem.get(pnum, 0) + 1
+        text = q.findtext("questiontext/text")
+        parts = _cloze_parts(text)
+        refs = [pq for qid, by_variant in reference.items() if qid.startswith(pnum + ".")
+                for pq in [by_variant[variant]]]
+        assert len(parts) == len(refs)
+        points = [pq.points for pq in refs]
+        weights = [w for w, _, _ in parts]
+        assert [w / sum(weights) for w in weights] == pytest.approx([p / sum(points) for p in points])
+        for (weight, kind, alts), pq in zip(parts, refs):
+            if pq.type == "numeric":
+                assert kind == "NUMERICAL"
+                fraction, answer, feedback = alts[0]
+                centre, tol = (float(x) for x in answer.split(":"))
+                low, high = pq.question.tolerance.interval(pq.question.answer)
+                assert fraction == 1 and feedback == "Correct."
+                assert (centre - tol, centre + tol) == (pytest.approx(min(low, high), rel=1e-7, abs=1e-12),
+                                                        pytest.approx(max(low, high), rel=1e-7, abs=1e-12))
+                assert all(f == 0 for f, _, _ in alts[1:])
+                assert {html.unescape(fb) for _, _, fb in alts[1:]} <= {m.feedback for m in pq.question.misconceptions}
+            else:
+                assert kind == "MULTICHOICE_V"
+                texts = [a.replace("\\}", "}").replace("\\#", "#") for _, a, _ in alts]
+                assert texts == [opt.text for _, opt in pq.labelled], "the variant's own option order"
+                assert [f for f, _, _ in alts] == [1.0 if opt.correct else 0.0 for _, opt in pq.labelled]
+    assert per_problem == {f"p{spec.number}": N for spec in assignment.problems}
 
 
-def _files(el: ET.Element) -> dict[str, bytes]:
-    return {f.get("name"): base64.b64decode(f.text) for f in el.findall("file") if f.get("encoding") == "base64"}
-
-
-def test_moodle_questions_follow_the_importer(moodle, reference):
+def test_moodle_text_survives_the_importer(moodle, problems):
+    """Question text is CDATA (Moodle's XML reader drops whitespace-only runs between escaped
+    entities), equations are TeX for Moodle's MathJax filter, and no picture of an equation is
+    embedded."""
+    text = moodle.decode()
+    assert text.count("<![CDATA[") >= len(problems)
+    assert "data:image" not in text
+    assert "\\(" in text or "\\[" in text
     quiz = ET.fromstring(moodle)
-    kinds = set()
-    for q in quiz.findall("question"):
-        t = q.get("type")
-        if t == "category":
-            continue
-        kinds.add(t)
-        _, qid, variant = q.findtext("name/text").split()
-        pq: PlacedQuestion = reference[qid][variant]
-        qt = q.find("questiontext")
-        assert qt.get("format") == "html"
-        body = qt.findtext("text")
-        assert "data:" not in body and "<script" not in body
-        files = _files(qt)
+    for q in quiz.findall("question[@type='cloze']"):
+        body = q.findtext("questiontext/text")
+        files = {f.get("name"): base64.b64decode(f.text) for f in q.findall("questiontext/file")}
         for ref in re.findall(r"@@PLUGINFILE@@/([^\"']+)", body):
-            assert ref in files and files[ref].lstrip().startswith(b"<?xml") and b"<svg" in files[ref]
-        assert _float(q.findtext("defaultgrade")) == pytest.approx(pq.points)
-        assert 0 <= _float(q.findtext("penalty")) <= 1
-        answers = q.findall("answer")
-        assert all(a.get("fraction") in ("0", "100") for a in answers)
-        assert all(a.find("feedback/text") is not None for a in answers)
-        if t == "numerical":
-            assert pq.type == "numeric"
-            right = answers[0]
-            assert right.get("fraction") == "100" and sum(a.get("fraction") == "100" for a in answers) == 1
-            low, high = pq.question.tolerance.interval(pq.question.answer)
-            centre, tol = _float(right.findtext("text")), _float(right.findtext("tolerance"))
-            assert centre - tol == pytest.approx(min(low, high), rel=1e-7, abs=1e-12)
-            assert centre + tol == pytest.approx(max(low, high), rel=1e-7, abs=1e-12)
-            assert answers[-1].findtext("text") == "*"
-            wrong = {a.findtext("feedback/text") for a in answers[1:-1]}
-            assert wrong <= {m.feedback for m in pq.question.misconceptions}
-            units = q.findall("units/unit")
-            assert units and units[0].findtext("multiplier") == "1" and units[0].findtext("unit_name") == pq.unit
-            assert q.findtext("showunits") in ("0", "1", "2", "3")
-            assert q.findtext("unitgradingtype") in ("0", "1", "2")
-        else:
-            assert pq.type == "choice"
-            assert q.findtext("single") == "true"
-            assert len(answers) == len(pq.labelled)
-            assert [a.get("fraction") for a in answers].count("100") == 1
-            texts = {a.findtext("text"): a for a in answers}
-            right = pq.option_for(pq.correct_label)
-            assert texts[right.text].get("fraction") == "100"
-            for label, opt in pq.labelled:
-                if opt.misconception:
-                    assert texts[opt.text].findtext("feedback/text") == opt.misconception.feedback
-    assert kinds == {"numerical", "multichoice"}
+            assert ref in files and b"<svg" in files[ref]
+        lp = next(p for p in problems if p.name == q.findtext("name/text"))
+        assert lp.statement in body, "the statement reaches Moodle verbatim"
 
 
 def test_moodle_carries_misconception_feedback(moodle):
-    text = moodle.decode()
+    text = html.unescape(html.unescape(moodle.decode()))
     assert "You used log10 instead of the natural logarithm" in text or "You inverted" in text
     assert "You computed E - V" in text
 
 
+def test_cloze_escaping_round_trips():
+    """Feedback and option text with Cloze delimiters and markup come back as written."""
+    from spikeset.exports.moodle import _option_escape, cloze_escape
+
+    feedback = "E < V & {x} ~ #1"
+    once = html.unescape(cloze_escape(feedback))          # Moodle decodes entities once...
+    assert html.unescape(once) == feedback                # ...and shows the stored HTML as text
+    assert not set("}~") & set(cloze_escape(feedback))
+    option = "\\(\\frac{a}{b}\\) &lt; 1 # ~"
+    escaped = _option_escape(option)
+    assert "~" not in escaped and "}" not in escaped.replace("\\}", "")
+    assert html.unescape(escaped).replace("\\}", "}").replace("\\#", "#") == option
+
+
 def test_exports_are_reproducible(assignment, moodle, qti):
-    again = lms_questions(assignment, N, SECRET)
+    again = lms_problems(assignment, N, SECRET, flavour="moodle")
     assert moodle_xml(again, title=assignment.title, assignment_id=assignment.id) == moodle
-    assert qti_zip(again, title=assignment.title, assignment_id=assignment.id) == qti
+    assert qti_zip(lms_questions(assignment, N, SECRET), title=assignment.title, assignment_id=assignment.id) == qti
+
+
+def test_concept_quiz_parts_are_distinct(tmp_path):
+    """A concept problem's parts are different questions in Moodle (one Cloze question per
+    variant) and in Canvas (each question in one pool only)."""
+    a = tmp_path / "quiz.toml"
+    a.write_text('id = "q"\ntitle = "Quiz"\n[[problems]]\nfamily = "concepts"\npoints = 6\n'
+                 'params = { n = 6 }\n', encoding="utf-8")
+    quiz = load_assignment(a)
+    for lp in lms_problems(quiz, 4, SECRET, flavour="moodle"):
+        prompts = [part.prompt for part in lp.parts]
+        assert len(set(prompts)) == len(prompts)
+    from spikeset.exports.qti import _identity, distinct_pools
+    pools = distinct_pools(lms_questions(quiz, 8, SECRET))
+    seen: dict[str, str] = {}
+    for qid, items in pools.items():
+        for lq in items:
+            assert seen.setdefault(_identity(lq), qid) == qid, "a question sits in one pool only"
+    assert len(pools) == 6 and all(pools.values())
+
+
+def test_one_unit_per_part_for_every_variant():
+    """A pool never asks one variant in mS/cm2 and the next in uS/cm2."""
+    from types import SimpleNamespace as NS
+    from spikeset.exports import part_scales
+
+    def student(answer):
+        q = NumericQuestion("a", "g", answer, "mS/cm^2", Tolerance("rel", 0.01))
+        return NS(questions={"p1.a": NS(id="p1.a", type="numeric", question=q)})
+
+    assert part_scales([student(0.5), student(0.002)]) == {"p1.a": ("uS/cm^2", 1000.0)}
+    assert part_scales([student(0.5), student(0.3)]) == {"p1.a": ("mS/cm^2", 1.0)}
 
 
 # ------------------------------------------------------------------ Canvas QTI
@@ -161,11 +212,18 @@ def test_qti_package_manifest(qti):
     href = qti_res[0].find("c:file", C).get("href")
     assert href in names
     media = {r.find("c:file", C).get("href") for r in resources if r.get("type") == "webcontent"}
-    assert media == {n for n in names if n.startswith("media/")} and media
+    assert media == {n for n in names if n.startswith("media/")}  # figures only: equations are TeX
     assessment = z.read(href).decode()
     for ref in re.findall(r"\$IMS-CC-FILEBASE\$/([^\"'<>]+)", assessment):
         assert ref in names
     assert "data:image" not in assessment
+    assert 'class="equation_image"' in html.unescape(assessment), "equations as Canvas equation images (TeX)"
+    dep = qti_res[0].find("c:dependency", C).get("identifierref")
+    meta = next(r for r in resources if r.get("identifier") == dep)
+    assert meta.get("type") == "associatedcontent/imscc_xmlv1p1/learning-application-resource"
+    quiz = ET.fromstring(z.read(meta.get("href")))
+    ns = {"k": "http://canvas.instructure.com/xsd/cccv1p0"}
+    assert quiz.findtext("k:title", namespaces=ns) and float(quiz.findtext("k:points_possible", namespaces=ns)) == 14
 
 
 def test_qti_items(qti, reference):
@@ -244,5 +302,9 @@ def test_scaled_question_says_its_unit(assignment):
     assert lq.unit == "uM" and lq.answer == pytest.approx(0.05) and lq.tolerance == pytest.approx(0.001)
     assert "(in µM)" in lq.html
     assert all(abs(v) >= 1e-4 for v in (lq.low, lq.high, lq.wrong[0].low))
-    xml = moodle_xml([lq], title="t", assignment_id="a").decode()
-    assert "<unit_name>uM</unit_name>" in xml and "<unit_name>µM</unit_name>" in xml and "<text>0.05</text>" in xml
+    assert lq.precision == "±2 %"
+    from spikeset.exports import LmsProblem
+    from spikeset.exports.moodle import cloze_text
+    lp = LmsProblem("a", 1, "t", "variant-001", 2.0, "<p>statement</p>", None, (lq,))
+    text = cloze_text(lp)
+    assert "{2:NUMERICAL:=0.05:0.001#Correct." in text and "} µM" in text
