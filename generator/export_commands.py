@@ -39,7 +39,6 @@ LMS_LIMITS = {"moodle": (20 * 2**20, "Moodle imports above about 20 MB may excee
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .atomic_write import write_atomic
     from .assignment import load_assignment
     from .atomic_write import write_atomic
 
