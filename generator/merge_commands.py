@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--markdown", metavar="FILE", help="also write the Markdown feedback (needs --assignment)")
     g.add_argument("--junit", metavar="FILE", help="also write JUnit XML (needs --assignment)")
     g.add_argument("--assignment", metavar="FILE", help="the assignment TOML the parts were graded with")
+    g.add_argument("--roster", metavar="FILE", help="the roster the parts were graded with (the gradebook lists it)")
+    g.add_argument("--gradebook-questions", action="store_true",
+                   help="the gradebook also gets one column per question (as with spikeset grade)")
     g.set_defaults(func=cmd_merge_grades)
     m.set_defaults(func=lambda args: (m.print_help(), 2)[1])
 
@@ -38,8 +41,8 @@ def cmd_merge_grades(args: argparse.Namespace) -> int:
         report = report_from_json(merged, load_assignment(args.assignment))
         reveal = any("answer" in q for s in merged["submissions"] for q in s["questions"])
         if args.gradebook:
-            from .report_gradebook import gradebook_csv
-            emit(args.gradebook, gradebook_csv(report))
+            from .report_gradebook import gradebook_from_args
+            emit(args.gradebook, gradebook_from_args(report, args))
         if args.markdown:
             from .reports import markdown
             emit(args.markdown, markdown(report, reveal=reveal))

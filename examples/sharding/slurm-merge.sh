@@ -6,6 +6,7 @@
 set -euo pipefail
 COUNT=${1:?usage: slurm-merge.sh NUMBER_OF_SHARDS}
 ASSIGNMENT=${ASSIGNMENT:-assignment.toml}
+ROSTER=${ROSTER:-roster.csv}
 parts=()
 for k in $(seq 1 "$COUNT"); do parts+=("parts/grades-$k.json"); done
-spikeset merge grades "${parts[@]}" --json grades.json --gradebook gradebook.csv --assignment "$ASSIGNMENT"
+spikeset merge grades "${parts[@]}" --json grades.json --gradebook gradebook.csv --assignment "$ASSIGNMENT" --roster "$ROSTER"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -19,7 +20,8 @@ import pytest
 
 from spikeset.assemble import PlacedQuestion, assemble
 from spikeset.assignment import load_assignment
-from spikeset.exports import choose_scale, lms_problems, lms_questions, variant_students
+from spikeset.exports import (choose_scale, lms_problems, lms_questions, scaled_unit, unit_display,
+                              variant_students)
 from spikeset.exports.moodle import moodle_xml
 from spikeset.exports.qti import CP_NS, QTI_NS, qti_zip
 from spikeset.model import Misconception, NumericQuestion, Tolerance
@@ -79,6 +81,17 @@ def _cloze_parts(text: str) -> list[tuple[int, str, list[tuple[float, str, str]]
     return parts
 
 
+def _scale(exported: float, pq: PlacedQuestion, text: str) -> float:
+    """The factor a part was exported with: a power of 1000 (a smaller unit for small values),
+    and the question text names that unit."""
+    k = round(math.log(abs(exported / pq.question.answer), 1000)) if pq.question.answer else 0
+    assert 0 <= k <= 3
+    unit, factor = scaled_unit(pq.question.unit, k)
+    if pq.question.unit:
+        assert unit_display(unit) in text
+    return factor
+
+
 def test_moodle_keeps_each_problem_whole(moodle, reference, assignment):
     """One category per problem with its N variants; each variant is one Cloze question whose
     parts all come from that variant (the same cell), worth the problem's points."""
@@ -109,7 +122,7 @@ def test_moodle_keeps_each_problem_whole(moodle, reference, assignment):
                 assert kind == "NUMERICAL"
                 fraction, answer, feedback = alts[0]
                 centre, tol = (float(x) for x in answer.split(":"))
-                low, high = pq.question.tolerance.interval(pq.question.answer)
+                low, high = (x * _scale(centre, pq, text) for x in pq.question.tolerance.interval(pq.question.answer))
                 assert fraction == 1 and feedback == "Correct."
                 assert (centre - tol, centre + tol) == (pytest.approx(min(low, high), rel=1e-7, abs=1e-12),
                                                         pytest.approx(max(low, high), rel=1e-7, abs=1e-12))
@@ -265,7 +278,8 @@ def test_qti_items(qti, reference):
                 assert ranges == scoring, "Canvas reads every range as a right answer"
                 lo = float(scoring[0].findtext("q:conditionvar/q:vargte", namespaces=Q))
                 hi = float(scoring[0].findtext("q:conditionvar/q:varlte", namespaces=Q))
-                low, high = pq.question.tolerance.interval(pq.question.answer)
+                text = item.find("q:presentation/q:material/q:mattext", Q).text
+                low, high = (x * _scale((lo + hi) / 2, pq, text) for x in pq.question.tolerance.interval(pq.question.answer))
                 assert (lo, hi) == (pytest.approx(min(low, high), rel=1e-7), pytest.approx(max(low, high), rel=1e-7))
             else:
                 assert meta["question_type"] == "multiple_choice_question"
@@ -302,7 +316,7 @@ def test_scaled_question_says_its_unit(assignment):
     assert lq.unit == "uM" and lq.answer == pytest.approx(0.05) and lq.tolerance == pytest.approx(0.001)
     assert "(in µM)" in lq.html
     assert all(abs(v) >= 1e-4 for v in (lq.low, lq.high, lq.wrong[0].low))
-    assert lq.precision == "±2 %"
+    assert lq.precision == "within ±2 %"
     from spikeset.exports import LmsProblem
     from spikeset.exports.moodle import cloze_text
     lp = LmsProblem("a", 1, "t", "variant-001", 2.0, "<p>statement</p>", None, (lq,))
