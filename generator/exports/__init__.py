@@ -134,7 +134,7 @@ def _question_html(statement: str, figure: str | None, pq: PlacedQuestion, unit:
     ask = ""
     if pq.type == "numeric":
         accepted = pq.question.tolerance.accepts(unit_display(pq.question.unit))
-        ask = f" (in {unit_display(unit)}; {accepted})" if unit else f" ({accepted})"
+        ask = f" (in {unit_display(unit)}) ({accepted})" if unit else f" ({accepted})"
     parts = [f'<div class="statement">{statement}</div>']
     if figure:
         parts.append(str(figure))
