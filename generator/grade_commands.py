@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from .commands import _secret_option, secret_from_args
+from .model import FEEDBACK_LEVELS
 
 
 def _share(text: str) -> float:
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--reveal", action="store_true",
                    help="show the correct values in reports (automatic once the assignment's reveal_after "
                         "has passed)")
-    r.add_argument("--feedback", choices=("correctness", "misconceptions", "full"), default=None,
+    r.add_argument("--feedback", choices=FEEDBACK_LEVELS, default=None,
                    help="what students see of a wrong answer: right/wrong and points only; plus the named "
                         "typical mistake; plus the direction and size of the error (default: the "
                         "assignment's feedback, else misconceptions)")

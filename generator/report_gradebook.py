@@ -87,12 +87,14 @@ def _rows(best: dict[str, SubmissionResult], errors: Sequence[GradeError],
 
 def _error_student(error: GradeError, student_id: str) -> bool:
     """Whether a file that could not be graded is this student's: the error names the student,
-    or the file lies in a folder (or is a file) named after their id."""
+    or the file lies in a folder named after their id (``s001/``, or ``<assignment>-s001/`` as
+    GitHub Classroom names cloned repositories), or is named after it (``s001.toml``)."""
     named = getattr(error, "student", None)
     if named:
         return named == student_id
-    parts = PurePath(error.file).parts
-    return student_id in parts[:-1] or PurePath(error.file).stem == student_id
+    path = PurePath(error.file)
+    return (path.stem == student_id
+            or any(part == student_id or part.endswith(f"-{student_id}") for part in path.parts[:-1]))
 
 
 def _one_line(text: str) -> str:

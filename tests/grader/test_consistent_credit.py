@@ -128,3 +128,23 @@ def test_comparison_follow_on():
     assert f.compute({"b": 10.0, "c": 9.0}) == "down"
     assert f.compute({"b": 10.0, "c": 10.1}) == "same"
     assert FollowOn.comparison("b", "c", higher="up", lower="down").compute({"b": 2.0, "c": 2.0}) is None
+
+
+def test_a_comparison_choice_follows_the_students_own_thresholds():
+    """sim-threshold: "raising g_Na makes the threshold lower/higher" follows from the two
+    thresholds the student gave, even when both are wrong."""
+    a = make_assignment('[[problems]]\nfamily = "sim-threshold"\npoints = 6\n')
+    s = student_set(a)
+    thr, thr2 = s.questions["p1.a"].reference, s.questions["p1.b"].reference
+    right = s.questions["p1.c"].question.correct_option.id
+    theirs = "higher" if right == "lower" else "lower"
+    # their thresholds, swapped and scaled: both wrong, and they imply the other direction
+    a_given, b_given = thr2 * 1.5, thr * 1.5
+    implied = "higher" if b_given > a_given * 1.02 else "lower" if b_given < a_given * 0.98 else "same"
+    q = _graded(s, {"p1.a": repr(a_given), "p1.b": repr(b_given),
+                    "p1.c": f'"{_label(s, "p1.c", implied)}"'})
+    assert implied == theirs
+    assert q["p1.a"].points == 0 and q["p1.b"].points == 0
+    assert q["p1.c"].ecf and q["p1.c"].points == q["p1.c"].max_points and "p1.a, p1.b" in q["p1.c"].feedback
+    q = _graded(s, {"p1.c": f'"{_label(s, "p1.c", theirs)}"'})
+    assert q["p1.c"].points == 0 and not q["p1.c"].ecf

@@ -254,3 +254,14 @@ def test_grade_command_takes_the_level(tmp_path, write):
         out[level] = json.loads(target.read_text())["submissions"][0]["questions"][0]["feedback"]
     assert "too high" in out["full"] and "too high" not in out["misconceptions"]
     assert out["correctness"] == out["misconceptions"]
+
+
+def test_the_classroom_example_uses_a_level_that_cannot_be_mined():
+    from pathlib import Path
+
+    from spikeset.assignment import load_assignment
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "github-classroom"
+    a = load_assignment(root / ".github" / "spikeset" / "assignment.toml")
+    assert a.feedback == "correctness" and a.reveal_after is None
+    assert "correctness" in (root / "README.md").read_text(encoding="utf-8")

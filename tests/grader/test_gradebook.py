@@ -81,3 +81,14 @@ def test_grade_command_writes_the_roster_gradebook(batch, tmp_path):
     main(["grade", str(path), str(folder), "--secret-file", str(secret), "--gradebook", str(out),
           "--gradebook-questions", "--quiet"])
     assert len(_rows(out.read_text(encoding="utf-8"))[0]) > 7
+
+
+def test_an_error_is_matched_to_its_student_by_folder():
+    from spikeset.grading import GradeError
+    from spikeset.report_gradebook import _error_student
+
+    assert _error_student(GradeError("subs/s003/answers.toml", "x"), "s003")
+    assert _error_student(GradeError("repos/ap-week3-s003/answers.toml", "x"), "s003")
+    assert _error_student(GradeError("subs/s003.toml", "x"), "s003")
+    assert not _error_student(GradeError("subs/s0031/answers.toml", "x"), "s003")
+    assert not _error_student(GradeError("subs/s001/answers.toml", "x"), "s003")
