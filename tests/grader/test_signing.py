@@ -455,3 +455,14 @@ def test_a_signed_payload_that_does_not_fit_is_not_graded(course, tmp_path):
     report = grade_signed(assignment=course["assignment"], submissions=[tmp_path], public_key=course["public"],
                           environ={})
     assert not report.submissions and "does not fit this spikeset (KeyError)" in report.errors[0].message
+
+
+def test_canonical_json_is_one_text_per_value():
+    import numpy as np
+
+    assert canonical_json({"b": np.float64(-70.25), "a": [np.int64(3), (1, 2)], "c": "K+"}) == \
+           canonical_json({"c": "K+", "a": [3, [1, 2]], "b": -70.25}) == b'{"a":[3,[1,2]],"b":-70.25,"c":"K+"}'
+    with pytest.raises(ValueError):
+        canonical_json({"x": float("nan")})
+    with pytest.raises(TypeError, match="not ndarray"):
+        canonical_json({"x": np.zeros(2)})
