@@ -466,3 +466,16 @@ def test_canonical_json_is_one_text_per_value():
         canonical_json({"x": float("nan")})
     with pytest.raises(TypeError, match="not ndarray"):
         canonical_json({"x": np.zeros(2)})
+
+
+@pytest.mark.parametrize("answers", ['"p1.a" = ' + "9" * 5000, '"p9" = ' + "[" * 1500 + "]" * 1500])
+def test_hostile_answer_files_cost_only_themselves(course, tmp_path, answers):
+    bad = tmp_path / "bad"
+    shutil.copytree(course["repos"]["s001"], bad)
+    text = (bad / "answers.toml").read_text().replace("[answers]", "[answers]\n" + answers, 1)
+    (bad / "answers.toml").write_text(text)
+    shutil.copytree(course["repos"]["s002"], tmp_path / "good")
+    report = grade_signed(assignment=course["assignment"], submissions=[tmp_path], public_key=course["public"],
+                          environ={})
+    assert [s.student for s in report.submissions] == ["s002"] and report.submissions[0].score == 18
+    assert len(report.errors) == 1 and "bad" in report.errors[0].file
