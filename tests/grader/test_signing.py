@@ -19,7 +19,7 @@ from spikeset.errors import UsageError
 from spikeset.grading import grade
 from spikeset.roster import Student, parse_roster
 from spikeset.signed_grading import grade_signed, repository_binding
-from spikeset.signing import (PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, VARIANT_FILE, canonical_json,
+from spikeset.signing import (PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, VARIANT_FILE, canonical_json, variant_payload,
                               load_public_key, load_signing_key, signed_variant_text, write_key_pair)
 
 from grader_helpers import SECRET, make_assignment
@@ -479,3 +479,25 @@ def test_hostile_answer_files_cost_only_themselves(course, tmp_path, answers):
                           environ={})
     assert [s.student for s in report.submissions] == ["s002"] and report.submissions[0].score == 18
     assert len(report.errors) == 1 and "bad" in report.errors[0].file
+
+
+def test_every_family_recomputes_the_same_variant_from_its_signed_payload():
+    """For every family, simulations included: the reference answers, tolerances, points and
+    option order rebuilt from the payload (JSON round trip) equal those drawn with the secret."""
+    from spikeset.assemble import assemble_signed
+    from spikeset.registry import all_families
+
+    body = "".join(f'[[problems]]\nfamily = "{fid}"\npoints = 4\n' for fid in sorted(all_families()))
+    assignment = make_assignment(body, id="ap-all")
+    for s in assemble(assignment, CLASS[:2], SECRET):
+        rebuilt = assemble_signed(assignment, json.loads(canonical_json(variant_payload(s))))
+        assert rebuilt.fingerprint == s.fingerprint and rebuilt.student.github == s.student.github
+        assert list(rebuilt.questions) == list(s.questions)
+        for qid, q in s.questions.items():
+            r = rebuilt.questions[qid]
+            assert (r.reference, r.points, r.type) == (q.reference, q.points, q.type), qid
+            assert [(lab, o.id, o.correct) for lab, o in r.labelled] == \
+                   [(lab, o.id, o.correct) for lab, o in q.labelled]
+            if q.type == "numeric":
+                assert r.question.tolerance == q.question.tolerance
+                assert r.question.misconceptions == q.question.misconceptions, qid
