@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .answer_file import read_answer_file
-from .assemble import StudentSet, assemble_signed
+from .assemble import assemble_signed
 from .assignment import Assignment
 from .errors import AnswerFileError, SpikesetError
 from .grading import (GradeError, GradeReport, QuestionResult, SubmissionResult, find_answer_files,
