@@ -126,21 +126,21 @@ def test_key_files_swapped_or_foreign_are_refused_without_echo(tmp_path, course)
 
 # ---------------------------------------------------------------- grading without the secret
 
-def test_signed_grading_equals_grading_with_the_secret(course):
-    roster = CLASS
+def test_signed_grading_equals_grading_with_the_secret(course, tmp_path):
+    repos = tmp_path / "repos"
+    shutil.copytree(course["root"] / "repos", repos)
     for style in ("right", "misconception", "partial", "units"):
         for s in course["sets"]:
-            (course["repos"][s.student.id] / "answers.toml").write_text(filled(s, style), encoding="utf-8")
-        repos = [course["root"] / "repos"]
-        with_secret = grade(assignment=course["assignment"], submissions=repos, secret=SECRET, roster=roster, jobs=1)
-        signed = grade_signed(assignment=course["assignment"], submissions=repos, public_key=course["public"],
-                              roster=roster, environ={})
+            (repos / course["repos"][s.student.id].name / "answers.toml").write_text(filled(s, style),
+                                                                                     encoding="utf-8")
+        with_secret = grade(assignment=course["assignment"], submissions=[repos], secret=SECRET, roster=CLASS,
+                            jobs=1)
+        signed = grade_signed(assignment=course["assignment"], submissions=[repos], public_key=course["public"],
+                              roster=CLASS, environ={})
         assert not with_secret.errors and not signed.errors
         assert points(signed) == points(with_secret) and len(signed.submissions) == len(CLASS)
         assert [q.feedback for s in signed.submissions for q in s.questions] == \
                [q.feedback for s in with_secret.submissions for q in s.questions]
-    for s in course["sets"]:
-        (course["repos"][s.student.id] / "answers.toml").write_text(filled(s, "right"), encoding="utf-8")
 
 
 def test_right_answers_score_full_marks_in_the_students_own_repository(course):
