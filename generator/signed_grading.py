@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .answer_file import read_answer_file
-from .assemble import StudentSet, assemble_signed
+from .assemble import assemble_signed
 from .assignment import Assignment
 from .errors import AnswerFileError, SpikesetError
 from .grading import (GradeError, GradeReport, QuestionResult, SubmissionResult, find_answer_files,
@@ -66,7 +66,12 @@ def grade_signed(*, assignment: Assignment, submissions: Sequence[str | Path], p
 def _grade_one(path: Path, assignment: Assignment, public_key: PublicKey,
                roster_by_id: dict[str, Student] | None, sigfig_share: float | None,
                env: Mapping[str, str]) -> SubmissionResult:
-    af = read_answer_file(path)
+    try:
+        af = read_answer_file(path)
+    except SpikesetError:
+        raise
+    except (ValueError, RecursionError, MemoryError, OSError) as exc:  # hostile input the reader let through
+        raise AnswerFileError(f"cannot be read as an answer file ({exc.__class__.__name__})", file=str(path)) from None
     if af.assignment != assignment.id:
         raise AnswerFileError(f"assignment is {af.assignment[:60]!r}; expected {assignment.id!r}", file=af.path,
                               place=str(af.lines.get("assignment", "assignment")))

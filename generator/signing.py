@@ -175,9 +175,17 @@ def load_public_key(path: str | Path) -> PublicKey:
 # ---------------------------------------------------------------- the payload
 
 def canonical_json(value: Any) -> bytes:
-    """One byte string per value: sorted keys, no spaces, ASCII, no NaN."""
+    """One byte string per value: sorted keys, no spaces, ASCII, no NaN; numpy scalars as the
+    Python numbers they hold."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False).encode("ascii")
+                      allow_nan=False, default=_python_scalar).encode("ascii")
+
+
+def _python_scalar(value: Any) -> Any:
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "ndim", None) == 0:
+        return item()
+    raise TypeError(f"a signed variant holds numbers, strings, lists and tables, not {type(value).__name__}")
 
 
 def variant_payload(student_set) -> dict:

@@ -135,8 +135,9 @@ def test_a_classmates_files_score_zero_in_my_repository(repo, tmp_path):
     output.write_text("")
     env = {k: v for k, v in os.environ.items() if k not in ("SPIKESET_SECRET", "NO_COLOR")}
     env.update(GITHUB_OUTPUT=str(output), GITHUB_REPOSITORY="course-org/ap-classroom-hubot", GITHUB_ACTOR="hubot")
-    p = subprocess.run([sys.executable, "-m", "spikeset", *grade_step_command()[1:]], cwd=tmp_path / "ap-classroom-hubot",
-                       env=env, capture_output=True, text=True, timeout=120)
+    p = subprocess.run([sys.executable, "-m", "spikeset", *grade_step_command()[1:]],
+                       cwd=tmp_path / "ap-classroom-hubot", env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
     line = [ln for ln in output.read_text().splitlines() if ln.startswith("result=")][-1]
     result = json.loads(base64.b64decode(line.split("=", 1)[1]))
     assert sum(t["score"] for t in result["tests"]) == 0 and result["max_score"] == 14

@@ -19,7 +19,7 @@ from spikeset.errors import UsageError
 from spikeset.grading import grade
 from spikeset.roster import Student, parse_roster
 from spikeset.signed_grading import grade_signed, repository_binding
-from spikeset.signing import (PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, VARIANT_FILE, canonical_json,
+from spikeset.signing import (PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, VARIANT_FILE, canonical_json, variant_payload,
                               load_public_key, load_signing_key, signed_variant_text, write_key_pair)
 
 from grader_helpers import SECRET, make_assignment
@@ -126,21 +126,21 @@ def test_key_files_swapped_or_foreign_are_refused_without_echo(tmp_path, course)
 
 # ---------------------------------------------------------------- grading without the secret
 
-def test_signed_grading_equals_grading_with_the_secret(course):
-    roster = CLASS
+def test_signed_grading_equals_grading_with_the_secret(course, tmp_path):
+    repos = tmp_path / "repos"
+    shutil.copytree(course["root"] / "repos", repos)
     for style in ("right", "misconception", "partial", "units"):
         for s in course["sets"]:
-            (course["repos"][s.student.id] / "answers.toml").write_text(filled(s, style), encoding="utf-8")
-        repos = [course["root"] / "repos"]
-        with_secret = grade(assignment=course["assignment"], submissions=repos, secret=SECRET, roster=roster, jobs=1)
-        signed = grade_signed(assignment=course["assignment"], submissions=repos, public_key=course["public"],
-                              roster=roster, environ={})
+            (repos / course["repos"][s.student.id].name / "answers.toml").write_text(filled(s, style),
+                                                                                     encoding="utf-8")
+        with_secret = grade(assignment=course["assignment"], submissions=[repos], secret=SECRET, roster=CLASS,
+                            jobs=1)
+        signed = grade_signed(assignment=course["assignment"], submissions=[repos], public_key=course["public"],
+                              roster=CLASS, environ={})
         assert not with_secret.errors and not signed.errors
         assert points(signed) == points(with_secret) and len(signed.submissions) == len(CLASS)
         assert [q.feedback for s in signed.submissions for q in s.questions] == \
                [q.feedback for s in with_secret.submissions for q in s.questions]
-    for s in course["sets"]:
-        (course["repos"][s.student.id] / "answers.toml").write_text(filled(s, "right"), encoding="utf-8")
 
 
 def test_right_answers_score_full_marks_in_the_students_own_repository(course):
@@ -455,3 +455,49 @@ def test_a_signed_payload_that_does_not_fit_is_not_graded(course, tmp_path):
     report = grade_signed(assignment=course["assignment"], submissions=[tmp_path], public_key=course["public"],
                           environ={})
     assert not report.submissions and "does not fit this spikeset (KeyError)" in report.errors[0].message
+
+
+def test_canonical_json_is_one_text_per_value():
+    import numpy as np
+
+    assert canonical_json({"b": np.float64(-70.25), "a": [np.int64(3), (1, 2)], "c": "K+"}) == \
+           canonical_json({"c": "K+", "a": [3, [1, 2]], "b": -70.25}) == b'{"a":[3,[1,2]],"b":-70.25,"c":"K+"}'
+    with pytest.raises(ValueError):
+        canonical_json({"x": float("nan")})
+    with pytest.raises(TypeError, match="not ndarray"):
+        canonical_json({"x": np.zeros(2)})
+
+
+@pytest.mark.parametrize("answers", ['"p1.a" = ' + "9" * 5000, '"p9" = ' + "[" * 1500 + "]" * 1500])
+def test_hostile_answer_files_cost_only_themselves(course, tmp_path, answers):
+    bad = tmp_path / "bad"
+    shutil.copytree(course["repos"]["s001"], bad)
+    text = (bad / "answers.toml").read_text().replace("[answers]", "[answers]\n" + answers, 1)
+    (bad / "answers.toml").write_text(text)
+    shutil.copytree(course["repos"]["s002"], tmp_path / "good")
+    report = grade_signed(assignment=course["assignment"], submissions=[tmp_path], public_key=course["public"],
+                          environ={})
+    assert [s.student for s in report.submissions] == ["s002"] and report.submissions[0].score == 18
+    assert len(report.errors) == 1 and "bad" in report.errors[0].file
+
+
+def test_every_family_recomputes_the_same_variant_from_its_signed_payload():
+    """For every family, simulations included: the reference answers, tolerances, points and
+    option order rebuilt from the payload (JSON round trip) equal those drawn with the secret."""
+    from spikeset.assemble import assemble_signed
+    from spikeset.registry import all_families
+
+    body = "".join(f'[[problems]]\nfamily = "{fid}"\npoints = 4\n' for fid in sorted(all_families()))
+    assignment = make_assignment(body, id="ap-all")
+    for s in assemble(assignment, CLASS[:2], SECRET):
+        rebuilt = assemble_signed(assignment, json.loads(canonical_json(variant_payload(s))))
+        assert rebuilt.fingerprint == s.fingerprint and rebuilt.student.github == s.student.github
+        assert list(rebuilt.questions) == list(s.questions)
+        for qid, q in s.questions.items():
+            r = rebuilt.questions[qid]
+            assert (r.reference, r.points, r.type) == (q.reference, q.points, q.type), qid
+            assert [(lab, o.id, o.correct) for lab, o in r.labelled] == \
+                   [(lab, o.id, o.correct) for lab, o in q.labelled]
+            if q.type == "numeric":
+                assert r.question.tolerance == q.question.tolerance
+                assert r.question.misconceptions == q.question.misconceptions, qid
