@@ -10,7 +10,9 @@ import base64
 import html
 import io
 import re
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import Iterator
 
 import matplotlib
 
@@ -33,6 +35,34 @@ def svg_bytes(fig: Figure, **savefig: object) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata=_METADATA, **savefig)
     return buf.getvalue()
+
+
+#: Margins [inch] around a single plot (left, bottom, right, top): room for tick labels and
+#: axis labels of the families' figures at their 10 pt default.
+FIXED_MARGINS_IN = (0.66, 0.50, 0.12, 0.12)
+
+
+@contextmanager
+def fixed_layout() -> Iterator[None]:
+    """While active, ``Figure.tight_layout()`` of a one-plot figure sets fixed margins
+    (:data:`FIXED_MARGINS_IN`) instead of measuring every label: half of a figure's drawing
+    time. Figures with several plots keep matplotlib's tight layout."""
+    original = Figure.tight_layout
+
+    def fixed(self: Figure, *args: object, **kwargs: object) -> None:
+        if len(self.axes) != 1:
+            return original(self, *args, **kwargs)
+        width, height = self.get_size_inches()
+        left, bottom, right, top = FIXED_MARGINS_IN
+        self.subplots_adjust(left=left / width, bottom=bottom / height,
+                             right=1 - right / width, top=1 - top / height)
+        return None
+
+    Figure.tight_layout = fixed  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Figure.tight_layout = original  # type: ignore[method-assign]
 
 
 def data_uri(svg: bytes) -> str:
