@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from .assemble import PlacedQuestion, ProblemInstance, StudentSet
 from .formatting import num, plain, unit_html
+from .mathhtml import equation_html
 from .mathsvg import data_uri, equation_img, fixed_layout, svg_bytes
 
 TEMPLATES_PACKAGE = "spikeset.templates"
@@ -33,7 +34,9 @@ def css_string(text: object) -> Markup:
 
 
 def _math(tex: str, alt: str | None = None, inline: bool = False) -> Markup:
-    return Markup(equation_img(tex, alt, inline))
+    """An equation as HTML text where it can be (no drawing, numbers as text), else a picture."""
+    text = equation_html(tex, inline)
+    return Markup(text if text is not None else equation_img(tex, alt, inline))
 
 
 @cache

