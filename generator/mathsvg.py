@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 matplotlib.rcParams.update({
     "svg.hashsalt": "spikeset",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # figure text as SVG text in DejaVu Sans: half the drawing time of outlines
     "mathtext.fontset": "dejavuserif",
     "font.family": "DejaVu Sans",
 })
@@ -39,7 +39,7 @@ def svg_bytes(fig: Figure, **savefig: object) -> bytes:
 
 #: Margins [inch] around a single plot (left, bottom, right, top): room for tick labels and
 #: axis labels of the families' figures at their 10 pt default.
-FIXED_MARGINS_IN = (0.66, 0.50, 0.12, 0.12)
+FIXED_MARGINS_IN = (0.86, 0.50, 0.14, 0.12)
 
 
 @contextmanager
