@@ -27,6 +27,7 @@ test: install
 	$(PY) -m pytest
 
 bench: install
+	$(PY) bench/generate.py
 	$(PY) bench/hh.py
 	$(PY) bench/grade.py
 	$(PY) bench/pdf.py
