@@ -71,7 +71,7 @@ def test_paper_sets_have_answer_boxes_and_solutions_do_not(generated_letter):
     page = (files.student_dirs[0] / "problems.html").read_text()
     n_questions = page.count('<li class="question"')
     assert page.count('class="answer-box"') == n_questions > 0
-    assert "@media print" in page and ".answer-box { display: flex" in page
+    assert "@media print" in page and ".answer-box { display: block" in page
     assert 'class="answer-box"' not in files.solutions[0].read_text()
 
 
