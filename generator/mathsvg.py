@@ -1,6 +1,7 @@
 """Equations and figures as self-contained SVG images (no JavaScript, no network).
 
-Equations are typeset by matplotlib's mathtext; both equations and figures are embedded
+Pages set equations as text (:mod:`.mathhtml`); the pictures here are for TeX outside its
+subset and for exports. Equations are typeset by matplotlib's mathtext; both equations and figures are embedded
 as ``data:image/svg+xml`` images, which browsers and WeasyPrint draw as vectors. Output is
 byte-for-byte reproducible: fixed SVG hash salt, no dates in metadata.
 """

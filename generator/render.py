@@ -1,6 +1,7 @@
 """HTML pages from Jinja2 templates: a student's problem set and the instructor's solutions.
 
-Pages are self-contained: the CSS is inlined and equations and figures are embedded SVG.
+Pages are self-contained: the CSS is inlined, equations are HTML text (:mod:`.mathhtml`; a
+picture only for TeX outside its subset) and figures are embedded SVG, drawn once per student.
 """
 from __future__ import annotations
 
