@@ -10,8 +10,16 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): $(PY) pyproject.toml
+BASE_STAMP := $(VENV)/.spikeset-base
+
+# The package alone (what `make demo` needs); the test tools come on top for `make test`.
+$(BASE_STAMP): $(PY) pyproject.toml
 	bash .ci/system-deps
+	$(PY) -m pip install --quiet -e .
+	$(PY) -m compileall -q generator solutions problems > /dev/null
+	touch $(BASE_STAMP)
+
+$(STAMP): $(BASE_STAMP)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -20,13 +28,14 @@ $(STAMP): $(PY) pyproject.toml
 install: $(STAMP)
 	$(PY) -m compileall -q generator solutions problems > /dev/null
 
-demo: install
+demo: $(BASE_STAMP)
 	$(VENV)/bin/spikeset demo --out demo-out
 
 test: install
 	$(PY) -m pytest
 
 bench: install
+	$(PY) bench/generate.py
 	$(PY) bench/hh.py
 	$(PY) bench/grade.py
 	$(PY) bench/pdf.py

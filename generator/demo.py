@@ -1,20 +1,30 @@
-"""``spikeset demo``: the whole job on a built-in assignment and a 30-student roster.
+"""``spikeset demo``: the whole job on a built-in problem set and quiz for a small class.
 
-Generates every set, writes sample submissions (right ones, ones with typical mistakes,
-a malformed one), grades them and says where everything is.
+Generates every set (PDFs for the first few students), writes sample submissions (right ones,
+ones with typical mistakes, a malformed one), grades them and says where everything is. The
+quiz needs no simulation, so it is rendered first while a second process compiles (or loads)
+the HH solver for the problem set.
 """
 from __future__ import annotations
 
 import importlib.resources
 import math
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 from .assemble import PlacedQuestion, StudentSet, assemble
 from .assignment import load_assignment
 from .roster import load_roster
 
 DEMO_SECRET = b"spikeset-demo-secret (use your own: SPIKESET_SECRET)"
+#: Students of the demo (the first of the built-in roster): every sample style twice.
+DEMO_STUDENTS = 10
+#: Students whose sets and solutions the demo also prints to PDF.
+DEMO_PDFS = 2
 
 
 def _data(name: str) -> Path:
@@ -70,26 +80,41 @@ def sample_submission(s: StudentSet, style: str) -> str:
 STYLES = ("right", "misconception", "off", "units", "partial")
 
 
-def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *, pdf: bool):
-    """Generate, write sample submissions, grade; return (files, report)."""
+def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *, pdf: bool | int,
+                               first: "Callable[[Path], None] | None" = None):
+    """Generate, write sample submissions, grade; return (files, report).
+
+    ``pdf``: True for every student's PDFs, a number for the first that many students only.
+    ``first(path)`` is called once, when the first student's page is written."""
     from .atomic_write import write_atomic
-    from .generate import generate
+    from .generate import generate, student_paths
     from .grading import grade
     from .reports import json_text, markdown
-
     from .progress import progress_reporter
 
     assignment = load_assignment(assignment_path)
+    announced = []
+
+    def progress(student_id: str) -> None:
+        if first and not announced:
+            announced.append(student_id)
+            first(student_paths(out_dir, student_id)["html"])
+
     with progress_reporter() as report:
-        files = generate(assignment=assignment, students=students, secret=DEMO_SECRET, out_dir=out_dir, pdf=pdf,
-                         reporter=report)
+        files = generate(assignment=assignment, students=students, secret=DEMO_SECRET, out_dir=out_dir,
+                         pdf=pdf is True, reporter=report, progress=progress)
+    if pdf is not True and pdf:
+        from .pdf import write_pdf
+
+        for student in students[:int(pdf)]:
+            paths = student_paths(out_dir, student.id)
+            write_pdf(paths["html"].read_text(encoding="utf-8"), paths["pdf"])
+            write_pdf(paths["solutions"].read_text(encoding="utf-8"), paths["solutions_pdf"])
     shutil.copy(assignment_path, out_dir / "assignment.toml")
     subs = out_dir / "submissions"
     sets = assemble(assignment, students, DEMO_SECRET)
     for i, s in enumerate(sets):
-        d = subs / s.student.id
-        d.mkdir(parents=True, exist_ok=True)
-        (d / "answers.toml").write_text(sample_submission(s, STYLES[i % len(STYLES)]), encoding="utf-8")
+        write_atomic(subs / s.student.id / "answers.toml", sample_submission(s, STYLES[i % len(STYLES)]), fsync=False)
     broken = subs / sets[-1].student.id / "answers.toml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("[answers]", "[answers"), encoding="utf-8")
     report = grade(assignment=assignment, submissions=[subs], secret=DEMO_SECRET, roster=students)
@@ -98,34 +123,75 @@ def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *
     return files, report
 
 
-def run_demo(*, out_dir: Path, pdf: bool = True) -> int:
+def warm_solver() -> None:
+    """Compile the HH solver's kernels into numba's cache (a one-student problem set)."""
+    from .roster import Student
+
+    assignment_path, _ = default_files()
+    assemble(load_assignment(assignment_path), [Student("warm-up")], DEMO_SECRET)
+
+
+def _start_solver_warmup() -> subprocess.Popen | None:
+    """Run :func:`warm_solver` in a second process (the first compile takes ~15 s; later runs
+    load the cache in a fraction of a second)."""
+    if "spikeset.solutions.hh_solver" in sys.modules:
+        return None
+    try:
+        return subprocess.Popen([sys.executable, "-c", "from spikeset.demo import warm_solver; warm_solver()"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) -> int:
     from .reports import print_summary
 
+    started = time.perf_counter()
     assignment_path, roster_path = default_files()
-    students = load_roster(roster_path)
+    roster = load_roster(roster_path)[:students]
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
-    shutil.copy(roster_path, out_dir / "roster.csv")
-    summary = []
-    for label, path, folder in (("problem set", assignment_path, out_dir), ("quiz", default_quiz(), out_dir / "quiz")):
-        assignment = load_assignment(path)
-        print(f"spikeset demo: {label} {assignment.title!r}: {len(assignment.problems)} problems, "
-              f"{len(students)} students" + (" (PDFs take a few minutes on 2 cores)" if pdf else "") + " ...",
-              flush=True)
-        files, report = generate_and_grade_samples(path, students, folder, pdf=pdf)
-        print_summary(report)
-        print()
-        summary.append((label, folder, files))
-    print(f"Outputs in {out_dir}/:")
-    for label, folder, files in summary:
+    (out_dir / "roster.csv").write_text(
+        "".join(roster_path.read_text(encoding="utf-8").splitlines(keepends=True)[:len(roster) + 1]), encoding="utf-8")
+    warmup = _start_solver_warmup()
+    pdfs = DEMO_PDFS if pdf else False
+
+    def first(path: Path) -> None:
+        print(f"  first set written after {time.perf_counter() - started:.1f} s: {path}", flush=True)
+
+    summary = {}
+    try:
+        for label, path, folder in (("quiz", default_quiz(), out_dir / "quiz"),
+                                    ("problem set", assignment_path, out_dir)):
+            assignment = load_assignment(path)
+            if label == "problem set" and warmup is not None:
+                warmup.wait()
+            print(f"spikeset demo: {label} {assignment.title!r}: {len(assignment.problems)} problems, "
+                  f"{len(roster)} students" + (f" (PDFs for the first {DEMO_PDFS})" if pdf else "") + " ...",
+                  flush=True)
+            files, report = generate_and_grade_samples(path, roster, folder, pdf=pdfs, first=first)
+            first = None  # type: ignore[assignment]
+            print_summary(report)
+            print()
+            summary[label] = (folder, files)
+    finally:
+        if warmup is not None and warmup.poll() is None:
+            warmup.kill()
+    print(f"Done in {time.perf_counter() - started:.0f} s. Outputs in {out_dir}/:")
+    for label in ("problem set", "quiz"):
+        folder, files = summary[label]
+        some = f" (PDFs for the first {DEMO_PDFS} students)" if pdf else ""
         print(f"  {label}:")
         print(f"    student sets   {folder}/students/<id>/problems.html" + (", problems.pdf" if pdf else "")
-              + ", answers.toml")
-        print(f"    instructor     {files.key}, {files.solutions_html}" + (f", {files.solutions_pdf}" if pdf else ""))
+              + f", answers.toml{some}")
+        print(f"    instructor     {files.key}, {files.key_csv},")
+        print(f"                   {files.solutions_dir}/<id>.html" + (", <id>.pdf" if pdf else "")
+              + f" (index: {files.solutions_index})")
         print(f"    submissions    {folder}/submissions/<id>/answers.toml (samples: right, typical mistakes, one malformed)")
         print(f"    grades         {folder}/grades.md, {folder}/grades.json")
-    print(f"  open first:      {summary[0][2].student_dirs[0] / 'problems.html'}")
+    print(f"  open first:      {summary['problem set'][1].student_dirs[0] / 'problems.html'}")
     print(f"  regrade:         SPIKESET_SECRET='{DEMO_SECRET.decode()}' \\")
     print(f"                   spikeset grade {out_dir}/assignment.toml {out_dir}/submissions --roster {out_dir}/roster.csv")
+    print(f"  whole class:     spikeset generate {assignment_path} --roster {roster_path} --out class-out")
     return 0

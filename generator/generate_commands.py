@@ -16,7 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--paper", choices=("A4", "Letter"), default="A4", type=_paper,
                    help="paper size of the PDFs (default A4)")
     g.add_argument("--no-pdf", action="store_true", help="skip the PDFs (HTML and answer files only)")
-    g.add_argument("--jobs", type=int, default=None, help="processes rendering PDFs (default: all cores)")
+    g.add_argument("--jobs", type=int, default=None, help="processes rendering the sets (default: all cores)")
+    g.add_argument("--force", action="store_true",
+                   help="render every student again; replaces a folder generated for another assignment or secret")
     g.add_argument("--quiet", action="store_true", help="no progress bars (they show only on a terminal anyway)")
     g.add_argument("--signing-key", metavar="FILE",
                    help="private key from `spikeset keygen`: also write a signed students/<id>/variant.toml, "
@@ -46,13 +48,23 @@ def cmd_generate(args: argparse.Namespace) -> int:
     with progress_reporter(None if not args.quiet else False) as report:
         files = generate(assignment=assignment, students=students, secret=secret, out_dir=args.out,
                          pdf=not args.no_pdf, paper=args.paper, jobs=args.jobs, reporter=report,
-                         signing_key=signing_key)
-    print(f"Generated {len(files.student_dirs)} problem sets in {files.out_dir / 'students'}")
+                         force=args.force, signing_key=signing_key)
+    print_generated(files)
     if signing_key is not None:
         print(f"Signed variants (key {signing_key.key_id}): students/<id>/variant.toml")
-    print(f"Instructor key: {files.key}")
-    print(f"Worked solutions: {files.solutions_html}" + (f" and {files.solutions_pdf}" if files.solutions_pdf else ""))
     return 0
+
+
+def print_generated(files) -> None:
+    """Where a ``generate`` run put everything (and what it rendered or removed)."""
+    n, fresh = len(files.student_dirs), len(files.rendered)
+    note = "" if fresh == n else f" ({fresh} rendered, {n - fresh} up to date; --force renders all)"
+    print(f"Generated {n} problem sets in {files.out_dir / 'students'}{note}")
+    if files.removed:
+        print(f"Removed {len(files.removed)} student{'' if len(files.removed) == 1 else 's'} no longer on the roster: {', '.join(files.removed)}")
+    print(f"Instructor key: {files.key} and {files.key_csv}")
+    print(f"Worked solutions: {files.solutions_dir}/<id>.html" + (", <id>.pdf" if files.solutions_pdfs else "")
+          + f" (index: {files.solutions_index})")
 
 
 def _paper(text: str) -> str:

@@ -1,6 +1,7 @@
 """Equations and figures as self-contained SVG images (no JavaScript, no network).
 
-Equations are typeset by matplotlib's mathtext; both equations and figures are embedded
+Pages set equations as text (:mod:`.mathhtml`); the pictures here are for TeX outside its
+subset and for exports. Equations are typeset by matplotlib's mathtext; both equations and figures are embedded
 as ``data:image/svg+xml`` images, which browsers and WeasyPrint draw as vectors. Output is
 byte-for-byte reproducible: fixed SVG hash salt, no dates in metadata.
 """
@@ -10,14 +11,16 @@ import base64
 import html
 import io
 import re
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import Iterator
 
 import matplotlib
 
 matplotlib.use("Agg")
 matplotlib.rcParams.update({
     "svg.hashsalt": "spikeset",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # figure text as SVG text in DejaVu Sans: half the drawing time of outlines
     "mathtext.fontset": "dejavuserif",
     "font.family": "DejaVu Sans",
 })
@@ -33,6 +36,34 @@ def svg_bytes(fig: Figure, **savefig: object) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata=_METADATA, **savefig)
     return buf.getvalue()
+
+
+#: Margins [inch] around a single plot (left, bottom, right, top): room for tick labels and
+#: axis labels of the families' figures at their 10 pt default.
+FIXED_MARGINS_IN = (0.86, 0.50, 0.14, 0.12)
+
+
+@contextmanager
+def fixed_layout() -> Iterator[None]:
+    """While active, ``Figure.tight_layout()`` of a one-plot figure sets fixed margins
+    (:data:`FIXED_MARGINS_IN`) instead of measuring every label: half of a figure's drawing
+    time. Figures with several plots keep matplotlib's tight layout."""
+    original = Figure.tight_layout
+
+    def fixed(self: Figure, *args: object, **kwargs: object) -> None:
+        if len(self.axes) != 1:
+            return original(self, *args, **kwargs)
+        width, height = self.get_size_inches()
+        left, bottom, right, top = FIXED_MARGINS_IN
+        self.subplots_adjust(left=left / width, bottom=bottom / height,
+                             right=1 - right / width, top=1 - top / height)
+        return None
+
+    Figure.tight_layout = fixed  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Figure.tight_layout = original  # type: ignore[method-assign]
 
 
 def data_uri(svg: bytes) -> str:

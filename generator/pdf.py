@@ -20,13 +20,20 @@ def _quiet_logs() -> None:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
-def write_pdf(html_text: str, path: str | Path) -> None:
-    """Render ``html_text`` (self-contained, print CSS) to a PDF file at ``path``."""
+def pdf_bytes(html_text: str) -> bytes:
+    """``html_text`` (self-contained, print CSS) rendered as PDF."""
     import weasyprint
 
     _quiet_logs()
     doc = weasyprint.HTML(string=html_text, base_url=".")
-    doc.write_pdf(str(path), pdf_identifier=b"spikeset", uncompressed_pdf=False)
+    return doc.write_pdf(pdf_identifier=b"spikeset", uncompressed_pdf=False)
+
+
+def write_pdf(html_text: str, path: str | Path) -> None:
+    """Render ``html_text`` to a PDF file at ``path`` (written atomically)."""
+    from .atomic_write import write_atomic
+
+    write_atomic(path, pdf_bytes(html_text), fsync=False)
 
 
 def _job(html_text: str, path: str) -> str:

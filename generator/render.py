@@ -1,6 +1,7 @@
 """HTML pages from Jinja2 templates: a student's problem set and the instructor's solutions.
 
-Pages are self-contained: the CSS is inlined and equations and figures are embedded SVG.
+Pages are self-contained: the CSS is inlined, equations are HTML text (:mod:`.mathhtml`; a
+picture only for TeX outside its subset) and figures are embedded SVG, drawn once per student.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from markupsafe import Markup
 
 from .assemble import PlacedQuestion, ProblemInstance, StudentSet
 from .formatting import num, plain, unit_html
-from .mathsvg import data_uri, equation_img, svg_bytes
+from .mathhtml import equation_html
+from .mathsvg import data_uri, equation_img, fixed_layout, svg_bytes
 
 TEMPLATES_PACKAGE = "spikeset.templates"
 
@@ -33,7 +35,9 @@ def css_string(text: object) -> Markup:
 
 
 def _math(tex: str, alt: str | None = None, inline: bool = False) -> Markup:
-    return Markup(equation_img(tex, alt, inline))
+    """An equation as HTML text where it can be (no drawing, numbers as text), else a picture."""
+    text = equation_html(tex, inline)
+    return Markup(text if text is not None else equation_img(tex, alt, inline))
 
 
 @cache
@@ -105,16 +109,24 @@ def _figure(problem: ProblemInstance) -> Markup | None:
     if not problem.family.has_figure:
         return None
     from matplotlib.figure import Figure
-    fig = problem.family.figure(problem.params, problem.solution)
+    with fixed_layout():
+        fig = problem.family.figure(problem.params, problem.solution)
     if not isinstance(fig, Figure):
         return None
-    svg = svg_bytes(fig, bbox_inches="tight")
+    # The layout is fixed (see fixed_layout): no tight bounding box, which would draw twice.
+    svg = svg_bytes(fig)
     alt = html.escape(problem.family.figure_alt(problem.params, problem.solution), quote=True)
     caption = html.escape(getattr(fig, "spikeset_caption", "") or alt)
     m = _SVG_WIDTH.search(svg[:600].decode("ascii", "replace"))
     width = f' style="width:{float(m.group(1)) / 11.0:.2f}em"' if m else ""
     return Markup(f'<figure class="figure"><img class="figure" alt="{alt}" src="{data_uri(svg)}"{width}>'
                   f'<figcaption>{caption}</figcaption></figure>')
+
+
+def figures(student_set: StudentSet) -> dict[int, Markup | None]:
+    """Each problem's figure, drawn once per student (by problem index) and shared by the
+    student's page and the instructor's solutions."""
+    return {p.spec.index: _figure(p) for p in student_set.problems}
 
 
 _SVG_WIDTH = re.compile(r'<svg[^>]*?width="([\d.]+)pt"')
@@ -129,11 +141,15 @@ def _is_long(problem: ProblemInstance, figure: Markup | None) -> bool:
     return figure is not None or len(problem.questions) > 4 or options > 10
 
 
-def render_problem_set(student_set: StudentSet, *, paper: str = "A4") -> str:
-    """The student's problem set page (HTML). Contains no reference answers."""
+def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
+                       drawn: dict[int, Markup | None] | None = None) -> str:
+    """The student's problem set page (HTML). Contains no reference answers.
+
+    ``drawn``: the student's figures from :func:`figures` (drawn here when not given)."""
+    drawn = figures(student_set) if drawn is None else drawn
     problems = []
     for p in student_set.problems:
-        figure = _figure(p)
+        figure = drawn.get(p.spec.index)
         problems.append({"instance": p, "statement": _snippet(p, "statement"), "figure": figure,
                          "long": _is_long(p, figure)})
     return environment().get_template("problem_set.html.j2").render(
@@ -141,20 +157,29 @@ def render_problem_set(student_set: StudentSet, *, paper: str = "A4") -> str:
         css=Markup(stylesheet()), paper=paper)
 
 
-def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4") -> str:
-    """The instructor's worked solutions for every student (HTML)."""
+def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4",
+                     drawn: Sequence[dict[int, Markup | None]] | None = None) -> str:
+    """The instructor's worked solutions for the students of ``sets`` (HTML): ``generate``
+    writes one such page per student (``drawn``: their figures, as for :func:`render_problem_set`)."""
     entries = []
-    for s in sets:
+    for i, s in enumerate(sets):
+        figs = figures(s) if drawn is None else drawn[i]
         entries.append({"set": s, "problems": [{
             "instance": p,
             "statement": _snippet(p, "statement"),
-            "figure": _figure(p),
+            "figure": figs.get(p.spec.index),
             "solution": _snippet(p, "solution", answer=_answer_block),
             "long": True,
         } for p in s.problems]})
     assignment = sets[0].assignment if sets else None
     return environment().get_template("solutions.html.j2").render(
         a=assignment, entries=entries, css=Markup(stylesheet()), paper=paper, answer=_answer_block)
+
+
+def render_solutions_index(assignment, students: Sequence, *, pdf: bool, paper: str = "A4") -> str:
+    """The instructor's index of the per-student solution pages (a line per student)."""
+    return environment().get_template("solutions_index.html.j2").render(
+        a=assignment, students=students, pdf=pdf, css=Markup(stylesheet()), paper=paper)
 
 
 def problem_parts(problem: ProblemInstance) -> tuple[Markup, Markup | None]:

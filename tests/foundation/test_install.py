@@ -60,7 +60,7 @@ def test_plain_install_runs_outside_the_repo(wheel, tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     for name in ("problems.html", "problems.pdf", "answers.toml"):
         assert (tmp_path / "o" / "students" / "st001" / name).is_file()
-    assert (tmp_path / "o" / "instructor" / "solutions.pdf").is_file()
+    assert (tmp_path / "o" / "instructor" / "solutions" / "st001.pdf").is_file()
     r = subprocess.run([sys.executable, "-m", "spikeset", "grade", "a.toml", "o/students", "--json", "g.json"],
                        capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
     assert r.returncode == 0, r.stderr[-2000:]

@@ -1,0 +1,142 @@
+"""`spikeset generate` into a folder that already holds a class: content hashes (only what changed
+is rendered), --force, refusal of another assignment or secret, students off the roster, key.csv,
+and the parallel path writing the same bytes as the serial one."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from spikeset.assignment import load_assignment
+from spikeset.errors import UsageError
+from spikeset.generate import generate
+from spikeset.manifest import MANIFEST_NAME
+from spikeset.roster import load_roster
+from support import write_roster
+
+
+def _tree(folder) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def setup(tmp_path, assignment_file, roster_file, secret):
+    return load_assignment(assignment_file), load_roster(roster_file), secret
+
+
+def test_rerun_renders_only_new_students_and_matches_a_fresh_run(tmp_path, setup):
+    a, roster, secret = setup
+    out = tmp_path / "out"
+    first = generate(assignment=a, students=roster[:3], secret=secret, out_dir=out, pdf=False)
+    assert first.rendered == ("st001", "st002", "st003")
+    again = generate(assignment=a, students=roster[:3], secret=secret, out_dir=out, pdf=False)
+    assert again.rendered == () and again.removed == ()
+    grown = generate(assignment=a, students=roster, secret=secret, out_dir=out, pdf=False)
+    assert grown.rendered == ("st004", "st005")
+    fresh = tmp_path / "fresh"
+    generate(assignment=a, students=roster, secret=secret, out_dir=fresh, pdf=False)
+    assert _tree(out) == _tree(fresh)
+    forced = generate(assignment=a, students=roster, secret=secret, out_dir=out, pdf=False, force=True)
+    assert forced.rendered == tuple(s.id for s in roster)
+    assert _tree(out) == _tree(fresh)
+
+
+def test_a_changed_or_missing_output_is_rendered_again(tmp_path, setup):
+    a, roster, secret = setup
+    out = tmp_path / "out"
+    generate(assignment=a, students=roster, secret=secret, out_dir=out, pdf=False)
+    (out / "students" / "st002" / "answers.toml").unlink()
+    renamed = [roster[0].__class__(id=roster[0].id, name="Renamed Student")] + list(roster[1:])
+    files = generate(assignment=a, students=renamed, secret=secret, out_dir=out, pdf=False)
+    assert files.rendered == ("st001", "st002")
+    assert "Renamed Student" in (out / "students" / "st001" / "problems.html").read_text()
+
+
+def test_students_off_the_roster_are_removed_and_named(tmp_path, setup, capsys):
+    a, roster, secret = setup
+    out = tmp_path / "out"
+    generate(assignment=a, students=roster, secret=secret, out_dir=out, pdf=False)
+    files = generate(assignment=a, students=roster[:3], secret=secret, out_dir=out, pdf=False)
+    assert files.removed == ("st004", "st005") and files.rendered == ()
+    assert sorted(p.name for p in (out / "students").iterdir()) == ["st001", "st002", "st003"]
+    assert not (out / "instructor" / "solutions" / "st004.html").exists()
+    key = json.loads((out / "instructor" / "key.json").read_text())
+    assert list(key["students"]) == ["st001", "st002", "st003"]
+    assert {row["student"] for row in csv.DictReader(io.StringIO((out / "instructor" / "key.csv").read_text()))} \
+        == {"st001", "st002", "st003"}
+
+
+def test_another_assignment_or_secret_is_refused_unless_forced(tmp_path, setup):
+    a, roster, secret = setup
+    out = tmp_path / "out"
+    generate(assignment=a, students=roster[:2], secret=secret, out_dir=out, pdf=False)
+    manifest = (out / MANIFEST_NAME).read_text()
+    assert secret.decode() not in manifest and json.loads(manifest)["assignment"] == "week1"
+    other = b"another-secret-of-32-bytes-length"
+    with pytest.raises(UsageError, match="another secret") as err:
+        generate(assignment=a, students=roster[:2], secret=other, out_dir=out, pdf=False)
+    assert other.decode() not in str(err.value) and secret.decode() not in str(err.value)
+    renamed = a.__class__(**{**a.__dict__, "id": "week2"})
+    with pytest.raises(UsageError, match="'week1', not 'week2'"):
+        generate(assignment=renamed, students=roster[:2], secret=secret, out_dir=out, pdf=False)
+    files = generate(assignment=a, students=roster[:1], secret=other, out_dir=out, pdf=False, force=True)
+    assert files.rendered == ("st001",) and files.removed == ()
+    assert sorted(p.name for p in (out / "students").iterdir()) == ["st001"]  # replaced whole
+
+
+def test_unknown_generated_folder_is_refused_but_unrelated_files_are_kept(tmp_path, setup):
+    a, roster, secret = setup
+    legacy = tmp_path / "legacy"
+    (legacy / "students" / "x").mkdir(parents=True)
+    with pytest.raises(UsageError, match="without a spikeset manifest"):
+        generate(assignment=a, students=roster[:1], secret=secret, out_dir=legacy, pdf=False)
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "notes.txt").write_text("mine")
+    generate(assignment=a, students=roster[:1], secret=secret, out_dir=course, pdf=False, force=True)
+    assert (course / "notes.txt").read_text() == "mine"
+
+
+def test_key_csv_has_one_line_per_student_and_question(tmp_path, setup):
+    a, roster, secret = setup
+    files = generate(assignment=a, students=roster[:2], secret=secret, out_dir=tmp_path / "o", pdf=False)
+    key = json.loads(files.key.read_text())
+    rows = list(csv.DictReader(io.StringIO(files.key_csv.read_text())))
+    assert len(rows) == sum(len(e["questions"]) for e in key["students"].values())
+    for row in rows:
+        q = key["students"][row["student"]]["questions"][row["question"]]
+        if q["type"] == "numeric":
+            assert float(row["reference"]) == q["answer"] and row["unit"] == q["unit"]
+            assert float(row["accepted_low"]) < q["answer"] < float(row["accepted_high"])
+            assert row["tolerance"]
+        else:
+            assert row["reference"] == q["answer"] and row["accepted_low"] == ""
+
+
+def test_parallel_batches_write_the_same_bytes(tmp_path, setup, monkeypatch):
+    import spikeset.generate as gen
+
+    a, roster, secret = setup
+    generate(assignment=a, students=roster, secret=secret, out_dir=tmp_path / "serial", pdf=False, jobs=1)
+    monkeypatch.setattr(gen, "BATCH", 1)
+    seen = []
+    generate(assignment=a, students=roster, secret=secret, out_dir=tmp_path / "forked", pdf=False, jobs=2,
+             progress=seen.append)
+    assert seen == [s.id for s in roster]
+    assert _tree(tmp_path / "serial") == _tree(tmp_path / "forked")
+
+
+def test_command_line_force_and_summary(tmp_path, assignment_file, secret, monkeypatch, capsys):
+    from spikeset.cli import main
+
+    roster = write_roster(tmp_path / "r.csv", 2)
+    monkeypatch.setenv("SPIKESET_SECRET", secret.decode())
+    args = ["generate", str(assignment_file), "--roster", str(roster), "--out", str(tmp_path / "o"), "--no-pdf",
+            "--quiet"]
+    assert main(args) == 0
+    assert main(args) == 0
+    assert "(0 rendered, 2 up to date; --force renders all)" in capsys.readouterr().out
+    assert main(args + ["--force"]) == 0
+    assert "up to date" not in capsys.readouterr().out
