@@ -127,9 +127,11 @@ def _draw_problem(family: Family, spec: ProblemSpec, assignment: Assignment, sec
     implausible = getattr(family.module, "plausible", None)
     instances: list[ProblemInstance | None] = [None] * len(students)
     pending = list(range(len(students)))
-    reasons: list[str] = []
+    reasons: dict[int, list[str]] = {}
     checked: set[tuple[str, ...]] = set()
     for draw_number in range(1, MAX_DRAWS + 1):
+        if not pending:
+            break
         params_list = [_sample(family, spec, assignment, rngs[i]) for i in pending]
         solutions = family.solve_batch(params_list)
         # A simulation family may move a printed value off a bifurcation edge once it has
@@ -138,19 +140,20 @@ def _draw_problem(family: Family, spec: ProblemSpec, assignment: Assignment, sec
         rejected = []
         for i, params, solution in zip(pending, params_list, solutions):
             questions = list(family.questions(params, solution))
-            reasons = list(implausible(params, solution, questions)) if implausible else []
-            if reasons:
+            reasons[i] = list(implausible(params, solution, questions)) if implausible else []
+            if reasons[i]:
                 rejected.append(i)
                 continue
             instances[i] = _place(family, spec, assignment, secret, students[i].id, params, solution,
                                   questions, checked, draws=draw_number)
         pending = rejected
-        if not pending:
-            return instances  # type: ignore[return-value]
-    fixed = f" with the parameters fixed by the assignment ({', '.join(sorted(spec.params))})" if spec.params else ""
-    raise FamilyError(f"no plausible variant for student {students[pending[0]].id!r} in {MAX_DRAWS} draws{fixed}; "
-                      f"the last was rejected because: {'; '.join(reasons)}", file=family.folder,
-                      place=f"problems[{spec.number}]")
+    if pending:
+        first = pending[0]
+        fixed = f" with the parameters fixed by the assignment ({', '.join(sorted(spec.params))})" if spec.params else ""
+        raise FamilyError(f"no plausible variant for student {students[first].id!r} in {MAX_DRAWS} draws{fixed}; "
+                          f"the last was rejected because: {'; '.join(reasons[first])}", file=family.folder,
+                          place=f"problems[{spec.number}]")
+    return instances  # type: ignore[return-value]
 
 
 def _sample(family: Family, spec: ProblemSpec, assignment: Assignment, rng) -> dict:

@@ -117,3 +117,19 @@ def test_check_flags_non_discriminating_and_predictable_questions(monkeypatch):
 def test_check_unknown_family(capsys):
     assert main(["check", "no-such-family"]) == 2
     assert "unknown family 'no-such-family'" in capsys.readouterr().err
+
+
+CALCULATION_FAMILIES = ["nernst", "driving-force", "resting-potential", "ghk", "gating", "threshold-slope",
+                        "peak-voltage", "rise-vs-fall", "ahp", "refractory", "concepts"]
+
+
+def test_calculation_families_discriminate():
+    """No calculation family has a question that one fixed answer passes for more than 10 % of
+    students, a predictable choice key, or a degenerate variant (issue 11; the closing figures were
+    measured with --n 1000, this is a cheaper deterministic sample)."""
+    for family_id in CALCULATION_FAMILIES:
+        result = check_family(all_families()[family_id], 300)
+        assert result.ok, (family_id, result.problems[:3], result.flags)
+        for q in result.questions:
+            if q.type == "numeric":
+                assert q.bins >= 20, (family_id, q.key, q.bins)

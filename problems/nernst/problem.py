@@ -22,9 +22,10 @@ IONS = {
     "Cl": ("Cl<sup>&minus;</sup>", -1, (105.0, 125.0), (5.0, 20.0), 1, 1),
     "Ca": ("Ca<sup>2+</sup>", 2, (1.2, 2.5), (0.00005, 0.0002), 2, 6),
 }
-#: The side whose concentration (b) asks for: the one that varies most between cells in relative
-#: terms (K+ outside; Na+, Cl-, Ca2+ inside), so that the answers spread over many tolerance widths.
-ASKED_SIDE = {"K": "out", "Na": "in", "Cl": "in", "Ca": "in"}
+#: The side whose concentration (b) asks for: one that varies several-fold in relative terms (K+
+#: and Ca2+ outside; Na+ and Cl- inside), so that the answers spread over many tolerance widths
+#: (and, for Ca2+, not the sub-micromolar inside, which would need another unit).
+ASKED_SIDE = {"K": "out", "Na": "in", "Cl": "in", "Ca": "out"}
 #: Tolerance of (b), relative.
 TOLERANCE_B = Tolerance("rel", 0.02)
 #: (b)'s answer lies more than this many tolerance half-widths from every number printed in the statement.

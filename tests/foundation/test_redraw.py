@@ -91,3 +91,20 @@ def test_only_rejected_variants_are_solved_again(monkeypatch):
                         or [{} for _ in params_list], raising=False)
     assemble(_assignment("ahp"), STUDENTS[:50], SECRET)
     assert batches[0] == 50 and len(batches) >= 2 and all(b < 50 for b in batches[1:])
+
+
+@pytest.mark.parametrize("family_id", ["driving-force", "resting-potential", "peak-voltage", "refractory"])
+def test_real_families_keep_their_plausible_first_draws(family_id):
+    """Families whose sampling did not change: every student whose first draw is plausible gets
+    exactly that variant (old answer files still grade); the others get a plausible redraw."""
+    family = get_family(family_id)
+    students = STUDENTS[:60]
+    sets = assemble(_assignment(family_id), students, SECRET)
+    for s in sets:
+        first = _first_draw(family, s.student.id)
+        solution = family.solve_batch([first])[0]
+        first = {**first, **solution.pop("adjusted_params", {})}
+        reasons = family.module.plausible(first, solution, list(family.questions(first, solution)))
+        instance = s.problems[0]
+        assert (instance.params == first) == (not reasons)
+        assert instance.draws == (1 if not reasons else instance.draws) and (instance.draws > 1) == bool(reasons)

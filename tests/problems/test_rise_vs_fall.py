@@ -27,6 +27,7 @@ def test_variant(seed):
     assert -rise > 0 > -fall
     assert q["c"].correct_option.id == "rise-dep-fall-rep"
     assert p["h_fall"] < p["h_rise"] and p["n_fall"] > p["n_rise"]
+    assert p["m_fall"] > p["m_rise"]     # so the "m has deactivated" option of (d) is wrong in the model too
     assert q["d"].correct_option.id == "h-down-n-up"
     assert len(q["a"].misconceptions) >= 3 and len(q["b"].misconceptions) >= 3
 
