@@ -37,7 +37,10 @@ def variants(family: str, n: int = N_VARIANTS):
     out = []
     for s in assemble(a, [Student(f"s{i}") for i in range(n)], b"statement-test"):
         problem = s.problems[0]
-        printed = read_statement(str(problem_parts(problem)[0]))
+        statement = str(problem_parts(problem)[0])
+        # no command that prints an answer: the student simulates the printed model
+        assert "spikeset " not in statement and "<pre class=\"cli\">" not in statement
+        printed = read_statement(statement)
         out.append((printed, {pq.key: pq for pq in problem.questions}))
     return out
 
