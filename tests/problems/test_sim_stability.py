@@ -58,3 +58,15 @@ def test_a_nudged_rest_fires_only_when_unstable(changes, expect_stable):
     y0[0] += 0.01          # a 0.01 mV nudge
     sol = solve_ivp(rhs(p), (0.0, 150.0), y0, method="LSODA", rtol=1e-8, atol=1e-10, max_step=1.0)
     assert (sol.y[0].max() > 0.0) == (not expect_stable)
+
+
+def test_quiet_below_threshold_check_can_fail_and_holds_for_damped_rests():
+    from spikeset.problems._simhh import quiet_below
+    damped = batch([params(), params(g_Na=100.0, temperature=15.0)])
+    # 1 % below the threshold of a 1 ms pulse nothing fires within 200 ms; on an unstable rest
+    # something fires even for a small pulse
+    from spikeset.solutions.hh_search import threshold_amplitude
+    thr = threshold_amplitude(damped, 1.0, response_window_ms=25.0, rel_tol=1e-3)
+    assert list(quiet_below(damped, thr, 1.0, 2.0)) == [True, True]
+    unstable = batch([params(E_K=-62.0)])
+    assert list(quiet_below(unstable, [1.0], 1.0, 2.0)) == [False]
