@@ -8,8 +8,9 @@ call over the variants whose bracket is still too wide (geometric bisection
 to ``rel_tol``).  Runs stop as soon as their outcome is decided
 (``stop_after_spikes`` / ``stop_from_ms``) and each variant stops at its own
 ``t_end``.  ``rtol``/``atol`` set the integrator tolerances of every run
-(default: the solver's tight ones; the problem families use 1e-5, verified to
-move thresholds by < 0.06 %).  With the default spread, a 1000-variant
+(default: the solver's tight ones, 1e-7, which the problem families' threshold
+and refractory searches use; their repetitive-firing search uses 1e-5, which
+moves that threshold by < 0.03 %).  With the default spread, a 1000-variant
 threshold search to 0.28 % costs 8 batch calls.
 
 Definitions (all amplitudes in uA/cm2, times in ms):

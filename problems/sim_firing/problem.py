@@ -27,11 +27,11 @@ STEP_RTOL = 1e-5          # rates within ~1e-5 relative of 1e-7 runs (1000 varia
 
 
 def sample(draw: Draw) -> dict:
-    """HH parameters (g_Na 105-140, g_K 30-38, T 6.3-14 degC: repetitive firing exists), step duration [ms];
+    """HH parameters (g_Na 105-140, g_K 30-38, T 6.3-18 degC: repetitive firing exists), step duration [ms];
     the amplitude [uA/cm^2] is set in solve_batch to amp_factor x the repetitive threshold."""
-    p = sample_hh(draw, temperature=(6.3, 14.0), g_na=(105.0, 140.0), g_k=(30.0, 38.0))
-    p["step_ms"] = float(draw.integer("step_ms_tens", 10, 20) * 10)
-    p["amp_factor"] = draw.uniform("amp_factor", 1.5, 3.0, digits=2)
+    p = sample_hh(draw, temperature=(6.3, 18.0), g_na=(105.0, 140.0), g_k=(30.0, 38.0))
+    p["step_ms"] = float(draw.integer("step_ms_tens", 5, 30) * 10)
+    p["amp_factor"] = draw.uniform("amp_factor", 1.4, 4.0, digits=2)
     p["start_ms"] = STEP_START_MS
     p["t_end_ms"] = STEP_START_MS + p["step_ms"] + TAIL_MS
     draw.used.add("amplitude")    # an assignment may fix it; else set by solve_batch (adjusted_params)

@@ -127,7 +127,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     printed = printed_rests(rest)
     rest_c, rest_k = rest.V_mV[:n], rest.V_mV[2 * n:]
     quiet = quiet_below(three, np.concatenate([thr_c, thr_t, thr_k]), np.concatenate([dur, dur, dur]),
-                        START_MS).reshape(3, n)
+                        START_MS, growth.ravel()).reshape(3, n)
     # 4. the current step at T1 and T2: one call over 2N variants
     amps = np.array([p["step_amplitude"] for p in params_list])
     half = np.full((2, n), np.nan)
@@ -201,8 +201,8 @@ def questions(params: dict, solution: dict) -> list:
                 volts_misconception(ek2),
             )),
         NumericQuestion(
-            "b", "Resting potential with the raised [K<sup>+</sup>]<sub>o</sub> (tolerance &plusmn;0.5 mV)",
-            s["rest_k_mV"], "mV", Tolerance("abs", 0.5),
+            "b", "Resting potential with the raised [K<sup>+</sup>]<sub>o</sub> (tolerance &plusmn;0.25 mV)",
+            s["rest_k_mV"], "mV", Tolerance("abs", 0.25),
             misconceptions=(
                 Misconception("rest-equals-EK", "The resting potential is not E_K: the leak (and a little Na+) "
                               "conductance keep it above E_K.", ek2),

@@ -79,17 +79,20 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
         k_rise = int(rise[np.argmax(dvdt[rise])]) if rise.size else k_peak
         k_fall = int(fall[np.argmin(dvdt[fall])]) if fall.size else k_peak
         label = _label_of(p)
+        rest_v = float(res.rest_mV[i])
+
         def value_at(k: int, at: float | None = None) -> dict:
             """The state at sample ``k``, or interpolated at time ``at`` (ms, no stimulus there)."""
             if at is None:
                 return {"t": float(t[k]), "V": float(V[k]), "h": float(h[k]), "n": float(n[k]), "m": float(m[k]),
                         "I_ion": float(i_ion[k]), "dVdt": float(dvdt[k]), "g_Na": float(g_na[k]),
-                        "g_K": float(g_k[k])}
+                        "g_K": float(g_k[k]), "dist_rest": abs(float(V[k]) - rest_v),
+                        "dist_EK": abs(float(V[k]) - p["E_K"])}
             v_, m_, h_, n_ = (float(np.interp(at, t, x)) for x in (V, m, h, n))
             gna, gk = p["g_Na"] * m_**3 * h_, p["g_K"] * n_**4
             ion = gna * (v_ - p["E_Na"]) + gk * (v_ - p["E_K"]) + p["g_L"] * (v_ - p["E_L"])
             return {"t": at, "V": v_, "h": h_, "n": n_, "m": m_, "I_ion": ion, "dVdt": -ion / p["C_m"],
-                    "g_Na": gna, "g_K": gk}
+                    "g_Na": gna, "g_K": gk, "dist_rest": abs(v_ - rest_v), "dist_EK": abs(v_ - p["E_K"])}
 
         # The peak point is the simulated peak time as printed (0.01 ms), where dV/dt is ~0.
         t_peak_printed = round(t_peak, 2)
@@ -131,9 +134,15 @@ def _candidates(dvdt: np.ndarray, fall: np.ndarray, k_fall: int, k_ahp: int, n: 
             yield k_f, k_a
 
 
+#: The phase each question keys when the points sit where their names say: five questions, five
+#: different points, so no answer gives another away (the letters are permuted per student).
+NATURAL_WINNERS = {"a": "falling", "b": "rising", "c": "recovery", "d": "undershoot", "e": "peak"}
+
+
 def _all_clear(values: dict) -> bool:
+    """Every question has a clear winner (margin) and it is the point of its natural phase."""
     analysis = _analysis({}, {"values": values})
-    return analysis["e"][0] is not None and all(margin >= MARGIN for _, margin in analysis.values())
+    return all(analysis[key][0] == phase and analysis[key][1] >= MARGIN for key, phase in NATURAL_WINNERS.items())
 
 
 def _winner(values: dict, key, sign: float):
@@ -161,20 +170,20 @@ CRITERIA = {
            "undershoot": "At the undershoot minimum the net ionic current is zero (dV/dt = 0).",
            "recovery": "During the recovery V creeps back slowly: the net current is small.",
            "rising": ""}),
-    "c": ("At which labelled point is the Na<sup>+</sup> inactivation variable h lowest?",
-          lambda v: v["h"], -1.0,
-          {"rising": "h has barely started to fall during the upstroke: inactivation is slower than activation.",
-           "peak": "At the peak, inactivation is under way but h keeps falling while V stays depolarized.",
-           "falling": "h keeps falling through the repolarization and recovers only slowly afterwards.",
-           "undershoot": "At hyperpolarized potentials h recovers (slowly): check the simulated h at each point.",
-           "recovery": "During the recovery h is returning towards its resting value."}),
-    "d": ("At which labelled point is the K<sup>+</sup> conductance g&#772;<sub>K</sub>n<sup>4</sup> largest?",
-          lambda v: v["g_K"], 1.0,
-          {"rising": "n is slow: during the upstroke the K+ conductance has barely risen.",
-           "peak": "At the peak n is still rising: the K+ conductance is delayed.",
-           "falling": "n peaks during the repolarization, after the Na+ channels have inactivated.",
-           "undershoot": "At the undershoot g_K is still raised but n is already falling back.",
-           "recovery": "During the recovery n has decayed towards rest."}),
+    "c": ("At which labelled point is V closest to the resting potential (the table above)?",
+          lambda v: v["dist_rest"], -1.0,
+          {"rising": "During the upstroke V is tens of mV above rest: the Na+ current is taking over.",
+           "peak": "At the peak V is near E_Na's side, far from rest.",
+           "falling": "During the fastest downstroke V is still far above rest.",
+           "undershoot": "At the undershoot V overshoots rest towards E_K: g_K is still raised.",
+           "recovery": ""}),
+    "d": ("At which labelled point is V closest to E<sub>K</sub>?",
+          lambda v: v["dist_EK"], -1.0,
+          {"rising": "During the upstroke V moves towards E_Na, away from E_K.",
+           "peak": "At the peak V is closest to E_Na, not E_K.",
+           "falling": "During the fastest downstroke V is still far above E_K.",
+           "recovery": "During the recovery V has moved back from the undershoot towards rest, away from E_K.",
+           "undershoot": ""}),
 }
 
 
@@ -268,4 +277,6 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     for key, (win, margin) in analysis.items():
         if win is None or margin < MARGIN:
             out.append(f"question {key}: no clear winner among the labelled points")
+        elif win != NATURAL_WINNERS[key]:
+            out.append(f"question {key}: keys the {win} point, not the {NATURAL_WINNERS[key]} one (keys not independent)")
     return out

@@ -68,7 +68,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
                               rtol=SEARCH_RTOL, atol=SEARCH_ATOL)
     # The answer must not hinge on the response window: just below threshold, nothing fires even
     # if one waits LONG_WINDOW_MS.
-    quiet = quiet_below(both, thr, durs, START_MS)
+    quiet = quiet_below(both, thr, durs, START_MS, growth)
     out = []
     for i, p in enumerate(params_list):
         adjusted[i]["rests"] = [{"label": f"ḡ_Na = {p['g_Na']:g} mS/cm² (a)", **printed[i]},

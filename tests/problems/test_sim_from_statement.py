@@ -37,7 +37,10 @@ def variants(family: str, n: int = N_VARIANTS):
     out = []
     for s in assemble(a, [Student(f"s{i}") for i in range(n)], b"statement-test"):
         problem = s.problems[0]
-        printed = read_statement(str(problem_parts(problem)[0]))
+        statement = str(problem_parts(problem)[0])
+        # no command that prints an answer: the student simulates the printed model
+        assert "spikeset " not in statement and "<pre class=\"cli\">" not in statement
+        printed = read_statement(statement)
         out.append((printed, {pq.key: pq for pq in problem.questions}))
     return out
 
@@ -211,11 +214,15 @@ def test_sim_phases_from_statement():
         values = {}
         for letter, t in points.items():
             V, m, h, n = (float(np.interp(t, run.t, x)) for x in (run.V, run.m, run.h, run.n))
-            values[letter] = {"I_ion": model.i_ion(V, m, h, n), "h": h, "g_K": p["g_K"] * n**4}
+            values[letter] = {"I_ion": model.i_ion(V, m, h, n), "rest": abs(V - run.V[0]), "EK": abs(V - p["E_K"]),
+                              "Na_over_K": p["g_Na"] * m**3 * h > p["g_K"] * n**4}
         keyed = {key: q[key].correct_label.upper() for key in q}
         assert keyed["a"] == max(values, key=lambda k: values[k]["I_ion"])
         assert keyed["b"] == min(values, key=lambda k: values[k]["I_ion"])
-        if "c" in q:
-            assert keyed["c"] == min(values, key=lambda k: values[k]["h"])
-        if "d" in q:
-            assert keyed["d"] == max(values, key=lambda k: values[k]["g_K"])
+        assert keyed["c"] == min(values, key=lambda k: values[k]["rest"])
+        assert keyed["d"] == min(values, key=lambda k: values[k]["EK"])
+        # dV/dt = 0 (|I_ion| within 5 % of the largest among the points, as the statement's figure
+        # resolution allows) while g_Na > g_K
+        big = max(abs(v["I_ion"]) for v in values.values())
+        assert [k for k, v in values.items() if abs(v["I_ion"]) < 0.05 * big and v["Na_over_K"]] == [keyed["e"]]
+        assert len({keyed[k] for k in "abcd"}) == 4     # independent keys: four different points

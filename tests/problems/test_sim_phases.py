@@ -56,7 +56,7 @@ def test_independent_radau(sets):
         i_ion = {L: p["g_Na"] * m[k]**3 * h[k] * (V[k] - p["E_Na"]) + p["g_K"] * n[k]**4 * (V[k] - p["E_K"])
                  + p["g_L"] * (V[k] - p["E_L"]) for L, k in at.items()}
         ref = {"a": max(i_ion, key=i_ion.get), "b": min(i_ion, key=i_ion.get),
-               "c": min(at, key=lambda L: h[at[L]]), "d": max(at, key=lambda L: n[at[L]])}
+               "c": min(at, key=lambda L: abs(V[at[L]] - V[0])), "d": min(at, key=lambda L: abs(V[at[L]] - p["E_K"]))}
         for key, letter in _correct(s.problems[0]).items():
             if key in ref:
                 assert letter == ref[key], key
@@ -65,8 +65,8 @@ def test_independent_radau(sets):
 def _values(**extremes):
     """Synthetic values at the five points, all alike (g_Na 0, everything else 1) but for the given
     ``quantity=(phase, value)`` extremes."""
-    values = {ph: {"I_ion": 1.0, "h": 1.0, "g_K": 1.0, "g_Na": 0.0, "dVdt": 1.0} for ph in ("rising", "peak",
-              "falling", "undershoot", "recovery")}
+    values = {ph: {"I_ion": 1.0, "dist_rest": 9.0, "dist_EK": 9.0, "g_K": 1.0, "g_Na": 0.0, "dVdt": 1.0}
+              for ph in ("rising", "peak", "falling", "undershoot", "recovery")}
     for name, (ph, value) in extremes.items():
         values[ph][name] = value
     return values
@@ -81,7 +81,7 @@ def test_questions_follow_the_winners_and_letters(labels):
     letter = dict(zip(P.PHASES, labels))
     for ion_max, ion_min, h_min, gk_max in (("falling", "rising", "undershoot", "falling"),
                                             ("recovery", "peak", "falling", "undershoot")):
-        values = _values(I_ion=(ion_max, 9.0), h=(h_min, -5.0), g_K=(gk_max, 7.0))
+        values = _values(I_ion=(ion_max, 9.0), dist_rest=(h_min, 1.0), dist_EK=(gk_max, 2.0))
         values[ion_min]["I_ion"] = -9.0
         values["peak"].update(dVdt=0.0, g_Na=2.0)
         qs = {q.key: q for q in P.questions(params, {"values": values})}
