@@ -103,3 +103,26 @@ def onset_current(params: hh.HHParams, *, v_low: float = -80.0, v_high: float = 
             return steady_current(params, v_h), v_h
         v = v_next
     return math.nan, math.nan
+
+
+def v_nullcline_curve(params: hh.HHParams, v_mV, current: float):
+    """n on the V-nullcline at each V of the array ``v_mV`` [mV] for ``current`` [uA/cm^2]
+    (vectorized :func:`v_nullcline_n`: the same bisection on n in [0, 1]; NaN where there is no root)."""
+    import numpy as np
+
+    v = np.asarray(v_mV, float)
+    m3 = hh.m_inf(v) ** 3
+
+    def residual(n):
+        return (params.g_Na * m3 * (H_INTERCEPT - H_SLOPE * n) * (v - params.E_Na)
+                + params.g_K * n ** 4 * (v - params.E_K) + params.g_L * (v - params.E_L) - current)
+    lo, hi = np.zeros_like(v), np.ones_like(v)
+    f_hi = residual(hi)
+    has_root = residual(lo) * f_hi <= 0
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        f_mid = residual(mid)
+        upper = (f_mid > 0) == (f_hi > 0)
+        hi, f_hi = np.where(upper, mid, hi), np.where(upper, f_mid, f_hi)
+        lo = np.where(upper, lo, mid)
+    return np.where(has_root, 0.5 * (lo + hi), np.nan)

@@ -117,7 +117,7 @@ def figure(params: dict, solution: dict):
     from matplotlib.figure import Figure
     m = membrane(params)
     v = np.linspace(-85.0, 30.0, 461)
-    n_v = np.array([pp.v_nullcline_n(m, x, 0.0) for x in v])
+    n_v = pp.v_nullcline_curve(m, v, 0.0)
     fig = Figure(figsize=(6, 3))
     ax = fig.add_subplot()
     ax.plot(v, n_v, "-", color="black", label="V-nullcline (I = 0)")

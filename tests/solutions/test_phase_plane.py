@@ -44,3 +44,12 @@ def test_v_nullcline():
         n = pp.v_nullcline_n(params, v, 0.0)
         assert pp.ionic_current(params, v, n) == pytest.approx(0.0, abs=1e-9)
     assert math.isnan(pp.v_nullcline_n(params, 45.0, 0.0)) or 0 <= pp.v_nullcline_n(params, 45.0, 0.0) <= 1
+
+
+def test_vectorized_nullcline_matches_the_scalar_one():
+    params = HHParams(g_Na=130.0, g_K=33.0)
+    v = np.linspace(-85.0, 30.0, 47)
+    curve = pp.v_nullcline_curve(params, v, 2.0)
+    scalar = np.array([pp.v_nullcline_n(params, x, 2.0) for x in v])
+    assert np.array_equal(np.isnan(curve), np.isnan(scalar))
+    assert np.allclose(curve[~np.isnan(curve)], scalar[~np.isnan(scalar)], atol=1e-12)
