@@ -15,7 +15,7 @@ TITLE = "Phase plane and the onset of repetitive firing"
 TOPIC = "threshold and rising phase"
 
 #: Ratios I1 / I_onset drawn for the stability question: well below or well above the onset.
-BELOW, ABOVE = (0.3, 0.85), (1.15, 1.6)
+BELOW, ABOVE = (0.1, 0.85), (1.15, 2.5)
 
 
 def membrane(params: dict, **changes) -> hh.HHParams:
@@ -27,6 +27,9 @@ def membrane(params: dict, **changes) -> hh.HHParams:
 def sample(draw: Draw) -> dict:
     """HH parameters (printed) and a current I1 [uA/cm^2] below or above the onset of repetitive firing."""
     p = sample_hh(draw, temperature=(6.3, 15.0))
+    # leak varied too, so that the fixed point and the onset spread across the class
+    p["g_L"] = draw.uniform("g_L", 0.15, 0.5, digits=2)
+    p["E_L"] = draw.uniform("E_L", -64.0, -44.0, digits=1)
     onset, _ = pp.onset_current(membrane(p))
     side = draw.choice("side", ["below", "above"])
     low, high = BELOW if side == "below" else ABOVE
@@ -60,6 +63,8 @@ def questions(params: dict, solution: dict) -> list:
     wrong_v = [
         Misconception("current-ignored", "The injected current moves the fixed point: solve "
                       "I_ion(V, n_inf(V)) = I, not = 0.", v_rest),
+        Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.",
+                      v_star / 1000.0),
         Misconception("current-sign-flipped", "A positive (depolarizing) current moves the fixed point up: "
                       "I_ion(V*) = +I.", pp.fixed_point(m, -i1)),
     ]
