@@ -29,7 +29,7 @@ def sample(draw: Draw) -> dict:
     p = sample_hh(draw, temperature=(6.3, 15.0))
     # leak varied too, so that the fixed point and the onset spread across the class
     p["g_L"] = draw.uniform("g_L", 0.15, 0.5, digits=2)
-    p["E_L"] = draw.uniform("E_L", -64.0, -44.0, digits=1)
+    p["E_L"] = draw.uniform("E_L", -66.0, -50.0, digits=1)
     onset, _ = pp.onset_current(membrane(p))
     side = draw.choice("side", ["below", "above"])
     low, high = BELOW if side == "below" else ABOVE
