@@ -38,7 +38,7 @@ def sample(draw: Draw) -> dict:
         "e_l_mV": draw.uniform("e_l_mV", -60.0, -50.0, digits=1),
         "temperature_C": draw.uniform("temperature_C", 6.3, 12.0, digits=1),
         "v_hold_mV": draw.uniform("v_hold_mV", -75.0, -65.0, digits=0),
-        "v_clamp_mV": draw.uniform("v_clamp_mV", -45.0, 15.0, digits=0),
+        "v_clamp_mV": draw.uniform("v_clamp_mV", -45.0, 5.0, digits=0),
         "drug": draw.choice("drug", ["TTX", "TEA"]),
     }
     # Tail potential uniform over [-110, -40] mV without the band E_K +- 8 mV.
