@@ -13,7 +13,7 @@ from spikeset.registry import all_families
 
 EXTENDED = Path(str(importlib.resources.files("spikeset") / "data" / "default_extended.toml"))
 NEW_FAMILIES = {"passive-membrane", "ghk-current", "gate-kinetics", "voltage-clamp", "cable",
-                "strength-duration"}
+                "strength-duration", "fi-curve"}
 
 
 def _filled(blank: Path, answers: dict) -> str:

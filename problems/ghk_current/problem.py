@@ -102,8 +102,9 @@ def questions(params: dict, solution: dict) -> list:
         Misconception("celsius-instead-of-kelvin", "RT/F needs the absolute temperature in kelvin.",
                       e * t / (t + 273.15)),
         Misconception("valence-ignored", "A divalent ion needs RT/(zF) with z = 2.", e * z),
-        Misconception("zero-current-at-zero-volts", "The GHK current is zero at the ion's Nernst potential, "
-                      "not at 0 mV.", 0.0),
+        # e / 1000 (volts for mV) lies within the tolerance of 0: one misconception names both
+        Misconception("zero-current-at-zero-volts", "The GHK current is zero at the ion's Nernst potential, not at "
+                      "0 mV (and if you computed E in volts: the answer is asked in mV).", 0.0),
     ]
     wrong_g = [
         Misconception("divided-by-v", "The chord conductance divides by the driving force V - E, not by V.", i / v),

@@ -1,7 +1,5 @@
 """gate-kinetics: references from the gate ODE integrated by scipy with the rate functions of
 tests/hh_reference.py (written out independently), misconceptions, follow-on."""
-import math
-
 import pytest
 from scipy.integrate import solve_ivp
 
