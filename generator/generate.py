@@ -272,7 +272,8 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
     fp, version = secret_fingerprint(secret), spikeset_version()
     # Until the run ends, the manifest lists only the students kept as they were: a killed run
     # renders the others again next time.
-    write_atomic(manifest_path, Manifest(assignment.id, fp, version, {k: digests[k] for k in sorted(keep)}).to_json())
+    write_atomic(manifest_path, Manifest(assignment.id, fp, version, {k: digests[k] for k in sorted(keep)},
+                                             paper, pdf).to_json())
 
     entries = {sid: old_entries[sid] for sid in keep}
     rows = {sid: old_rows[sid] for sid in keep}
@@ -300,7 +301,8 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
     write_atomic(csv_path, key_csv(row for sid in order for row in rows[sid]))
     index = inst / "solutions" / "index.html"
     write_atomic(index, render_solutions_index(assignment, students, pdf=pdf, paper=paper))
-    write_atomic(manifest_path, Manifest(assignment.id, fp, version, {s.id: digests[s.id] for s in students}).to_json())
+    write_atomic(manifest_path, Manifest(assignment.id, fp, version, {s.id: digests[s.id] for s in students},
+                                             paper, pdf).to_json())
     paths = [student_paths(out, s.id) for s in students]
     return GeneratedFiles(out_dir=out, student_dirs=tuple(p["html"].parent for p in paths), key=key_path,
                           key_csv=csv_path, solutions_index=index,

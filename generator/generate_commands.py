@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--force", action="store_true",
                    help="render every student again; replaces a folder generated for another assignment or secret")
     g.add_argument("--quiet", action="store_true", help="no progress bars (they show only on a terminal anyway)")
+    g.add_argument("--shard", metavar="K/N",
+                   help="generate only shard K of N of the roster (every N-th student from the K-th) into --out, "
+                        "one folder per shard; `spikeset merge generate` puts the folders together")
     g.add_argument("--signing-key", metavar="FILE",
                    help="private key from `spikeset keygen`: also write a signed students/<id>/variant.toml, "
                         "so that `grade --public-key` grades without the secret (GitHub Classroom)")
@@ -36,6 +39,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     assignment = load_assignment(args.assignment)
     students = load_roster(args.roster)
+    if args.shard:
+        from .sharding import parse_shard
+        students = parse_shard(args.shard).take(students)
     secret = secret_from_args(args)
     signing_key = None
     if args.signing_key:

@@ -80,11 +80,13 @@ class Manifest:
     secret: str
     version: str
     students: dict[str, str]
+    paper: str = "A4"
+    pdf: bool = True
 
     def to_json(self) -> str:
         return json.dumps({"format": FORMAT, "tool": "spikeset", "assignment": self.assignment,
                            "secret_fingerprint": self.secret, "spikeset": self.version,
-                           "students": self.students}, indent=1) + "\n"
+                           "paper": self.paper, "pdf": self.pdf, "students": self.students}, indent=1) + "\n"
 
 
 def read_manifest(folder: Path) -> Manifest | None:
@@ -98,5 +100,6 @@ def read_manifest(folder: Path) -> Manifest | None:
     students = data.get("students")
     if not isinstance(students, dict) or not all(isinstance(v, str) for v in students.values()):
         students = {}
-    return Manifest(assignment=str(data.get("assignment", "")), secret=str(data.get("secret_fingerprint", "")),
+    return Manifest(paper=str(data.get("paper", "A4")), pdf=bool(data.get("pdf", True)),
+                    assignment=str(data.get("assignment", "")), secret=str(data.get("secret_fingerprint", "")),
                     version=str(data.get("spikeset", "")), students={str(k): v for k, v in students.items()})

@@ -95,3 +95,84 @@ def _question(q: dict[str, Any]) -> QuestionResult:
                           given=q.get("given"), reference=q.get("answer"), unit=q.get("unit"),
                           type=q.get("type", "numeric"), line=q.get("line"), sigfig=q.get("sigfig"),
                           trace=q.get("trace"))
+
+
+# ---------------------------------------------------------------- generated classes
+
+def merge_generated(*, parts: Sequence[str | Path], out: str | Path, assignment: Assignment,
+                    students: Sequence, force: bool = False) -> Path:
+    """One class folder, as one ``spikeset generate`` run would have written it, from the
+    folders of ``generate --shard K/N`` runs (each a complete output for its students).
+
+    Every roster student must be in exactly one part; the parts must be of this assignment, one
+    secret (by its fingerprint), one spikeset version, one paper size and PDF setting."""
+    import shutil
+    from pathlib import Path as P
+
+    from .atomic_write import write_atomic
+    from .generate import prepare_output, student_paths
+    from .keyfile import key_csv, key_document, read_key_csv
+    from .manifest import MANIFEST_NAME, Manifest, read_manifest
+    from .render import render_solutions_index
+
+    folders = [P(p) for p in parts]
+    manifests = []
+    for folder in folders:
+        m = read_manifest(folder)
+        if m is None:
+            raise UsageError("not a folder written by spikeset generate (no manifest)", file=str(folder))
+        if m.assignment != assignment.id:
+            raise UsageError(f"holds sets of assignment {m.assignment!r}, not {assignment.id!r}", file=str(folder))
+        first = manifests[0] if manifests else m
+        for what, mine, theirs in (("secret", m.secret, first.secret), ("spikeset version", m.version, first.version),
+                                   ("paper size", m.paper, first.paper), ("PDF setting", m.pdf, first.pdf)):
+            if mine != theirs:
+                raise UsageError(f"made with another {what} than {folders[0]}", file=str(folder))
+        manifests.append(m)
+    owner: dict[str, P] = {}
+    for folder, m in zip(folders, manifests):
+        for sid in m.students:
+            if sid in owner:
+                raise UsageError(f"student {sid!r} is in two parts (also {owner[sid]})", file=str(folder))
+            owner[sid] = folder
+    roster_ids = [s.id for s in students]
+    missing = [sid for sid in roster_ids if sid not in owner]
+    extra = sorted(set(owner) - set(roster_ids))
+    if missing or extra:
+        raise UsageError("the parts do not make up the roster: "
+                         + (f"missing {', '.join(missing[:5])}" if missing else "")
+                         + ("; " if missing and extra else "")
+                         + (f"not on the roster {', '.join(extra[:5])}" if extra else ""))
+    target = P(out)
+    # The merged folder takes the secret's fingerprint of the parts: prepare_output compares it.
+    existing = read_manifest(target) if target.exists() else None
+    if existing is not None and (existing.assignment, existing.secret) != (assignment.id, manifests[0].secret) \
+            and not force:
+        raise UsageError("holds sets of another assignment or secret; pass --force to replace them", file=str(target))
+    if force or existing is not None:
+        prepare_output(target, assignment, None, force=True)
+    elif target.exists() and any(target.iterdir()):
+        raise UsageError("--out: expected a new or empty folder (or --force)", file=str(target))
+    entries, rows = {}, {}
+    for folder in folders:
+        key = json.loads((folder / "instructor" / "key.json").read_text(encoding="utf-8"))
+        entries.update(key["students"])
+        rows.update(read_key_csv((folder / "instructor" / "key.csv").read_text(encoding="utf-8")))
+    for sid in roster_ids:
+        source, dest = student_paths(owner[sid], sid), student_paths(target, sid)
+        shutil.copytree(source["html"].parent, dest["html"].parent, dirs_exist_ok=True)
+        dest["solutions"].parent.mkdir(parents=True, exist_ok=True)
+        for name in ("solutions", "solutions_pdf"):
+            if source[name].is_file():
+                shutil.copy2(source[name], dest[name])
+    m0 = manifests[0]
+    inst = target / "instructor"
+    write_atomic(inst / "key.json", json.dumps(key_document(assignment.id, ((sid, entries[sid]) for sid in roster_ids)),
+                                               indent=1, sort_keys=False) + "\n")
+    write_atomic(inst / "key.csv", key_csv(row for sid in roster_ids for row in rows[sid]))
+    write_atomic(inst / "solutions" / "index.html",
+                 render_solutions_index(assignment, students, pdf=m0.pdf, paper=m0.paper))
+    digests = {sid: m.students[sid] for m in manifests for sid in m.students}
+    write_atomic(target / MANIFEST_NAME, Manifest(assignment.id, m0.secret, m0.version,
+                                                  {sid: digests[sid] for sid in roster_ids}, m0.paper, m0.pdf).to_json())
+    return target

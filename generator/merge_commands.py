@@ -2,6 +2,9 @@
 
     spikeset grade a.toml subs/ --shard 1/3 --json part-1.json     (one per machine)
     spikeset merge grades part-*.json --json grades.json --gradebook grades.csv --assignment a.toml
+
+    spikeset generate a.toml --roster r.csv --shard 1/3 --out parts/1                (one per machine)
+    spikeset merge generate parts/1 parts/2 parts/3 --out build --assignment a.toml --roster r.csv
 """
 from __future__ import annotations
 
@@ -23,6 +26,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--gradebook-questions", action="store_true",
                    help="the gradebook also gets one column per question (as with spikeset grade)")
     g.set_defaults(func=cmd_merge_grades)
+    c = kinds.add_parser("generate", help="output folders of `spikeset generate --shard K/N`")
+    c.add_argument("parts", nargs="+", metavar="FOLDER", help="the --out folder of every shard")
+    c.add_argument("--out", required=True, help="the class folder to write (new, empty, or with --force)")
+    c.add_argument("--assignment", required=True, metavar="FILE", help="the assignment TOML")
+    c.add_argument("--roster", required=True, metavar="FILE", help="the roster CSV the shards split")
+    c.add_argument("--force", action="store_true", help="replace the generated part of an existing --out folder")
+    c.set_defaults(func=cmd_merge_generate)
     m.set_defaults(func=lambda args: (m.print_help(), 2)[1])
 
 
@@ -52,4 +62,16 @@ def cmd_merge_grades(args: argparse.Namespace) -> int:
     if args.json != "-":
         print(f"Merged {len(args.parts)} shards: {len(merged['submissions'])} graded, "
               f"{len(merged['errors'])} not graded -> {args.json}", file=sys.stdout)
+    return 0
+
+
+def cmd_merge_generate(args: argparse.Namespace) -> int:
+    from .assignment import load_assignment
+    from .merge import merge_generated
+    from .roster import load_roster
+
+    out = merge_generated(parts=args.parts, out=args.out, assignment=load_assignment(args.assignment),
+                          students=load_roster(args.roster), force=args.force)
+    print(f"Merged {len(args.parts)} shards into {out}: students/, instructor/key.json, key.csv, "
+          f"solutions/ (index: {out / 'instructor' / 'solutions' / 'index.html'})")
     return 0

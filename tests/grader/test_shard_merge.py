@@ -145,3 +145,22 @@ def test_github_matrix_example(batch, tmp_path):
     one_json, one_csv = _single_run(work, env)
     assert (work / "grades.json").read_bytes() == one_json
     assert (work / "gradebook.csv").read_bytes() == one_csv
+
+
+def test_slurm_generate_example(batch, tmp_path):
+    """The generation array: every task's folder, merged, equals one run's folder."""
+    work = _class_folder(batch, tmp_path)
+    env = {**_env(batch[3]), "GENERATE_OPTIONS": "--no-pdf"}
+    for k in range(1, 4):
+        subprocess.run(["bash", str(EXAMPLES / "slurm-generate.sh")], cwd=work, check=True, stdout=subprocess.DEVNULL,
+                       env={**env, "SLURM_ARRAY_TASK_ID": str(k), "SLURM_ARRAY_TASK_COUNT": "3"})
+    subprocess.run(["spikeset", "merge", "generate", "parts/1", "parts/2", "parts/3", "--out", "build",
+                    "--assignment", "assignment.toml", "--roster", "roster.csv"], cwd=work, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run(["spikeset", "generate", "assignment.toml", "--roster", "roster.csv", "--quiet", "--no-pdf",
+                    "--out", "one"], cwd=work, env=env, check=True, stdout=subprocess.DEVNULL)
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert files(work / "build") == files(work / "one")
