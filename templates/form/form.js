@@ -222,7 +222,7 @@
     var answered = 0, problems = 0;
     DATA.questions.forEach(function (q) {
       var r = check(q, state.answers[q.id]);
-      if (r.state !== "empty") answered++;
+      if (r.state !== "empty" || (q.trace && state.traces[q.id])) answered++;
       if (r.state === "error") problems++;
     });
     countNode.textContent = answered + " of " + DATA.questions.length + " answered, " +
@@ -254,9 +254,9 @@
       var tid = "sf-tr-" + safeId(q.id);
       var tick = el("input", {type: "checkbox", id: tid, "class": "sf-trace-tick"});
       tick.checked = !!state.traces[q.id];
-      tick.addEventListener("change", function () { state.traces[q.id] = tick.checked; store(); });
+      tick.addEventListener("change", function () { state.traces[q.id] = tick.checked; store(); updateCount(); });
       box.appendChild(el("div", {"class": "sf-trace"}, [tick, el("label", {"for": tid,
-        text: "Also grade my simulated trace: I put " + q.trace + " (saved with the simulator below) next to answers.toml"})]));
+        text: "Grade my simulated trace too (or instead of a number): I put " + q.trace + " (saved with the simulator below) next to answers.toml"})]));
       widgets[q.id].tick = tick;
     }
   }

@@ -146,7 +146,7 @@ def test_student_fills_saves_and_is_graded(page, built):
             _type_answer(page, qid, _typed(q))
         assert _message(page, qid) == ""
     count = page.locator(".sf-count").inner_text()
-    assert count.startswith(f"{len(questions) - 1} of {len(questions)} answered")
+    assert count.startswith(f"{len(questions) - 1} of {len(questions)} answered")  # p3.b: by trace, below
     # the simulator: run the printed protocol, save its trace, tick "grade my trace" for p3.b
     page.locator("#sf-sim-p3-run").click()
     page.wait_for_function("document.getElementById('sf-sim-p3').spikesetResult !== undefined")
@@ -157,6 +157,7 @@ def test_student_fills_saves_and_is_graded(page, built):
     assert got.value.suggested_filename == "p3-trace.csv"
     got.value.save_as(submission / "p3-trace.csv")
     page.locator("#sf-tr-p3-b").check()
+    assert page.locator(".sf-count").inner_text().startswith(f"{len(questions)} of {len(questions)} answered")
     page.screenshot(path=str(shots() / "page-form.png"))
     page.locator("#sf-sim-p3").screenshot(path=str(shots() / "page-simulator.png"))
     with page.expect_download() as got:
