@@ -7,7 +7,7 @@ from spikeset.sampling import Draw
 from spikeset.solutions.membrane import conductance_for_potential, weighted_potential
 
 ID = "peak-voltage"
-TITLE = "Why the spike peak stays below E_Na"
+TITLE = "Why the spike peak stays below the sodium reversal potential"
 TOPIC = "peak and repolarization"
 
 

@@ -175,6 +175,7 @@ def test_student_fills_saves_and_is_graded(page, built):
     result = json.loads(report.read_text())["submissions"][0]
     by_id = {q["id"]: q for q in result["questions"]}
     assert by_id["p3.b"]["trace"] and by_id["p3.b"]["points"] == pytest.approx(questions["p3.b"]["points"])
+    assert "undershoot minimum" in by_id["p3.b"]["feedback"]
     expected = sum(q["points"] for q in questions.values()) - questions[wrong]["points"]
     assert result["score"] == pytest.approx(expected, abs=1e-3)
     assert by_id[wrong]["points"] == 0
