@@ -265,3 +265,12 @@ def test_simulator_agrees_with_reference(page, built):
     elapsed = page.evaluate("document.getElementById('sf-sim-p3').spikesetResult.elapsedMs")
     assert elapsed < 1000
     print(f"110 ms simulated in the page in {elapsed:.0f} ms")
+
+
+def test_printing_shows_the_answer_boxes_not_the_form(page):
+    page.emulate_media(media="print")
+    assert page.locator("#p1\\.a .answer-box").is_visible()
+    assert not page.locator("#sf-in-p1-a").is_visible()
+    assert not page.locator(".sf-toolbar").is_visible() and not page.locator("#sf-sim-p3").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator("#sf-in-p1-a").is_visible() and not page.locator("#p1\\.a .answer-box").is_visible()
