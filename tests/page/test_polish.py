@@ -71,3 +71,16 @@ def test_form_data_has_no_answers_and_the_verbatim_header():
     sim = data["simulators"][0]
     assert sim["pulses"][0]["amplitude"] == s.problems[1].params["amplitude"]
     assert sim["t_end"] == s.problems[1].params["t_end_ms"]
+
+
+@pytest.mark.parametrize("family", ["ahp", "gating", "peak-voltage", "refractory", "rise-vs-fall", "threshold-slope"])
+def test_selected_questions_leave_no_stale_labels(family):
+    import re
+
+    from spikeset.render import _snippet
+    for keys in (["c"], ["a", "c"]):
+        src = f'id="t"\ntitle="t"\n[[problems]]\nfamily="{family}"\npoints=4\nquestions={json.dumps(keys)}\n'
+        s = assemble(parse_assignment(src), [Student("s1")], b"stale-labels-key-0123")[0]
+        text = re.sub(r"<img[^>]*>", "", str(_snippet(s.problems[0], "statement")))
+        assert set(re.findall(r"\(([a-g])\)", text)) <= set(keys), (family, keys, text)
+        assert "c" in re.findall(r"\(([a-g])\)", text)
