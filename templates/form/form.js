@@ -63,6 +63,9 @@
     // Case-insensitive spellings that mean nothing else (mv, MS is not ms: megasiemens).
     if (found && found[0] !== wanted)
       return JSON.stringify(unit) + " is a " + found[0] + ", not a " + wanted + ": give the number in " + q.unit;
+    var slash = u.indexOf("/"), numerator = slash > 0 ? exactUnit(u.slice(0, slash)) : null;
+    if (numerator && slash > 0 && (BASES[wanted] || []).some(function (b) { return b.indexOf("/") > 0; }))
+      return JSON.stringify(u.slice(0, slash)) + " is a " + numerator[0] + ": give the number in " + q.unit;
     var bases = BASES[wanted] || [];
     for (var i = 0; i < bases.length; i++)
       for (var j = 0; j < PREFIXES.length; j++)

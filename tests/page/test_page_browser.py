@@ -204,7 +204,8 @@ def test_invalid_inputs_show_the_rule(page):
     # the rules per dimension, through the page's own checker
     check = "([id, text]) => window.spikesetForm.check(id, text).state"
     states = {("p1.b", "2.5 mM"): "ok", ("p1.b", "2.5 mm"): "error", ("p1.b", "2.5 mmol/L"): "ok",
-              ("p2.a", "49.1 mS/cm2"): "ok", ("p2.a", "49.1 mS/cm\u00b2"): "ok", ("p2.a", "49.1 ms/cm^2"): "ok",
+              ("p2.a", "49.1 mS/cm2"): "ok", ("p2.a", "49.1 mS/cm\u00b2"): "ok", ("p2.a", "49.1 ms/cm^2"): "error", ("p2.a", "49.1 MS/cm^2"): "warn",
+              ("p2.a", "49.1 ms/CM2"): "error", ("p1.a", "-26.9 mv"): "ok", ("p1.a", "1,234 mV"): "error",
               ("p2.a", "49.1 mV"): "error", ("p2.b", "74.5 %"): "ok", ("p2.b", "74.5"): "ok",
               ("p2.b", "74.5 mV"): "error", ("p1.a", "5 %"): "error", ("p4.a", "b"): "ok", ("p4.a", "z"): "error"}
     for (qid, text), state in states.items():
