@@ -84,3 +84,9 @@ def test_selected_questions_leave_no_stale_labels(family):
         text = re.sub(r"<img[^>]*>", "", str(_snippet(s.problems[0], "statement")))
         assert set(re.findall(r"\(([a-g])\)", text)) <= set(keys), (family, keys, text)
         assert "c" in re.findall(r"\(([a-g])\)", text)
+
+
+def test_plain_text_keeps_words_apart_after_sub_and_superscripts():
+    from spikeset.formatting import plain
+    assert plain("ḡ<sub>Na</sub>m<sup>3</sup>h") == "ḡ_Na m^3 h"
+    assert plain("[Ca<sup>2+</sup>]<sub>o</sub>; E<sub>K</sub>.") == "[Ca^2+]_o; E_K."
