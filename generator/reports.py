@@ -31,8 +31,10 @@ def write_reports(report: GradeReport, args: argparse.Namespace) -> None:
         from .report_gradebook import gradebook_csv
         emit(args.gradebook, gradebook_csv(report))
     if getattr(args, "html", None):
-        from .report_html import write_feedback_pages
-        write_feedback_pages(report, Path(args.html), reveal=reveal)
+        from .commands import secret_from_args
+        from .report_html import student_sets, write_feedback_pages
+        sets = student_sets(report, secret_from_args(args, quiet=True))
+        write_feedback_pages(report, Path(args.html), reveal=reveal, sets=sets)
 
 
 def emit(target: str, text: str) -> None:

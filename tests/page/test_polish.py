@@ -90,3 +90,24 @@ def test_plain_text_keeps_words_apart_after_sub_and_superscripts():
     from spikeset.formatting import plain
     assert plain("ḡ<sub>Na</sub>m<sup>3</sup>h") == "ḡ_Na m^3 h"
     assert plain("[Ca<sup>2+</sup>]<sub>o</sub>; E<sub>K</sub>.") == "[Ca^2+]_o; E_K."
+
+
+def test_feedback_pages_show_the_question_and_the_chosen_option(tmp_path):
+    from spikeset.grading import grade
+    from spikeset.report_html import feedback_pages, student_sets
+
+    secret = b"feedback-text-key-0123456789"
+    a = parse_assignment('id="fb"\ntitle="T"\n[[problems]]\nfamily="nernst"\npoints=2\n'
+                         '[[problems]]\nfamily="concepts"\npoints=2\nquestions=["a"]\n')
+    s = assemble(a, [Student("s1")], secret)[0]
+    choice = s.questions["p2.a"]
+    wrong = next(label for label, _ in choice.labelled if label != choice.correct_label)
+    text = blank_answer_file(s).replace('"p2.a" = ""', f'"p2.a" = "{wrong}"')
+    (tmp_path / "answers.toml").write_text(text, encoding="utf-8")
+    report = grade(assignment=a, submissions=[tmp_path / "answers.toml"], secret=secret)
+    plain_page = feedback_pages(report)["s1.html"]
+    page = feedback_pages(report, sets=student_sets(report, secret))["s1.html"]
+    assert str(choice.question.prompt) not in plain_page and str(choice.question.prompt) in page
+    assert str(choice.option_for(wrong).text) in page
+    assert str(s.questions["p1.a"].question.prompt) in page
+    assert "<script" not in page
