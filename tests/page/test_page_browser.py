@@ -93,10 +93,18 @@ def page(browser, built):
     assert problems == []
 
 
-def shots() -> Path:
-    folder = Path(os.environ.get("SPIKESET_SCREENSHOTS", "") or os.environ.get("PYTEST_TMP", "/tmp"))
+_SHOTS: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _screenshot_folder(tmp_path_factory):
+    folder = Path(os.environ.get("SPIKESET_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    _SHOTS[:] = [folder]
+
+
+def shots() -> Path:
+    return _SHOTS[0]
 
 
 def _typed(q: dict) -> str:
