@@ -95,9 +95,9 @@ def blank_answer_file(student_set: StudentSet) -> str:
         out.append(f"# Problem {problem.spec.number}. {problem.title} ({problem.spec.points:g} pt)")
         for pq in problem.questions:
             if pq.type == "numeric":
-                unit = pq.unit or "a pure number"
-                out.append(f"# {pq.id}: {plain(pq.question.prompt)} [in {unit}] "
-                           f"({pq.question.tolerance.accepts(pq.unit)})")
+                prompt = plain(pq.question.prompt)
+                asked = f"in {pq.unit}" if pq.unit else "in %" if "%" in prompt else "a number without a unit"
+                out.append(f"# {pq.id}: {prompt} [{asked}] ({pq.question.tolerance.accepts(pq.unit)})")
                 if pq.question.trace_feature:
                     out.append("#   (you may also attach your simulated trace: see [traces] at the end)")
             else:

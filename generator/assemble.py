@@ -178,7 +178,8 @@ def _place(family: Family, spec: ProblemSpec, assignment: Assignment, secret: by
         questions = [q for q in questions if q.key in spec.questions]
     if spec.tolerance:
         questions = [_with_tolerance(q, spec) for q in questions]
-    points = _split_points(spec.points, tuple(spec.weights.get(q.key, q.weight) for q in questions))
+    points = _split_points(spec.points, tuple(spec.weights.get(q.key, q.weight) for q in questions),
+                           half_points=not spec.weights)
     if points is None:
         raise AssignmentError("weights: at least one question needs a positive weight",
                               file=assignment.source, place=f"problems[{spec.number}]")
@@ -213,16 +214,47 @@ def _check_question_keys(family: Family, spec: ProblemSpec, assignment: Assignme
 
 
 @lru_cache(maxsize=1024)
-def _split_points(total_points: float, weights: tuple[float, ...]) -> tuple[float, ...] | None:
-    """Shares of ``total_points`` by weight, rounded to 1e-6, adding up to ``total_points`` exactly
-    (the last positive share takes the rounding remainder); None when no weight is positive."""
+def _split_points(total_points: float, weights: tuple[float, ...], *,
+                  half_points: bool = False) -> tuple[float, ...] | None:
+    """Shares of ``total_points`` by weight, adding up to ``total_points`` exactly; None when no
+    weight is positive.
+
+    With ``half_points`` (the family's default weights) the shares are whole or half points, by
+    largest remainder, when the total is a multiple of 0.5 and every weighted question can get at
+    least half a point; otherwise (and for weights the assignment sets) they are rounded to 1e-6,
+    the last positive share taking the rounding remainder.
+    """
     total = sum(weights)
     if total <= 0:
         return None
+    if half_points:
+        halves = _half_point_split(total_points, weights)
+        if halves is not None:
+            return halves
     shares = [round(total_points * w / total, 6) for w in weights]
     last = max(i for i, w in enumerate(weights) if w > 0)
     shares[last] = round(total_points - sum(shares[:last]) - sum(shares[last + 1:]), 6)
     return tuple(shares)
+
+
+def _half_point_split(total_points: float, weights: tuple[float, ...]) -> tuple[float, ...] | None:
+    """Half-point shares by largest remainder (ties: the earlier question), or None when the total
+    is not a whole number of half points or a weighted question would get nothing."""
+    units = total_points * 2
+    if units != round(units):
+        return None
+    units = int(round(units))
+    positive = [i for i, w in enumerate(weights) if w > 0]
+    if units < len(positive):
+        return None
+    total = sum(weights)
+    exact = [units * w / total if w > 0 else 0.0 for w in weights]
+    given = [int(x) for x in exact]
+    for i in sorted(positive, key=lambda i: (-(exact[i] - given[i]), i))[:units - sum(given)]:
+        given[i] += 1
+    if any(given[i] == 0 for i in positive):
+        return None
+    return tuple(g / 2 for g in given)
 
 
 def _with_tolerance(q: Question, spec: ProblemSpec) -> Question:

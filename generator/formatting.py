@@ -26,12 +26,14 @@ def sig(x: float, digits: int = 4) -> str:
 
 
 _TAGS = re.compile(r"<[^>]+>")
+_SCRIPT_END = re.compile(r"</su[bp]>(?=\w)")
 _IMG_ALT = re.compile(r'<img[^>]*\balt="([^"]*)"[^>]*>')
 
 
 def plain(text: str) -> str:
     """HTML prompt text as plain text: images become their alt text, tags are dropped."""
     text = _IMG_ALT.sub(lambda m: m.group(1), text)
+    text = _SCRIPT_END.sub(" ", text)          # "ḡ<sub>Na</sub>m<sup>3</sup>h" reads "ḡ_Na m^3 h"
     text = text.replace("<sup>", "^").replace("<sub>", "_")
     return re.sub(r"\s+", " ", html.unescape(_TAGS.sub("", text))).strip()
 

@@ -388,7 +388,7 @@ def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -
     q: NumericQuestion = pq.question  # type: ignore[assignment]
     base = dict(id=pq.id, max_points=pq.points, reference=q.answer, unit=q.unit, type="numeric",
                 line=answers.trace_lines.get(pq.id))
-    name = q.trace_feature.replace("_", " ")
+    name = _feature_name(q.trace_feature)
     try:
         x, shown = _measure_trace(pq, answers, trace_ref)
     except AnswerFileError as exc:
@@ -407,7 +407,7 @@ def _check_trace_too(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
                      result: QuestionResult) -> QuestionResult:
     """A number was given and a trace attached: say when the trace is right but the number is not."""
     q: NumericQuestion = pq.question  # type: ignore[assignment]
-    name = q.trace_feature.replace("_", " ")
+    name = _feature_name(q.trace_feature)
     try:
         x, shown = _measure_trace(pq, answers, trace_ref)
     except AnswerFileError as exc:
@@ -419,6 +419,11 @@ def _check_trace_too(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
     return replace(result, trace="correct", feedback=(
         f"{result.feedback} Your trace {shown} is right, though: its {name} is "
         f"{x:.4g} {q.unit or ''}; check how you read the number off it.").replace("  ", " "))
+
+
+def _feature_name(field: str) -> str:
+    from .traces import feature_name
+    return feature_name(field)
 
 
 def _short(value: Any) -> str:

@@ -77,7 +77,7 @@ def tex_to_text(tex: str) -> str:
                      (r"\!", ""), (r"\mathrm", ""), (r"\times", "×"), (r"\ln", "ln"), (r"\exp", "exp"),
                      (r"\Delta", "Δ"), (r"\alpha", "alpha"), (r"\beta", "beta"), (r"\tau", "tau"),
                      (r"\infty", "inf"), (r"\sum", "sum"), (r"\approx", "≈"), (r"\cdot", "·"),
-                     (r"\infty", "∞"), (r"\quad", " "), (r"\to", "→"), (r"\mu", "µ"), (r"\phi", "phi"),
+                     (r"\infty", "∞"), (r"\qquad", "   "), (r"\quad", " "), (r"\to", "→"), (r"\mu", "µ"), (r"\phi", "phi"),
                      (r"\bar", ""), (r"\leq", "≤"), (r"\geq", "≥"), (r"\pm", "±")):
         text = text.replace(cmd, rep)
     text = text.replace("}{", ")/(").replace("{", "(").replace("}", ")").replace("\\", "")
@@ -90,7 +90,7 @@ _GREEK = {"alpha": "alpha", "beta": "beta", "gamma": "gamma", "delta": "delta", 
 _WORDS = {"times": " times ", "cdot": " times ", "approx": " is approximately ", "leq": " is at most ",
           "geq": " is at least ", "pm": " plus or minus ", "to": " to ", "ln": " ln ", "exp": " exp ",
           "log": " log ", "sum": " sum ", "sqrt": " square root of ", "circ": " degrees ",
-          "rightarrow": " to ", "quad": " ", ",": " ", " ": " ", "!": "", ";": " ", ":": " "}
+          "rightarrow": " to ", "qquad": "; ", "quad": " ", ",": " ", " ": " ", "!": "", ";": " ", ":": " "}
 _SYMBOLS = {"=": " equals ", "+": " plus ", "-": " minus ", "\u2212": " minus ", "<": " less than ",
             ">": " greater than ", "/": " per "}
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}_^]|[^\\{}_^]")
@@ -137,7 +137,14 @@ def _speak(items: list) -> str:
             words.append(" sub " + arg() + " ")
         elif item == "^":
             power = arg().strip()
-            words.append(" squared " if power == "2" else " cubed " if power == "3" else f" to the power {power} ")
+            if power == "degrees":                      # 6.3^\circ C: a unit, not a power
+                words.append(" degrees ")
+            elif power in ("2", "3"):
+                words.append(" squared " if power == "2" else " cubed ")
+            elif len(power.removeprefix("minus ").split()) == 1:
+                words.append(f" to the power {power} ")
+            else:                                       # say where a compound exponent ends
+                words.append(f" to the power {power}, end of power, ")
         elif item in ("\\mathrm", "\\mathit", "\\mathbf", "\\text", "\\left", "\\right", "\\bar"):
             continue
         elif item.startswith("\\"):
@@ -145,8 +152,9 @@ def _speak(items: list) -> str:
             words.append(_WORDS.get(name, " " + _GREEK.get(name, name) + " "))
         else:
             words.append(_SYMBOLS.get(item, item))
-    text = re.sub(r"\s+", " ", "".join(words))
-    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text)).strip()
+    text = re.sub(r"\s+([;,])", r"\1", re.sub(r"\s+", " ", "".join(words)))
+    text = re.sub(r"([;,])[;,]+", r"\1", text)
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text)).strip().rstrip(",;").strip()
 
 
 def tex_to_speech(tex: str) -> str:

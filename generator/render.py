@@ -18,6 +18,7 @@ from .assemble import PlacedQuestion, ProblemInstance, StudentSet
 from .formatting import num, plain, unit_html
 from .mathhtml import equation_html
 from .mathsvg import data_uri, equation_img, fixed_layout, svg_bytes
+from .page_form import form_body, form_head, form_help
 
 TEMPLATES_PACKAGE = "spikeset.templates"
 
@@ -154,7 +155,8 @@ def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
                          "long": _is_long(p, figure)})
     return environment().get_template("problem_set.html.j2").render(
         s=student_set, a=student_set.assignment, student=student_set.student, problems=problems,
-        css=Markup(stylesheet()), paper=paper)
+        css=Markup(stylesheet()), paper=paper,
+        form_head=form_head(), form_help=form_help(student_set), form_body=form_body(student_set))
 
 
 def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4",

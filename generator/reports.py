@@ -54,10 +54,18 @@ def write_reports(report: GradeReport, args: argparse.Namespace) -> list[str]:
         attempt("--gradebook", args.gradebook, write_gradebook)
     if getattr(args, "html", None):
         def write_html() -> None:
-            from .report_html import write_feedback_pages
-            write_feedback_pages(report, Path(args.html), reveal=reveal)
+            from .report_html import student_sets, write_feedback_pages
+            # The question texts come from the students' sets, drawn again with the secret; a
+            # report graded from signed variants (--public-key) has no secret: no texts then.
+            sets = None if getattr(args, "public_key", None) else student_sets(report, _secret(args))
+            write_feedback_pages(report, Path(args.html), reveal=reveal, sets=sets)
         attempt("--html", args.html, write_html)
     return failures
+
+
+def _secret(args: argparse.Namespace) -> bytes | None:
+    from .commands import secret_from_args
+    return secret_from_args(args, quiet=True)
 
 
 def emit(target: str, text: str) -> None:

@@ -27,6 +27,19 @@ _BLANKS = re.compile(r"\s+")
 _NUMBER = re.compile(NUMBER)
 
 
+#: What students read for each spike feature (feedback, messages), by SpikeFeatures field.
+FEATURE_NAMES = {
+    "rest_mV": "resting potential", "spike_count": "number of spikes", "spike_times_ms": "spike times",
+    "spike_peaks_mV": "spike peaks", "ahp_min_mV": "undershoot minimum", "ahp_time_ms": "time of the undershoot",
+    "half_width_ms": "half-width", "mean_isi_ms": "mean inter-spike interval", "firing_rate_hz": "firing rate",
+}
+
+
+def feature_name(field: str) -> str:
+    """The display name of a spike feature ("ahp_min_mV" -> "undershoot minimum")."""
+    return FEATURE_NAMES.get(field, field.replace("_", " "))
+
+
 def _fields(line: str) -> list[str]:
     return (_SEPARATOR if re.search(r"[,;\t]", line) else _BLANKS).split(line)
 
@@ -190,13 +203,13 @@ def measure(trace: Trace, feature: str) -> float:
         raise AnswerFileError(f"cannot measure the trace: {exc}", file=trace.file) from None
     value = getattr(features, feature, None)
     if value is None:
-        raise AnswerFileError(f"the trace has no {feature.replace('_', ' ')} (no spikes?)", file=trace.file)
+        raise AnswerFileError(f"the trace has no {feature_name(feature)} (no spikes?)", file=trace.file)
     try:
         x = float(value)
     except (TypeError, ValueError):
         raise AnswerFileError(f"feature {feature!r} is not a single number", file=trace.file) from None
     if not math.isfinite(x):
-        raise AnswerFileError(f"the trace gives no finite {feature.replace('_', ' ')}", file=trace.file)
+        raise AnswerFileError(f"the trace gives no finite {feature_name(feature)}", file=trace.file)
     return x
 
 

@@ -8,7 +8,7 @@ from spikeset.solutions.membrane import conductance_for_potential, weighted_pote
 
 ID = "peak-voltage"
 REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
-TITLE = "Why the spike peak stays below E_Na"
+TITLE = "Why the spike peak stays below the sodium reversal potential"
 TOPIC = "peak and repolarization"
 
 

@@ -1,0 +1,498 @@
+/* spikeset answer form: an input per question, the grader's input rules checked as the student
+ * types (format and unit dimension only, never correctness), autosave in the browser, "Save
+ * answers.toml" (exactly the file the grader reads), "Open answers.toml", and the in-page HH
+ * simulator of the simulation problems. No network access: everything is in this page. */
+(function () {
+  "use strict";
+  var dataNode = document.getElementById("spikeset-form-data");
+  if (!dataNode) return;
+  var DATA = JSON.parse(dataNode.textContent);
+  var STORE = "spikeset:" + DATA.assignment + ":" + DATA.student + ":" + DATA.variant;
+  var byId = {};
+  DATA.questions.forEach(function (q) { byId[q.id] = q; });
+
+  // ------------------------------------------------------------------ answer grammar
+  var MINUSES = /[\u2212\u2013\u2014\ufe63\uff0d]/g;
+  var NUMBER = "[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
+  var NUMBER_THEN_REST = new RegExp("^(" + NUMBER + ")\\s*(.*)$");
+  var BASES = {voltage: ["V"], concentration: ["M", "mol/L", "mol/l"], time: ["s"], frequency: ["Hz"],
+               "current density": ["A/cm^2"], "conductance density": ["S/cm^2"],
+               "capacitance density": ["F/cm^2"]};
+  var OTHER_UNITS = {m: "length (metres)", g: "mass (grams)", S: "conductance (siemens)", A: "current (amperes)",
+                     F: "capacitance (farads)", V: "voltage", M: "concentration", s: "time", Hz: "frequency",
+                     "ohm": "resistance", "A/cm^2": "current density", "S/cm^2": "conductance density",
+                     "F/cm^2": "capacitance density", "mol/L": "concentration", "mol/l": "concentration"};
+  var PREFIXES = ["", "n", "u", "m", "k"];
+  var MEGA = {V: "megavolts", s: "megaseconds", M: "megamolar", Hz: "megahertz"};
+
+  function cleanUnit(u) {
+    return u.replace(/[\u00b5\u03bc]/g, "u").replace(/\s+/g, "").replace(/\*\*/g, "^")
+      .replace(/\u00b2/g, "^2").replace(/cm2$/, "cm^2").replace(/\u2126|\u03a9/g, "ohm");
+  }
+
+  /** The unit's [dimension, prefix, base] for the spellings the grader reads exactly, or null. */
+  function exactUnit(u) {
+    var bases = Object.keys(OTHER_UNITS).sort(function (a, b) { return b.length - a.length; });
+    for (var i = 0; i < bases.length; i++) {
+      var base = bases[i];
+      if (u.length >= base.length && u.slice(u.length - base.length) === base) {
+        var prefix = u.slice(0, u.length - base.length);
+        if (PREFIXES.indexOf(prefix) >= 0 || prefix === "M" || prefix === "p") return [OTHER_UNITS[base], prefix, base];
+      }
+    }
+    return null;
+  }
+
+  function unitMessage(q, unit) {
+    var shown = unit;
+    if (q.dimension === "number")
+      return "this question asks for a pure number: leave out " + JSON.stringify(shown);
+    if (q.dimension === "percent")
+      return unit === "%" ? null : "give a percentage, e.g. 42.5 % (or the number alone)";
+    if (unit === "%") return "this question is not asked in %: give the number in " + q.unit;
+    var u = cleanUnit(unit);
+    if (q.dimension === "exact")
+      return u === cleanUnit(q.unit) ? null : "give the number in " + q.unit + " (or the number alone)";
+    var wanted = q.dimension, found = exactUnit(u);
+    if (found && found[0] === wanted) {
+      if (found[1] === "M") return {warn: unit + " means " + (MEGA[found[2]] || "mega-" + found[2]) +
+                                    "; check the prefix (did you mean " + q.unit + "?)"};
+      if (found[1] === "p") return {warn: unit + " means pico-" + found[2] + "; check the prefix"};
+      return null;
+    }
+    // Case-insensitive spellings that mean nothing else (mv, MS is not ms: megasiemens).
+    if (found && found[0] !== wanted)
+      return JSON.stringify(unit) + " is a " + found[0] + ", not a " + wanted + ": give the number in " + q.unit;
+    var slash = u.indexOf("/"), numerator = slash > 0 ? exactUnit(u.slice(0, slash)) : null;
+    if (numerator && slash > 0 && (BASES[wanted] || []).some(function (b) { return b.indexOf("/") > 0; }))
+      return JSON.stringify(u.slice(0, slash)) + " is a " + numerator[0] + ": give the number in " + q.unit;
+    var bases = BASES[wanted] || [];
+    for (var i = 0; i < bases.length; i++)
+      for (var j = 0; j < PREFIXES.length; j++)
+        if ((PREFIXES[j] + bases[i]).toLowerCase() === u.toLowerCase()) return null;
+    return "unknown unit " + JSON.stringify(unit) + ": give the number in " + q.unit;
+  }
+
+  /** Check one typed answer against the grader's input rules: {state: "empty"|"ok"|"warn"|"error", message}. */
+  function check(q, raw) {
+    var text = (raw || "").replace(MINUSES, "-").trim();
+    if (!text) return {state: "empty", message: ""};
+    if (q.type === "choice") {
+      return q.labels.indexOf(text) >= 0 ? {state: "ok", message: ""} :
+        {state: "error", message: "choose one of the options " + q.labels.join(", ")};
+    }
+    if (/^[+-]?(nan|inf|infinity)\b/i.test(text)) return {state: "error", message: "give a finite number"};
+    var m;
+    if ((m = /^([+-]?)(\d{1,3}(?:,\d{3})+)(\.\d*)?(.*)$/.exec(text)) && (m[3] || m[2].length > 5)) {
+      return {state: "error", message: "leave out the thousands separators: write " +
+              m[1] + m[2].replace(/,/g, "") + (m[3] || "") + m[4]};
+    }
+    if ((m = /^([+-]?\d*),(\d+)((?:[eE][+-]?\d+)?)(.*)$/.exec(text))) {
+      var point = m[1] + "." + m[2] + m[3] + m[4];
+      if (/^\d{3}$/.test(m[2]) && /\d$/.test(m[1]))
+        return {state: "error", message: "use a decimal point, and no thousands separator: write " + point +
+                " or " + m[1] + m[2] + m[3] + m[4]};
+      return {state: "error", message: "use a decimal point: " + point};
+    }
+    m = NUMBER_THEN_REST.exec(text);
+    if (!m) {
+      if (/^[+-]?[\d.]/.test(text)) return {state: "error", message: "write one number, e.g. -26.90 " + (q.unit || "")};
+      return {state: "error", message: "expected a number" + (q.unit && q.dimension !== "percent" ? " in " + q.unit +
+              ", e.g. -26.90 " + q.unit : ", e.g. 42.5")};
+    }
+    if (!isFinite(parseFloat(m[1]))) return {state: "error", message: "give a finite number"};
+    var rest = m[2];
+    if (!rest) return {state: "ok", message: ""};
+    if (/^[\d.]/.test(rest) || /^[eE]/.test(rest) && /\d/.test(rest))
+      return {state: "error", message: "write one number, without spaces inside it (e.g. " +
+              (m[1] + rest.split(/\s/)[0]).replace(/\s+/g, "") + ")"};
+    if (/^[*/+\-x\u00d7\u00b7^:(]/.test(rest) || /[*+=()]/.test(rest) || /\d\s*$/.test(rest.replace(/(cm\^?2|cm\u00b2)$/, "")) ||
+        /[\d]/.test(rest.replace(/(\^2|2)$/, "")))
+      return {state: "error", message: "write the result as one number: arithmetic is not worked out"};
+    if (rest.length > 40) return {state: "error", message: "the unit is too long"};
+    var problem = unitMessage(q, rest);
+    if (problem === null) return {state: "ok", message: ""};
+    if (problem.warn) return {state: "warn", message: problem.warn};
+    return {state: "error", message: problem};
+  }
+
+  // ------------------------------------------------------------------ answer file (TOML)
+  function tomlString(s) {
+    return '"' + s.replace(/[\\"\u0000-\u001f\u007f]/g, function (c) {
+      var map = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"};
+      return map[c] || "\\u" + ("0000" + c.charCodeAt(0).toString(16)).slice(-4);
+    }) + '"';
+  }
+
+  function answersToml(state) {
+    var lines = [DATA.header.replace(/\n*$/, "\n"), "[answers]"];
+    DATA.questions.forEach(function (q) {
+      lines.push(tomlString(q.id) + " = " + tomlString((state.answers[q.id] || "").replace(MINUSES, "-").trim()));
+    });
+    var traced = DATA.questions.filter(function (q) { return q.trace && state.traces[q.id]; });
+    if (traced.length) {
+      lines.push("", "# Trace files saved with the page's simulator, next to this file.", "[traces]");
+      traced.forEach(function (q) { lines.push(tomlString(q.id) + " = " + tomlString(q.trace)); });
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  function parseTomlString(s) {
+    var m = /^"((?:[^"\\\u0000-\u001f]|\\["\\btnfr]|\\u[0-9a-fA-F]{4})*)"$/.exec(s);
+    if (!m) return null;
+    return m[1].replace(/\\(["\\btnfr]|u[0-9a-fA-F]{4})/g, function (_, e) {
+      if (e[0] === "u") return String.fromCharCode(parseInt(e.slice(1), 16));
+      return {'"': '"', "\\": "\\", b: "\b", t: "\t", n: "\n", f: "\f", r: "\r"}[e];
+    });
+  }
+
+  /** Read the flat TOML this page writes (and the blank file): header strings, [answers] and
+   *  [traces] with one quoted or bare key and a string or plain number per line. */
+  function parseAnswers(text) {
+    var table = "", header = {}, answers = {}, traces = {};
+    var lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i].trim(), where = "line " + (i + 1) + ": ";
+      if (!line || line[0] === "#") continue;
+      var t = /^\[\s*(answers|traces)\s*\]\s*(#.*)?$/.exec(line);
+      if (t) { table = t[1]; continue; }
+      var m = /^("(?:[^"\\]|\\.)*"|[A-Za-z0-9_.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[+-]?[0-9][0-9_.eE+-]*|[+-]?\.[0-9]+)\s*(#.*)?$/.exec(line);
+      if (!m) throw new Error(where + "not a simple key = \"value\" line; this page opens only answer files " +
+                              "in the form it saves (edit other files in a text editor)");
+      var key = m[1][0] === '"' ? parseTomlString(m[1]) : m[1];
+      var value = m[2][0] === '"' ? parseTomlString(m[2]) : m[2];
+      if (key === null || value === null) throw new Error(where + "a string this page cannot read");
+      var target = table === "" ? header : table === "answers" ? answers : traces;
+      if (Object.prototype.hasOwnProperty.call(target, key)) throw new Error(where + key + " is given twice");
+      target[key] = value;
+    }
+    ["student", "assignment", "variant"].forEach(function (k) {
+      if (header[k] === undefined) throw new Error("no " + k + " line: not a spikeset answer file");
+    });
+    if (header.assignment !== DATA.assignment || header.student !== DATA.student || header.variant !== DATA.variant)
+      throw new Error("this file is for " + header.student + ", assignment " + header.assignment + ", variant " +
+                      header.variant + "; this page is for " + DATA.student + ", " + DATA.assignment + ", variant " +
+                      DATA.variant);
+    return {answers: answers, traces: traces};
+  }
+
+  // ------------------------------------------------------------------ state and storage
+  var state = {answers: {}, traces: {}};
+  function load() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(STORE) || "null");
+      if (saved && saved.answers) state = {answers: saved.answers, traces: saved.traces || {}};
+    } catch (e) { /* storage unavailable (private mode): the form still works */ }
+  }
+  function store() {
+    try { window.localStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* ignore */ }
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k === "class") node.className = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { node.appendChild(c); });
+    return node;
+  }
+  function safeId(id) { return id.replace(/[^A-Za-z0-9_-]/g, "-"); }
+
+  function download(name, text, type) {
+    var url = URL.createObjectURL(new Blob([text], {type: type}));
+    var a = el("a", {href: url, download: name});
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+
+  // ------------------------------------------------------------------ the form
+  var widgets = {}, countNode, statusNode;
+
+  function showCheck(q) {
+    var w = widgets[q.id];
+    if (!w || !w.msg) return;
+    var r = check(q, state.answers[q.id]);
+    w.msg.textContent = r.message ? (r.state === "warn" ? "Note: " : "") + r.message : "";
+    w.box.setAttribute("data-state", r.state);
+    if (w.input) w.input.setAttribute("aria-invalid", r.state === "error" ? "true" : "false");
+  }
+
+  function updateCount() {
+    var answered = 0, problems = 0;
+    DATA.questions.forEach(function (q) {
+      var r = check(q, state.answers[q.id]);
+      if (r.state !== "empty" || (q.trace && state.traces[q.id])) answered++;
+      if (r.state === "error") problems++;
+    });
+    countNode.textContent = answered + " of " + DATA.questions.length + " answered, " +
+      (DATA.questions.length - answered) + " unanswered" + (problems ? "; " + problems + " to fix" : "");
+  }
+
+  function setAnswer(q, value) {
+    state.answers[q.id] = value;
+    store();
+    showCheck(q);
+    updateCount();
+  }
+
+  function numericWidget(q, box) {
+    var id = "sf-in-" + safeId(q.id), msgId = "sf-msg-" + safeId(q.id);
+    var hint = q.dimension === "number" ? "a number" : q.dimension === "percent" ? "a number, in %" :
+      "a number, in " + q.unit;
+    var input = el("input", {id: id, type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false",
+                             maxlength: "80", "aria-describedby": msgId, "class": "sf-input",
+                             placeholder: q.dimension === "number" ? "" : q.unit});
+    input.value = state.answers[q.id] || "";
+    input.addEventListener("input", function () { setAnswer(q, input.value); });
+    box.appendChild(el("label", {"for": id, "class": "sf-label", text: "Answer " + q.id + " (" + hint + ")"}));
+    box.appendChild(input);
+    var msg = el("span", {id: msgId, "class": "sf-msg", "aria-live": "polite"});
+    box.appendChild(msg);
+    widgets[q.id] = {input: input, msg: msg, box: box};
+    if (q.trace) {
+      var tid = "sf-tr-" + safeId(q.id);
+      var tick = el("input", {type: "checkbox", id: tid, "class": "sf-trace-tick"});
+      tick.checked = !!state.traces[q.id];
+      tick.addEventListener("change", function () { state.traces[q.id] = tick.checked; store(); updateCount(); });
+      box.appendChild(el("div", {"class": "sf-trace"}, [tick, el("label", {"for": tid,
+        text: "Grade my simulated trace too (or instead of a number): I put " + q.trace + " (saved with the simulator below) next to answers.toml"})]));
+      widgets[q.id].tick = tick;
+    }
+  }
+
+  function choiceWidget(q, box) {
+    var msgId = "sf-msg-" + safeId(q.id);
+    var group = el("fieldset", {"class": "sf-choices", "aria-describedby": msgId});
+    group.appendChild(el("legend", {"class": "sf-label", text: "Answer " + q.id + " (one option)"}));
+    var radios = [];
+    q.labels.forEach(function (label) {
+      var rid = "sf-in-" + safeId(q.id) + "-" + label;
+      var radio = el("input", {type: "radio", name: "sf-" + safeId(q.id), id: rid, value: label});
+      radio.checked = state.answers[q.id] === label;
+      radio.addEventListener("change", function () { if (radio.checked) setAnswer(q, label); });
+      radios.push(radio);
+      group.appendChild(el("span", {"class": "sf-option"}, [radio, el("label", {"for": rid, text: "(" + label + ")"})]));
+    });
+    var clear = el("button", {type: "button", "class": "sf-clear", text: "Clear"});
+    clear.addEventListener("click", function () {
+      radios.forEach(function (r) { r.checked = false; });
+      setAnswer(q, "");
+    });
+    group.appendChild(clear);
+    box.appendChild(group);
+    var msg = el("span", {id: msgId, "class": "sf-msg", "aria-live": "polite"});
+    box.appendChild(msg);
+    widgets[q.id] = {radios: radios, msg: msg, box: box};
+  }
+
+  function refreshWidgets() {
+    DATA.questions.forEach(function (q) {
+      var w = widgets[q.id];
+      if (!w) return;
+      if (w.input) w.input.value = state.answers[q.id] || "";
+      if (w.radios) w.radios.forEach(function (r) { r.checked = r.value === state.answers[q.id]; });
+      if (w.tick) w.tick.checked = !!state.traces[q.id];
+      showCheck(q);
+    });
+    updateCount();
+  }
+
+  function toolbar() {
+    countNode = el("span", {"class": "sf-count", role: "status"});
+    statusNode = el("span", {"class": "sf-status", "aria-live": "polite"});
+    var save = el("button", {type: "button", id: "sf-save", text: "Save answers.toml"});
+    save.addEventListener("click", function () {
+      download("answers.toml", answersToml(state), "application/toml");
+      var bad = DATA.questions.filter(function (q) { return check(q, state.answers[q.id]).state === "error"; });
+      statusNode.textContent = bad.length ?
+        "Saved; " + bad.map(function (q) { return q.id; }).join(", ") + " will be marked invalid unless you fix them." :
+        "Saved answers.toml: hand in that file.";
+    });
+    var file = el("input", {type: "file", id: "sf-open-file", accept: ".toml,text/plain", "class": "sf-hidden"});
+    var open = el("button", {type: "button", id: "sf-open", text: "Open answers.toml"});
+    open.addEventListener("click", function () { file.click(); });
+    file.addEventListener("change", function () {
+      var f = file.files && file.files[0];
+      if (!f) return;
+      if (f.size > 1000000) { statusNode.textContent = "Not opened: the file is larger than an answer file."; return; }
+      f.text().then(function (text) {
+        try {
+          var got = parseAnswers(text), answers = {}, traces = {};
+          Object.keys(got.answers).forEach(function (k) {
+            if (byId[k]) answers[k] = got.answers[k];
+          });
+          Object.keys(got.traces).forEach(function (k) { if (byId[k] && byId[k].trace) traces[k] = true; });
+          state = {answers: answers, traces: traces};
+          store();
+          refreshWidgets();
+          statusNode.textContent = "Opened " + f.name + ".";
+        } catch (e) {
+          statusNode.textContent = "Not opened: " + f.name + ": " + e.message;
+        }
+        file.value = "";
+      });
+    });
+    var bar = el("div", {"class": "sf-toolbar", role: "region", "aria-label": "Your answers"},
+                 [countNode, save, open, file, statusNode]);
+    document.body.insertBefore(bar, document.body.firstChild);
+  }
+
+  function buildForm() {
+    document.documentElement.classList.add("sf-active");
+    DATA.questions.forEach(function (q) {
+      var li = document.getElementById(q.id);
+      if (!li) return;
+      var box = el("div", {"class": "sf-answer"});
+      if (q.type === "choice") choiceWidget(q, box); else numericWidget(q, box);
+      var picture = li.querySelector(".answer-box");
+      li.insertBefore(box, picture ? picture.nextSibling : null);
+    });
+    refreshWidgets();
+  }
+
+  // ------------------------------------------------------------------ simulator
+  var PARAM_LABELS = [["C_m", "C_m (\u00b5F/cm\u00b2)"], ["g_Na", "g_Na (mS/cm\u00b2)"], ["g_K", "g_K (mS/cm\u00b2)"],
+                      ["g_L", "g_L (mS/cm\u00b2)"], ["E_Na", "E_Na (mV)"], ["E_K", "E_K (mV)"], ["E_L", "E_L (mV)"],
+                      ["temperature", "T (\u00b0C)"]];
+
+  function numberInput(id, value, label, attrs) {
+    var input = el("input", Object.assign({id: id, type: "text", inputmode: "decimal", value: String(value),
+                                           "class": "sf-num"}, attrs || {}));
+    return el("span", {"class": "sf-field"}, [el("label", {"for": id, text: label}), input]);
+  }
+
+  function readNumber(id, what) {
+    var text = document.getElementById(id).value.replace(MINUSES, "-").trim();
+    if (!new RegExp("^" + NUMBER + "$").test(text)) throw new Error(what + ": expected a number, got " + JSON.stringify(text));
+    return parseFloat(text);
+  }
+
+  function simulatorPanel(sim) {
+    var pre = "sf-sim-" + sim.problem;
+    var panel = el("section", {"class": "sf-sim", id: pre, "aria-label": "Simulator for problem " + sim.number});
+    panel.appendChild(el("h3", {text: "Simulator (Hodgkin\u2013Huxley patch, problem " + sim.number + ")"}));
+    panel.appendChild(el("p", {"class": "sf-note", text: "Your parameters are filled in. Set the pulses (they add " +
+      "up), run, and read the curve: move the mouse over the plot for time and voltage. Change a parameter to " +
+      "try a manipulation. The simulator finds no threshold for you: bisect by running it again."}));
+    var params = el("div", {"class": "sf-params"});
+    PARAM_LABELS.forEach(function (pl) { params.appendChild(numberInput(pre + "-" + pl[0], sim.params[pl[0]], pl[1])); });
+    panel.appendChild(params);
+    var table = el("table", {"class": "sf-pulses"});
+    table.appendChild(el("caption", {text: "Current pulses"}));
+    table.appendChild(el("tr", {}, ["amplitude (\u00b5A/cm\u00b2)", "start (ms)", "duration (ms)", ""].map(function (h) {
+      return el("th", {scope: "col", text: h});
+    })));
+    var tbody = el("tbody");
+    table.appendChild(tbody);
+    var rows = 0;
+    function addRow(q) {
+      var k = rows++, tr = el("tr", {"class": "sf-pulse"});
+      [["amplitude", "amplitude"], ["start", "start"], ["duration", "duration"]].forEach(function (f) {
+        var id = pre + "-pulse" + k + "-" + f[0];
+        tr.appendChild(el("td", {}, [el("input", {id: id, type: "text", inputmode: "decimal", "class": "sf-num",
+          value: String(q[f[0]]), "aria-label": "pulse " + (k + 1) + " " + f[1]})]));
+      });
+      var rm = el("button", {type: "button", text: "Remove", "aria-label": "remove pulse " + (k + 1)});
+      rm.addEventListener("click", function () { tr.remove(); });
+      tr.appendChild(el("td", {}, [rm]));
+      tbody.appendChild(tr);
+    }
+    sim.pulses.forEach(addRow);
+    panel.appendChild(table);
+    var add = el("button", {type: "button", text: "Add a pulse"});
+    add.addEventListener("click", function () { addRow({amplitude: 0, start: 0, duration: 1}); });
+    var controls = el("div", {"class": "sf-controls"}, [add,
+      numberInput(pre + "-tend", sim.t_end, "duration of the simulation (ms)")]);
+    var run = el("button", {type: "button", id: pre + "-run", "class": "sf-run", text: "Run"});
+    var save = el("button", {type: "button", id: pre + "-csv", text: "Save trace CSV", disabled: "disabled"});
+    var readout = el("span", {"class": "sf-readout", id: pre + "-readout", "aria-live": "off"});
+    var message = el("span", {"class": "sf-msg", id: pre + "-msg", "aria-live": "polite"});
+    controls.appendChild(run);
+    controls.appendChild(save);
+    panel.appendChild(controls);
+    panel.appendChild(el("div", {}, [readout, message]));
+    var plotV = el("div", {"class": "sf-plot", id: pre + "-plotV"});
+    var plotG = el("div", {"class": "sf-plot", id: pre + "-plotG"});
+    panel.appendChild(plotV);
+    panel.appendChild(plotG);
+    var last = null, plots = [];
+
+    run.addEventListener("click", function () {
+      message.textContent = "";
+      try {
+        var p = {};
+        PARAM_LABELS.forEach(function (pl) { p[pl[0]] = readNumber(pre + "-" + pl[0], pl[1]); });
+        var pulses = [];
+        tbody.querySelectorAll("tr").forEach(function (tr) {
+          var inputs = tr.querySelectorAll("input");
+          pulses.push({amplitude: readNumber(inputs[0].id, "pulse amplitude"),
+                       start: readNumber(inputs[1].id, "pulse start"), duration: readNumber(inputs[2].id, "pulse duration")});
+        });
+        var tEnd = readNumber(pre + "-tend", "duration");
+        if (!(tEnd > 0 && tEnd <= 2000)) throw new Error("the duration must be between 0 and 2000 ms");
+        if (!(p.temperature >= -20 && p.temperature <= 60)) throw new Error("T must be within -20 to 60 \u00b0C");
+        var started = performance.now();
+        last = window.SpikesetHH.simulate(p, pulses, tEnd, {recordDt: tEnd > 500 ? 0.05 : 0.01});
+        last.elapsedMs = performance.now() - started;
+        panel.spikesetResult = last;
+        draw(last);
+        save.removeAttribute("disabled");
+        message.textContent = "Simulated " + tEnd + " ms in " + Math.round(last.elapsedMs) + " ms.";
+      } catch (e) {
+        message.textContent = "Not run: " + e.message;
+      }
+    });
+    save.addEventListener("click", function () {
+      if (last) download(sim.trace, window.SpikesetHH.traceCsv(last), "text/csv");
+    });
+
+    function draw(r) {
+      plots.forEach(function (u) { u.destroy(); });
+      var width = Math.max(300, Math.min(plotV.clientWidth || 640, 900));
+      var cursorSync = uPlot.sync(pre);
+      function opts(title, series, height, yLabel, onCursor) {
+        return {title: title, width: width, height: height, cursor: {sync: {key: cursorSync.key}},
+                legend: {show: true}, scales: {x: {time: false}},
+                axes: [{label: "t (ms)"}, {label: yLabel}],
+                series: [{label: "t (ms)", value: function (u, v) { return v == null ? "" : v.toFixed(2); }}].concat(series),
+                hooks: {setCursor: onCursor ? [onCursor] : []}};
+      }
+      var t = Array.from(r.t);
+      var uV = new uPlot(opts("Membrane potential V(t)", [
+        {label: "V (mV)", stroke: "#1f4e9e", width: 1.5, value: function (u, v) { return v == null ? "" : v.toFixed(2); }},
+        {label: "I (\u00b5A/cm\u00b2)", stroke: "#999", width: 1, scale: "I",
+         value: function (u, v) { return v == null ? "" : v.toFixed(1); }}], 260, "V (mV)", function (u) {
+          var i = u.cursor.idx;
+          if (i != null) readout.textContent = "t = " + r.t[i].toFixed(2) + " ms, V = " + r.V[i].toFixed(2) + " mV";
+        }), [t, Array.from(r.V), Array.from(r.I)], plotV);
+      var uG = new uPlot(opts("Gates m, h, n", [
+        {label: "m", stroke: "#c0392b", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }},
+        {label: "h", stroke: "#27ae60", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }},
+        {label: "n", stroke: "#8e44ad", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }}],
+        170, "gate"), [t, Array.from(r.m), Array.from(r.h), Array.from(r.n)], plotG);
+      plots = [uV, uG];
+    }
+    return panel;
+  }
+
+  function buildSimulators() {
+    if (!window.SpikesetHH || typeof uPlot === "undefined") return;
+    DATA.simulators.forEach(function (sim) {
+      var heading = document.getElementById("h-" + sim.problem);
+      var section = heading && heading.closest("section");
+      if (section) section.appendChild(simulatorPanel(sim));
+    });
+  }
+
+  load();
+  toolbar();
+  buildForm();
+  buildSimulators();
+  window.spikesetForm = {check: function (id, text) { return check(byId[id], text); }, answersToml: function () {
+    return answersToml(state);
+  }, parseAnswers: parseAnswers};
+})();

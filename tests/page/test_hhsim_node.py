@@ -1,0 +1,82 @@
+"""The page's HH simulator (templates/form/hhsim.js, run by node) agrees with the reference solver.
+
+Spike (peak) times within 0.01 ms, peak and undershoot voltages within 0.05 mV, on the variants of
+two simulation families: 24 single-pulse spikes (sim-peak-ahp) and 8 repetitive-firing steps
+(sim-firing, every spike compared).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from importlib.resources import files
+
+import numpy as np
+import pytest
+
+from spikeset.assemble import assemble
+from spikeset.assignment import parse_assignment
+from spikeset.roster import Student
+from spikeset.solutions.hh_model import HHParams
+from spikeset.solutions.hh_solver import simulate
+from spikeset.solutions.hh_stimulus import Stimulus
+
+HH_FIELDS = ("C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L", "temperature")
+NODE = shutil.which("node")
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+def _cases() -> list[dict]:
+    cases = []
+    for family, n, kind in (("sim-peak-ahp", 24, "pulse"), ("sim-firing", 8, "step")):
+        a = parse_assignment(f'id="t"\ntitle="t"\n[[problems]]\nfamily="{family}"\npoints=5\n')
+        for s in assemble(a, [Student(f"s{i}") for i in range(n)], b"hhsim-agreement-key"):
+            p = s.problems[0].params
+            if kind == "pulse":
+                pulse = {"amplitude": p["amplitude"], "start": p["start_ms"], "duration": p["duration_ms"]}
+            else:
+                pulse = {"amplitude": p["amplitude"], "start": p["start_ms"], "duration": p["step_ms"]}
+            cases.append({"params": {k: float(p[k]) for k in HH_FIELDS}, "pulses": [pulse],
+                          "t_end": float(p["t_end_ms"])})
+    return cases
+
+
+def _reference(case: dict):
+    q = case["pulses"][0]
+    return simulate(HHParams(**case["params"]), Stimulus.pulse(q["amplitude"], q["start"], q["duration"]),
+                    case["t_end"], rtol=1e-10, atol=1e-10, max_step_ms=0.5)
+
+
+def run_node(cases: list[dict], tmp_path) -> list[dict]:
+    script = files("spikeset.templates") / "form" / "hhsim.js"
+    data = tmp_path / "cases.json"
+    data.write_text(json.dumps(cases), encoding="utf-8")
+    driver = __file__.replace("test_hhsim_node.py", "run_hhsim.js")
+    done = subprocess.run([NODE, driver, str(script), str(data)], capture_output=True, text=True, timeout=120,
+                          check=True)
+    return json.loads(done.stdout)
+
+
+def test_agrees_with_reference_solver(tmp_path):
+    cases = _cases()
+    results = run_node(cases, tmp_path)
+    compared = 0
+    for case, got in zip(cases, results):
+        ref = _reference(case)
+        times, peaks = ref.spike_times(0), ref.spike_peaks(0)
+        assert len(got["spikes"]) == len(times) >= 1, case
+        np.testing.assert_allclose([s["t"] for s in got["spikes"]], times, rtol=0, atol=0.01)
+        np.testing.assert_allclose([s["v"] for s in got["spikes"]], peaks, rtol=0, atol=0.05)
+        assert got["ahp"]["v"] == pytest.approx(float(ref.ahp_min_mV[0]), abs=0.05)
+        assert got["rest"] == pytest.approx(float(ref.rest_mV[0]), abs=1e-9)
+        compared += 1
+    assert compared == 32
+
+
+def test_a_110_ms_run_is_fast(tmp_path):
+    """CPU time of one 110 ms run with repetitive firing (a loaded machine inflates wall time)."""
+    case = {"params": dict(zip(HH_FIELDS, (1.0, 120.0, 36.0, 0.3, 50.0, -77.0, -54.387, 6.3))),
+            "pulses": [{"amplitude": 20.0, "start": 5.0, "duration": 100.0}], "t_end": 110.0}
+    got = run_node([case] * 3, tmp_path)
+    assert len(got[0]["spikes"]) >= 5
+    assert min(g["cpu_ms"] for g in got) < 300

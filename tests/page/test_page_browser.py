@@ -1,0 +1,285 @@
+"""The student's problems.html in a real headless Chromium (Debian's chromium, driven by Playwright).
+
+One generated set, one browser for the module: a student types every answer, saves answers.toml
+(and a simulated trace), `spikeset grade` gives the expected score; invalid inputs show the
+grader's rules; answers survive a reload; a saved file opens again and a foreign one is refused;
+the simulator agrees with the reference solver; no console error and no network request.
+Screenshots go to $SPIKESET_SCREENSHOTS (default: the test's temporary folder).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spikeset.solutions.hh_model import HHParams
+from spikeset.solutions.hh_solver import simulate
+from spikeset.solutions.hh_stimulus import Stimulus
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium missing: run .ci/system-deps")]
+
+ASSIGNMENT = """\
+id = "page-e2e"
+title = "Page end to end"
+
+[[problems]]
+family = "nernst"
+points = 4
+
+[[problems]]
+family = "refractory"
+points = 4
+
+[[problems]]
+family = "sim-peak-ahp"
+points = 4
+
+[[problems]]
+family = "concepts"
+points = 3
+"""
+SECRET = "page-e2e-test-secret-0123456789"
+SPIKESET = [sys.executable, "-m", "spikeset"]
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SPIKESET_SECRET": SECRET}
+    return subprocess.run([*SPIKESET, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("page")
+    (root / "assignment.toml").write_text(ASSIGNMENT, encoding="utf-8")
+    (root / "roster.csv").write_text("id,name\ns042,Ada Lovelace\n", encoding="utf-8")
+    done = _run("generate", "assignment.toml", "--roster", "roster.csv", "--out", "build", "--no-pdf", cwd=root)
+    assert done.returncode == 0, done.stderr
+    key = json.loads((root / "build/instructor/key.json").read_text())["students"]["s042"]
+    return root, root / "build/students/s042/problems.html", key
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, built):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1000, "height": 1300})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("request", lambda r: None if r.url.startswith(("file://", "blob:", "data:"))
+            else problems.append(f"network request: {r.url}"))
+    page.goto(built[1].as_uri())
+    yield page
+    context.close()
+    assert problems == []
+
+
+_SHOTS: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _screenshot_folder(tmp_path_factory):
+    folder = Path(os.environ.get("SPIKESET_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    _SHOTS[:] = [folder]
+
+
+def shots() -> Path:
+    return _SHOTS[0]
+
+
+def _typed(q: dict) -> str:
+    """What a careful student types: six significant figures and the unit (none for a pure number)."""
+    value = f"{q['answer']:.6g}"
+    return f"{value} {q['unit']}" if q["unit"] else value
+
+
+def _type_answer(page, qid: str, text: str) -> None:
+    box = page.locator(f"#sf-in-{qid.replace('.', '-')}")
+    box.click()
+    box.press("Control+a")
+    box.press("Delete")
+    box.press_sequentially(text)
+
+
+def _choose(page, qid: str, label: str) -> None:
+    radio = page.locator(f"#sf-in-{qid.replace('.', '-')}-{label}")
+    radio.focus()
+    radio.press("Space")
+
+
+def _message(page, qid: str) -> str:
+    return page.locator(f"#sf-msg-{qid.replace('.', '-')}").inner_text()
+
+
+def test_page_is_one_offline_file(built):
+    html = built[1].read_text(encoding="utf-8")
+    assert len(html.encode()) <= 1_500_000
+    assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", html)
+    assert "uPlot" in html and 'id="spikeset-form-data"' in html
+    assert "p3-trace.csv" in html and '"answer"' not in html.split('id="spikeset-form-data"')[1].split("</script>")[0]
+
+
+def test_student_fills_saves_and_is_graded(page, built):
+    root, _, key = built
+    questions = key["questions"]
+    wrong = "p1.a"                  # one deliberate wrong answer: the score must drop by its points
+    for qid, q in questions.items():
+        if q["type"] == "choice":
+            _choose(page, qid, q["answer"])
+        elif qid == "p3.b":
+            continue                # the undershoot: answered by the simulated trace below
+        elif qid == wrong:
+            _type_answer(page, qid, f"{3 * q['answer']:.6g} {q['unit']}")
+        else:
+            _type_answer(page, qid, _typed(q))
+        assert _message(page, qid) == ""
+    count = page.locator(".sf-count").inner_text()
+    assert count.startswith(f"{len(questions) - 1} of {len(questions)} answered")  # p3.b: by trace, below
+    # the simulator: run the printed protocol, save its trace, tick "grade my trace" for p3.b
+    page.locator("#sf-sim-p3-run").click()
+    page.wait_for_function("document.getElementById('sf-sim-p3').spikesetResult !== undefined")
+    submission = root / "submission"
+    submission.mkdir()
+    with page.expect_download() as got:
+        page.locator("#sf-sim-p3-csv").click()
+    assert got.value.suggested_filename == "p3-trace.csv"
+    got.value.save_as(submission / "p3-trace.csv")
+    page.locator("#sf-tr-p3-b").check()
+    assert page.locator(".sf-count").inner_text().startswith(f"{len(questions)} of {len(questions)} answered")
+    page.screenshot(path=str(shots() / "page-form.png"))
+    page.locator("#sf-sim-p3").screenshot(path=str(shots() / "page-simulator.png"))
+    with page.expect_download() as got:
+        page.locator("#sf-save").click()
+    assert got.value.suggested_filename == "answers.toml"
+    got.value.save_as(submission / "answers.toml")
+    text = (submission / "answers.toml").read_text(encoding="utf-8")
+    blank = (root / "build/students/s042/answers.toml").read_text(encoding="utf-8")
+    assert text.startswith(blank[: blank.index("[answers]")])
+    assert '[traces]\n"p3.b" = "p3-trace.csv"' in text
+
+    report = root / "grades.json"
+    done = _run("grade", "assignment.toml", str(submission / "answers.toml"), "--json", str(report), cwd=root)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(report.read_text())["submissions"][0]
+    by_id = {q["id"]: q for q in result["questions"]}
+    assert by_id["p3.b"]["trace"] and by_id["p3.b"]["points"] == pytest.approx(questions["p3.b"]["points"])
+    assert "undershoot minimum" in by_id["p3.b"]["feedback"]
+    expected = sum(q["points"] for q in questions.values()) - questions[wrong]["points"]
+    assert result["score"] == pytest.approx(expected, abs=1e-3)
+    assert by_id[wrong]["points"] == 0
+
+
+def test_invalid_inputs_show_the_rule(page):
+    cases = {
+        "-26,90 mV": "use a decimal point: -26.90 mV",
+        "147,866.1 mV": "leave out the thousands separators: write 147866.1 mV",
+        "-7 6.67 mV": "write one number, without spaces inside it",
+        "2 mV*3": "arithmetic is not worked out",
+        "12 ms": '"ms" is a time, not a voltage',
+        "abc": "expected a number in mV",
+    }
+    for typed, message in cases.items():
+        _type_answer(page, "p1.a", typed)
+        assert message in _message(page, "p1.a"), typed
+        assert page.locator("#sf-in-p1-a").get_attribute("aria-invalid") == "true"
+    _type_answer(page, "p1.a", "-26.9 MV")
+    assert "MV means megavolts" in _message(page, "p1.a")
+    for typed in ("\u221226.90 mV", "-26.90mv", "-2.69e1 mV", "-.5 mV", "+26.9", "-26.90 mV"):
+        _type_answer(page, "p1.a", typed)
+        assert _message(page, "p1.a") == "", typed
+    assert "1 to fix" not in page.locator(".sf-count").inner_text()
+    page.locator("#sf-in-p1-a").screenshot(path=str(shots() / "page-input.png"))
+    # the rules per dimension, through the page's own checker
+    check = "([id, text]) => window.spikesetForm.check(id, text).state"
+    states = {("p1.b", "2.5 mM"): "ok", ("p1.b", "2.5 mm"): "error", ("p1.b", "2.5 mmol/L"): "ok",
+              ("p2.a", "49.1 mS/cm2"): "ok", ("p2.a", "49.1 mS/cm\u00b2"): "ok", ("p2.a", "49.1 ms/cm^2"): "error", ("p2.a", "49.1 MS/cm^2"): "warn",
+              ("p2.a", "49.1 ms/CM2"): "error", ("p1.a", "-26.9 mv"): "ok", ("p1.a", "1,234 mV"): "error",
+              ("p2.a", "49.1 mV"): "error", ("p2.b", "74.5 %"): "ok", ("p2.b", "74.5"): "ok",
+              ("p2.b", "74.5 mV"): "error", ("p1.a", "5 %"): "error", ("p4.a", "b"): "ok", ("p4.a", "z"): "error"}
+    for (qid, text), state in states.items():
+        assert page.evaluate(check, [qid, text]) == state, (qid, text)
+
+
+def test_answers_survive_a_reload_and_open_again(page, built, tmp_path):
+    _type_answer(page, "p1.a", "-26.90 mV")
+    _choose(page, "p4.a", "b")
+    page.reload()
+    assert page.locator("#sf-in-p1-a").input_value() == "-26.90 mV"
+    assert page.locator("#sf-in-p4-a-b").is_checked()
+    with page.expect_download() as got:
+        page.locator("#sf-save").click()
+    saved = tmp_path / "answers.toml"
+    got.value.save_as(saved)
+    page.evaluate("localStorage.clear()")
+    _type_answer(page, "p1.a", "1 mV")
+    page.locator("#sf-open-file").set_input_files(str(saved))
+    page.wait_for_function("document.getElementById('sf-in-p1-a').value === '-26.90 mV'")
+    assert "Opened answers.toml" in page.locator(".sf-status").inner_text()
+    foreign = tmp_path / "other.toml"
+    foreign.write_text(saved.read_text().replace('student = "s042"', 'student = "s999"'), encoding="utf-8")
+    page.locator("#sf-open-file").set_input_files(str(foreign))
+    page.wait_for_function("document.querySelector('.sf-status').textContent.startsWith('Not opened')")
+    assert "this file is for s999" in page.locator(".sf-status").inner_text()
+    assert page.locator("#sf-in-p1-a").input_value() == "-26.90 mV"
+    broken = tmp_path / "broken.toml"
+    broken.write_text(saved.read_text().replace('"p1.a" = "-26.90 mV"', 'p1 = {a = 1}'), encoding="utf-8")
+    page.locator("#sf-open-file").set_input_files(str(broken))
+    page.wait_for_function("document.querySelector('.sf-status').textContent.includes('broken.toml')")
+    assert "not a simple key" in page.locator(".sf-status").inner_text()
+
+
+def test_simulator_agrees_with_reference(page, built):
+    data = json.loads(page.locator("#spikeset-form-data").text_content())
+    sim = data["simulators"][0]
+    pulse = sim["pulses"][0]
+    page.locator("#sf-sim-p3-run").click()
+    page.wait_for_function("document.getElementById('sf-sim-p3').spikesetResult !== undefined")
+    got = page.evaluate("(() => { const r = document.getElementById('sf-sim-p3').spikesetResult;"
+                        " return {spikes: r.spikes, ahp: r.ahp, ms: r.elapsedMs}; })()")
+    ref = simulate(HHParams(**sim["params"]), Stimulus.pulse(pulse["amplitude"], pulse["start"], pulse["duration"]),
+                   sim["t_end"], rtol=1e-10, atol=1e-10, max_step_ms=0.5)
+    assert [s["t"] for s in got["spikes"]] == pytest.approx(list(ref.spike_times(0)), abs=0.01)
+    assert [s["v"] for s in got["spikes"]] == pytest.approx(list(ref.spike_peaks(0)), abs=0.05)
+    assert got["ahp"]["v"] == pytest.approx(float(ref.ahp_min_mV[0]), abs=0.05)
+    # the cursor readout follows the mouse over the voltage plot
+    box = page.locator("#sf-sim-p3-plotV .u-over").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2)
+    assert re.match(r"t = [\d.]+ ms, V = -?[\d.]+ mV", page.locator("#sf-sim-p3-readout").inner_text())
+    # a 110 ms run with repetitive firing, timed in the page
+    page.locator("#sf-sim-p3-tend").fill("110")
+    page.locator("#sf-sim-p3-pulse0-amplitude").fill("20")
+    page.locator("#sf-sim-p3-pulse0-duration").fill("100")
+    page.locator("#sf-sim-p3-run").click()
+    page.wait_for_function("document.getElementById('sf-sim-p3-msg').textContent.startsWith('Simulated 110')")
+    elapsed = page.evaluate("document.getElementById('sf-sim-p3').spikesetResult.elapsedMs")
+    assert elapsed < 1000
+    print(f"110 ms simulated in the page in {elapsed:.0f} ms")
+
+
+def test_printing_shows_the_answer_boxes_not_the_form(page):
+    page.emulate_media(media="print")
+    assert page.locator("#p1\\.a .answer-box").is_visible()
+    assert not page.locator("#sf-in-p1-a").is_visible()
+    assert not page.locator(".sf-toolbar").is_visible() and not page.locator("#sf-sim-p3").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator("#sf-in-p1-a").is_visible() and not page.locator("#p1\\.a .answer-box").is_visible()
