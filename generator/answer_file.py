@@ -227,7 +227,8 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
     refused: dict[str, tuple[int | None, str]] = {}
     notes: list[str] = []
     for qid in sorted(set(scan.repeats) | collisions):
-        where = sorted({*scan.repeats.get(qid, ()), *_prefix_lines(qid, scan)})
+        where = sorted({*scan.repeats.get(qid, ()), *_prefix_lines(qid, scan),
+                        *([scan.answers[qid]] if qid in scan.answers else [])})
         shown = " and ".join(map(str, where)) if where else "twice"
         refused[qid] = (where[0] if where else None,
                         f"answered more than once (lines {shown}); keep one answer for {qid}")

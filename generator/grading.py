@@ -64,13 +64,13 @@ class QuestionResult:
 
 
 def json_safe(value: Any) -> Any:
-    """A student's value as JSON can hold it (no NaN, no dates, no huge strings)."""
+    """A student's value as JSON can hold it (no NaN, no dates, no huge strings, control and
+    bidi characters escaped)."""
     if value is None or isinstance(value, (bool, int)) and abs(value) < 2**53:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 200 else text[:197] + "..."
+    return safe_text(value if isinstance(value, str) else repr(value), 200)
 
 
 @dataclass(frozen=True)
