@@ -332,9 +332,9 @@ def _syntax_hint(text: str, number: int, qid: str | None) -> str:
     """How to write the answer on a line TOML refused."""
     row = text.split("\n")[number - 1][:1000]
     m = _KEY.match(row)
-    key = _toml_string(qid) if qid else "\"p1.a\""
+    key = _toml_string(qid) if qid and len(qid) <= 20 and qid.isprintable() else "\"p1.a\""
     value = m.group(2).split("#", 1)[0].strip() if m else ""
-    if re.fullmatch(rf"(?:{NUMBER})[ \t]*(?:{UNIT})", normalize(value)):
+    if len(value) <= 40 and re.fullmatch(rf"(?:{NUMBER})[ \t]*(?:{UNIT})", normalize(value)):
         return f"quote a value that has a unit: {key} = \"{value}\""
     if re.fullmatch(r"[A-Za-z]", value):
         return f"quote a choice letter: {key} = \"{value}\""
