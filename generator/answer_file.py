@@ -24,7 +24,7 @@ from .assemble import StudentSet
 from .errors import AnswerFileError
 from .flat_toml import FlatToml, parse_flat
 from .formatting import plain
-from .safe_text import safe_name
+from .safe_text import safe_name, safe_text
 from .units import NUMBER, UNIT, normalize
 
 MAX_ANSWER_FILE_BYTES = 1_000_000
@@ -229,9 +229,9 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
     for qid in sorted(set(scan.repeats) | collisions):
         where = sorted({*scan.repeats.get(qid, ()), *_prefix_lines(qid, scan),
                         *([scan.answers[qid]] if qid in scan.answers else [])})
-        shown = " and ".join(map(str, where)) if where else "twice"
+        shown = f"lines {' and '.join(map(str, where))}" if len(where) > 1 else "in two spellings"
         refused[qid] = (where[0] if where else None,
-                        f"answered more than once (lines {shown}); keep one answer for {qid}")
+                        f"answered more than once ({shown}); keep one answer for {safe_text(qid, 40)}")
     for n, parts in sorted(broken_keys.items()):
         if parts and parts[0] in HEADER_FIELDS:
             raise AnswerFileError(f"malformed TOML ({broken[n]}); the header lines must stay "
