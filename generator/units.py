@@ -35,6 +35,8 @@ _SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", 
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 _MINUSES = ("\u2212", "\u2013", "\u2014", "\ufe63", "\uff0d")
 MAX_UNIT_CHARS = 40
+#: Longest answer text matched against the grammar (a plain number may be longer: it is then not finite).
+MAX_ANSWER_CHARS = 1000
 
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _SYMBOL = r"(?:[A-Za-zµμΩΩ°]+|%)"
@@ -204,6 +206,9 @@ def _read_text(value: str, unit: str | None) -> tuple[float, str]:
         raise AnswerValueError("empty answer")
     if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise AnswerValueError(f"expected a finite number, got {short(value)}", "finite")
+    if len(text) > MAX_ANSWER_CHARS and not _PLAIN_NUMBER.fullmatch(text):
+        raise AnswerValueError(f"expected a number (optionally with a unit), got {short(value)} "
+                               f"({len(text)} characters)")
     number, unit_text = split_number(text, unit)
     return _check_finite(float(number), value), unit_text
 
