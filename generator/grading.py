@@ -361,13 +361,14 @@ def _short(value: Any) -> str:
 def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], list[GradeError]]:
     """Answer files named directly, or found below folders (``*.toml`` files whose name contains "answer").
 
-    Symbolic links to folders are not followed; a folder that cannot be listed is reported."""
+    Below a folder named, symbolic links to folders are not followed; a folder that cannot be
+    listed is reported."""
     files: list[Path] = []
     errors: list[GradeError] = []
     for item in submissions:
         path = Path(item)
         try:
-            if path.is_dir() and not path.is_symlink():
+            if path.is_dir():
                 found = sorted(_walk_answer_files(path))
                 if not found:
                     errors.append(GradeError(safe_name(path), "no answer files (*answer*.toml) found in this folder"))
