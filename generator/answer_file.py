@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from .assemble import StudentSet
 from .errors import AnswerFileError
 from .flat_toml import FlatToml, parse_flat
 from .formatting import plain
+from .regular_file import read_regular_file
 from .safe_text import safe_name, safe_text
 from .units import NUMBER, UNIT, normalize
 
@@ -123,44 +123,6 @@ def read_answer_file(path: str | Path) -> AnswerFile:
     name = safe_name(path)
     raw = read_regular_file(path, shown=name, limit=MAX_ANSWER_FILE_BYTES, what="an answer file")
     return replace(parse_answer_text(raw, source=name), source_path=os.fspath(path))
-
-
-def read_regular_file(path: str | os.PathLike, *, shown: str, limit: int, what: str) -> bytes:
-    """The bytes of ``path`` if it is a regular file (not a link, pipe, device or folder) of at most ``limit`` bytes."""
-    def fail(message: str) -> AnswerFileError:
-        return AnswerFileError(message, file=shown)
-
-    try:
-        if os.path.islink(path):
-            raise fail(f"is a symbolic link; expected {what} (a regular file)")
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe" if stat.S_ISFIFO(info.st_mode)
-                    else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                    else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
-            raise fail(f"is {kind}; expected {what} (a regular file)")
-        if info.st_size > limit:
-            raise fail(f"file is {info.st_size} bytes; {what} is at most {limit} bytes")
-        chunks = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise fail(f"file is more than {limit} bytes; {what} is at most {limit} bytes")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
-    finally:
-        os.close(fd)
 
 
 def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerFile:
