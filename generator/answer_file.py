@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +24,8 @@ from .errors import AnswerFileError
 from .flat_toml import FlatToml, parse_flat
 from .formatting import plain
 from .provenance import revisions_text, spikeset_version
-from .safe_text import safe_name
+from .regular_file import read_regular_file
+from .safe_text import safe_name, safe_text
 from .units import NUMBER, UNIT, normalize
 
 MAX_ANSWER_FILE_BYTES = 1_000_000
@@ -129,44 +129,6 @@ def read_answer_file(path: str | Path) -> AnswerFile:
     return replace(parse_answer_text(raw, source=name), source_path=os.fspath(path))
 
 
-def read_regular_file(path: str | os.PathLike, *, shown: str, limit: int, what: str) -> bytes:
-    """The bytes of ``path`` if it is a regular file (not a link, pipe, device or folder) of at most ``limit`` bytes."""
-    def fail(message: str) -> AnswerFileError:
-        return AnswerFileError(message, file=shown)
-
-    try:
-        if os.path.islink(path):
-            raise fail(f"is a symbolic link; expected {what} (a regular file)")
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe" if stat.S_ISFIFO(info.st_mode)
-                    else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                    else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
-            raise fail(f"is {kind}; expected {what} (a regular file)")
-        if info.st_size > limit:
-            raise fail(f"file is {info.st_size} bytes; {what} is at most {limit} bytes")
-        chunks = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise fail(f"file is more than {limit} bytes; {what} is at most {limit} bytes")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
-    finally:
-        os.close(fd)
-
-
 def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerFile:
     """Parse answer-file bytes or text (see the module docstring).
 
@@ -231,10 +193,11 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
     refused: dict[str, tuple[int | None, str]] = {}
     notes: list[str] = []
     for qid in sorted(set(scan.repeats) | collisions):
-        where = sorted({*scan.repeats.get(qid, ()), *_prefix_lines(qid, scan)})
-        shown = " and ".join(map(str, where)) if where else "twice"
+        where = sorted({*scan.repeats.get(qid, ()), *_prefix_lines(qid, scan),
+                        *([scan.answers[qid]] if qid in scan.answers else [])})
+        shown = f"lines {' and '.join(map(str, where))}" if len(where) > 1 else "in two spellings"
         refused[qid] = (where[0] if where else None,
-                        f"answered more than once (lines {shown}); keep one answer for {qid}")
+                        f"answered more than once ({shown}); keep one answer for {safe_text(qid, 40)}")
     for n, parts in sorted(broken_keys.items()):
         if parts and parts[0] in HEADER_FIELDS:
             raise AnswerFileError(f"malformed TOML ({broken[n]}); the header lines must stay "
@@ -335,9 +298,9 @@ def _syntax_hint(text: str, number: int, qid: str | None) -> str:
     """How to write the answer on a line TOML refused."""
     row = text.split("\n")[number - 1][:1000]
     m = _KEY.match(row)
-    key = _toml_string(qid) if qid else "\"p1.a\""
+    key = _toml_string(qid) if qid and len(qid) <= 20 and qid.isprintable() else "\"p1.a\""
     value = m.group(2).split("#", 1)[0].strip() if m else ""
-    if re.fullmatch(rf"(?:{NUMBER})[ \t]*(?:{UNIT})", normalize(value)):
+    if len(value) <= 40 and re.fullmatch(rf"(?:{NUMBER})[ \t]*(?:{UNIT})", normalize(value)):
         return f"quote a value that has a unit: {key} = \"{value}\""
     if re.fullmatch(r"[A-Za-z]", value):
         return f"quote a choice letter: {key} = \"{value}\""

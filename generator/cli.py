@@ -1,7 +1,9 @@
 """The ``spikeset`` command line: a thin layer over keyword-only core functions.
 
 Exit status: 0 success; 1 some answer file could not be graded (the others were) or
-``--fail-under`` not met; 2 a usage, assignment, roster or parameter error.
+``--fail-under`` not met; 2 a usage, assignment, roster or parameter error, or a report that
+cannot be written; 3 a bug of spikeset (``grade`` still grades every other file and writes
+every report first).
 """
 from __future__ import annotations
 

@@ -65,13 +65,13 @@ class QuestionResult:
 
 
 def json_safe(value: Any) -> Any:
-    """A student's value as JSON can hold it (no NaN, no dates, no huge strings)."""
+    """A student's value as JSON can hold it (no NaN, no dates, no huge strings, control and
+    bidi characters escaped)."""
     if value is None or isinstance(value, (bool, int)) and abs(value) < 2**53:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 200 else text[:197] + "..."
+    return safe_text(value if isinstance(value, str) else repr(value), 200)
 
 
 @dataclass(frozen=True)
@@ -436,13 +436,14 @@ def _short(value: Any) -> str:
 def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], list[GradeError]]:
     """Answer files named directly, or found below folders (``*.toml`` files whose name contains "answer").
 
-    Symbolic links to folders are not followed; a folder that cannot be listed is reported."""
+    Below a folder named, symbolic links to folders are not followed; a folder that cannot be
+    listed is reported."""
     files: list[Path] = []
     errors: list[GradeError] = []
     for item in submissions:
         path = Path(item)
         try:
-            if path.is_dir() and not path.is_symlink():
+            if path.is_dir():
                 found = sorted(_walk_answer_files(path))
                 if not found:
                     errors.append(GradeError(safe_name(path), "no answer files (*answer*.toml) found in this folder"))

@@ -34,13 +34,15 @@ class Student:
 
 def load_roster(path: str | Path) -> tuple[Student, ...]:
     """Read a roster CSV; errors name the file and the line."""
+    from .regular_file import read_regular_file
+
     path = Path(path)
+    if not path.exists():
+        raise RosterError("no such file", file=str(path))
+    raw = read_regular_file(path, shown=str(path), limit=MAX_FILE_BYTES, what="a roster", error=RosterError,
+                            follow_links=True)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise RosterError(f"file is larger than {MAX_FILE_BYTES} bytes", file=str(path))
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RosterError("no such file", file=str(path)) from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RosterError("not UTF-8 text; expected a CSV roster", file=str(path)) from None
     return parse_roster(text, source=str(path))

@@ -21,6 +21,7 @@ _SEP = "\x1f"
 
 #: Shortest course secret accepted: the printed 32-bit fingerprints let a short one be found offline.
 MIN_SECRET_BYTES = 16
+MAX_SECRET_FILE_BYTES = 64_000
 
 
 def read_secret(secret_file: str | os.PathLike | None = None) -> bytes | None:
@@ -29,10 +30,14 @@ def read_secret(secret_file: str | os.PathLike | None = None) -> bytes | None:
     Surrounding white space is dropped; a secret shorter than :data:`MIN_SECRET_BYTES` bytes is
     refused. No error quotes the secret."""
     if secret_file is not None:
+        from .regular_file import read_regular_file
+
         path = Path(secret_file)
+        raw = read_regular_file(path, shown=str(path), limit=MAX_SECRET_FILE_BYTES, what="a secret file",
+                                error=UsageError, follow_links=True)
         try:
-            text = path.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
+            text = raw.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
             raise UsageError(f"cannot read the secret file: {exc.__class__.__name__}", file=str(path)) from None
         if not text:
             raise UsageError("the secret file is empty", file=str(path))

@@ -10,7 +10,7 @@ The grammar of an answer (the one definition; the web answer form mirrors it and
 
 Before matching, surrounding space is dropped, Unicode minus signs and dashes (U+2212, U+2013,
 U+2014, U+FE63, U+FF0D) become "-", superscripts become ``^n`` (cm⁻² -> cm^-2) and "·", "×"
-become "*". Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
+become "*", no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
 ("-26,90 mV"), a thousands separator ("147,866.1"), a space inside the number ("-7 6.67"),
 arithmetic ("2 mV*3", "1e3/2", "1.2×10^-3"), two numbers. Each refusal says how to write it.
 
@@ -32,8 +32,11 @@ from functools import cache
 from typing import Any
 
 _SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*"})
+_SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 _MINUSES = ("\u2212", "\u2013", "\u2014", "\ufe63", "\uff0d")
 MAX_UNIT_CHARS = 40
+#: Longest answer text matched against the grammar (a plain number may be longer: it is then not finite).
+MAX_ANSWER_CHARS = 1000
 
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _SYMBOL = r"(?:[A-Za-zµμΩΩ°]+|%)"
@@ -57,8 +60,8 @@ class AnswerValueError(ValueError):
 
 
 def normalize(text: str) -> str:
-    """Unicode minus signs, superscripts and surrounding space folded to plain ASCII forms."""
-    text = text.strip()
+    """Unicode minus signs, superscripts, no-break and thin spaces and surrounding space folded to plain ASCII forms."""
+    text = text.translate(_SPACES).strip()
     for minus in _MINUSES:
         text = text.replace(minus, "-")
     text = text.translate(_SUPERSCRIPTS).replace("^-^", "^-")
@@ -88,7 +91,7 @@ def split_number(text: str, unit: str | None = None) -> tuple[str, str]:
 
 
 _DECIMAL_COMMA = re.compile(r"([+-]?[0-9]*),([0-9]+)[ \t]*(.*)")
-_THOUSANDS = re.compile(r"([+-]?[0-9]{1,3}(?:[,  '][0-9]{3})+(?:\.[0-9]+)?)[ \t]*(.*)")
+_THOUSANDS = re.compile(r"([+-]?[0-9]{1,3}(?:[, '][0-9]{3})+(?:\.[0-9]+)?)[ \t]*(.*)")
 _SPACED = re.compile(r"([+-]?[0-9.]+(?:[ \t]+[0-9.]+)+)[ \t]*(.*)")
 _TIMES_TEN = re.compile(rf"({NUMBER})[ \t]*[*xX][ \t]*10[ \t]*(?:\^|\*\*)[ \t]*([+-]?[0-9]+)[ \t]*(.*)")
 _TWO_NUMBERS = re.compile(rf"{NUMBER}[ \t]*(?:{UNIT})?(?:[ \t]*[,;][ \t]*|[ \t]+)(?:[+-]|(?<=[^0-9. \t] ))[0-9.][^ \t]*[ \t]*(?:{UNIT})?|{NUMBER}[ \t]*(?:{UNIT})[ \t]+{NUMBER}[ \t]*(?:{UNIT})?")
@@ -106,11 +109,10 @@ def diagnose(text: str, unit: str | None = None) -> str:
     if len(text) > 200 or not text:
         return f"expected a number (optionally with a unit), got {short(text)}"
     m = _THOUSANDS.fullmatch(text)
-    if m and (m.group(1).count(",") > 1 or "." in m.group(1) or " " in m.group(1) or "'" in m.group(1)
-              or " " in m.group(1)):
-        number = re.sub(r"[,  ']", "", m.group(1))
+    if m and (m.group(1).count(",") > 1 or "." in m.group(1) or " " in m.group(1) or "'" in m.group(1)):
+        number = re.sub(r"[, ']", "", m.group(1))
         return (f"{short(text)} has a thousands separator; write {written(number, m.group(2))}, "
-                f"digits only")
+                f"without the separator")
     m = _DECIMAL_COMMA.fullmatch(text)
     if m and "," not in m.group(3) and re.fullmatch(rf"(?:{UNIT})?", m.group(3)):
         whole, decimals = m.group(1) or "0", m.group(2)
@@ -204,6 +206,9 @@ def _read_text(value: str, unit: str | None) -> tuple[float, str]:
         raise AnswerValueError("empty answer")
     if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise AnswerValueError(f"expected a finite number, got {short(value)}", "finite")
+    if len(text) > MAX_ANSWER_CHARS and not _PLAIN_NUMBER.fullmatch(text):
+        raise AnswerValueError(f"expected a number (optionally with a unit), got {short(value)} "
+                               f"({len(text)} characters)")
     number, unit_text = split_number(text, unit)
     return _check_finite(float(number), value), unit_text
 
