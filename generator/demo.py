@@ -23,8 +23,9 @@ from .roster import load_roster
 DEMO_SECRET = b"spikeset-demo-secret (use your own: SPIKESET_SECRET)"
 #: Students of the demo (the first of the built-in roster): every sample style twice.
 DEMO_STUDENTS = 10
-#: Students whose sets and solutions the demo also prints to PDF.
-DEMO_PDFS = 2
+#: Students whose sets and solutions the demo also prints to PDF (a PDF costs about as much
+#: as the HTML of the whole demo class).
+DEMO_PDFS = 1
 
 
 def _data(name: str) -> Path:
@@ -104,12 +105,14 @@ def generate_and_grade_samples(assignment_path: Path, students, out_dir: Path, *
         files = generate(assignment=assignment, students=students, secret=DEMO_SECRET, out_dir=out_dir,
                          pdf=pdf is True, reporter=report, progress=progress)
     if pdf is not True and pdf:
-        from .pdf import write_pdf
+        from .pdf import write_pdfs
 
+        documents = []
         for student in students[:int(pdf)]:
             paths = student_paths(out_dir, student.id)
-            write_pdf(paths["html"].read_text(encoding="utf-8"), paths["pdf"])
-            write_pdf(paths["solutions"].read_text(encoding="utf-8"), paths["solutions_pdf"])
+            documents += [(paths["html"].read_text(encoding="utf-8"), paths["pdf"]),
+                          (paths["solutions"].read_text(encoding="utf-8"), paths["solutions_pdf"])]
+        write_pdfs(documents)  # side by side on several cores
     shutil.copy(assignment_path, out_dir / "assignment.toml")
     subs = out_dir / "submissions"
     sets = assemble(assignment, students, DEMO_SECRET)
@@ -168,7 +171,7 @@ def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) 
             if label == "problem set" and warmup is not None:
                 warmup.wait()
             print(f"spikeset demo: {label} {assignment.title!r}: {len(assignment.problems)} problems, "
-                  f"{len(roster)} students" + (f" (PDFs for the first {DEMO_PDFS})" if pdf else "") + " ...",
+                  f"{len(roster)} students" + (f" (PDFs for {DEMO_PDFS})" if pdf else "") + " ...",
                   flush=True)
             files, report = generate_and_grade_samples(path, roster, folder, pdf=pdfs, first=first)
             first = None  # type: ignore[assignment]
@@ -181,7 +184,7 @@ def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) 
     print(f"Done in {time.perf_counter() - started:.0f} s. Outputs in {out_dir}/:")
     for label in ("problem set", "quiz"):
         folder, files = summary[label]
-        some = f" (PDFs for the first {DEMO_PDFS} students)" if pdf else ""
+        some = f" (PDFs for the first {DEMO_PDFS})" if pdf else ""
         print(f"  {label}:")
         print(f"    student sets   {folder}/students/<id>/problems.html" + (", problems.pdf" if pdf else "")
               + f", answers.toml{some}")
