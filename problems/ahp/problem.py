@@ -8,7 +8,7 @@ from spikeset.sampling import Draw
 from spikeset.solutions.membrane import ahp_potential, g_k_for_ahp, g_k_within_of_e_k
 
 ID = "ahp"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "The undershoot (afterhyperpolarization)"
 TOPIC = "undershoot"
 

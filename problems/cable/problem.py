@@ -10,6 +10,7 @@ from spikeset.solutions.cable import (distance_to_fraction_mm, length_constant_m
                                       unmyelinated_velocity)
 
 ID = "cable"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Cable: length constant, electrotonic decay, conduction velocity"
 TOPIC = "passive membrane"
 

@@ -13,7 +13,7 @@ from spikeset.model import ChoiceQuestion, Misconception, Option
 from spikeset.sampling import Draw
 
 ID = "concepts"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Concepts of the action potential"
 TOPIC = "concepts"
 

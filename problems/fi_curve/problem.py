@@ -11,6 +11,7 @@ from spikeset.solutions import hh_model as hh
 from spikeset.solutions import phase_plane as pp
 
 ID = "fi-curve"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Phase plane and the onset of repetitive firing"
 TOPIC = "threshold and rising phase"
 

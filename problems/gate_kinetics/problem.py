@@ -9,6 +9,7 @@ from spikeset.solutions import hh_model as hh
 from spikeset.solutions.gate_kinetics import relaxed_gate, time_to_reach
 
 ID = "gate-kinetics"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Gate kinetics after a voltage step; recovery from inactivation"
 TOPIC = "channel gating"
 

@@ -10,7 +10,7 @@ from spikeset.sampling import Draw
 from spikeset.solutions import hh_model as hh
 
 ID = "gating"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Hodgkin-Huxley gates and conductances"
 TOPIC = "channel gating"
 

@@ -10,7 +10,7 @@ from spikeset.solutions.electrochemistry import nernst_potential
 from spikeset.solutions.membrane import ghk_potential, weighted_potential
 
 ID = "ghk"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Goldman-Hodgkin-Katz equation"
 TOPIC = "resting potential"
 

@@ -11,6 +11,7 @@ from spikeset.solutions.electrochemistry import nernst_potential
 from spikeset.solutions.ghk_current import ghk_current_density
 
 ID = "ghk-current"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "GHK current equation and I-V relation"
 TOPIC = "electrochemical gradients"
 

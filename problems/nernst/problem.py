@@ -10,7 +10,7 @@ from spikeset.solutions.constants import thermal_voltage_mV
 from spikeset.solutions.electrochemistry import nernst_concentration, nernst_potential
 
 ID = "nernst"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Nernst equilibrium potential"
 TOPIC = "electrochemical gradients"
 

@@ -10,6 +10,7 @@ from spikeset.solutions.passive import (charging_voltage_mV, input_resistance_Mo
                                         sphere_area_cm2, time_to_fraction_ms)
 
 ID = "passive-membrane"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Passive membrane: input resistance, time constant, charging"
 TOPIC = "passive membrane"
 

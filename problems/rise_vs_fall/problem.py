@@ -6,7 +6,7 @@ from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Optio
 from spikeset.sampling import Draw
 
 ID = "rise-vs-fall"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Rising versus falling phase"
 TOPIC = "peak and repolarization"
 

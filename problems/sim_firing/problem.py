@@ -12,7 +12,7 @@ from spikeset.problems._simhh import (REP_FINAL_WINDOW_MS, REP_START_MS, REP_STE
 from spikeset.sampling import Draw
 
 ID = "sim-firing"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Simulated repetitive firing"
 TOPIC = "simulation"
 

@@ -12,7 +12,7 @@ from spikeset.problems._simhh import batch, cli_params, rest_rows, sample_hh, un
 from spikeset.sampling import Draw
 
 ID = "sim-phases"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Phases of a simulated action potential"
 TOPIC = "simulation"
 

@@ -12,7 +12,7 @@ from spikeset.problems._simhh import (LONG_WINDOW_MS, STABLE_GROWTH_PER_MS, SEAR
 from spikeset.sampling import Draw
 
 ID = "sim-threshold"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Simulated threshold of a current pulse"
 TOPIC = "simulation"
 

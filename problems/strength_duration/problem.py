@@ -11,6 +11,7 @@ from spikeset.sampling import Draw
 from spikeset.solutions import hh_model as hh
 
 ID = "strength-duration"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Strength-duration: rheobase and chronaxie by simulation"
 TOPIC = "simulation"
 

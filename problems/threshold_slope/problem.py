@@ -12,7 +12,7 @@ from spikeset.solutions.excitability import (dm_inf_dV, instantaneous_current, s
 from spikeset.solutions.hh_model import m_inf
 
 ID = "threshold-slope"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Negative slope conductance and threshold"
 TOPIC = "threshold and rising phase"
 

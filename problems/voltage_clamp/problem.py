@@ -10,6 +10,7 @@ from spikeset.solutions import hh_model as hh
 from spikeset.solutions.voltage_clamp import clamp_step_currents, conductance_half_time
 
 ID = "voltage-clamp"
+REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Voltage clamp: separating I_Na and I_K, g_K, the n^4 delay and tail currents"
 TOPIC = "voltage clamp"
 
