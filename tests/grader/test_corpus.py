@@ -113,7 +113,7 @@ EXPECTED = {
     "86-trace-subnormal-steps": ("p1.a", "time step of 1e-320 ms", 9),
     "87-trace-underscore-numbers": ("p1.a", "text in a numeric column ('1_0,-60')", 9),
     "88-trace-is-a-folder": ("p1.a", "not a regular file", 9),
-    "89-comma-ambiguous": ("p1.b", "write 3.627 mM or 3627 mM, with no comma", 6),
+    "89-comma-ambiguous": ("p1.b", "write 3.338 mM or 3338 mM, with no comma", 6),
     # generated in tmp_path by the test
     "90-ten-megabytes": ("error", "an answer file is at most 1000000 bytes", None),
     "91-symlinked-answer-file": ("error", "is a symbolic link", None),
