@@ -88,11 +88,11 @@ def questions(params: dict, solution: dict) -> list:
                       "being stable.", 0.0),
     ]
     options = (
-        Option("stable", "Stable: after a small perturbation V returns to the fixed point (no repetitive firing)",
+        Option("stable", "Stable: after a small perturbation V returns to the fixed point",
                correct=stable, misconception=None if stable else Misconception(
                    "stable-above-onset", "Above the onset the trace of the Jacobian is positive: small "
                    "perturbations grow into repetitive firing.")),
-        Option("unstable", "Unstable: small perturbations grow and the membrane fires repetitively (limit cycle)",
+        Option("unstable", "Unstable: small perturbations grow into repetitive firing (a limit cycle)",
                correct=not stable, misconception=None if not stable else Misconception(
                    "unstable-below-onset", "Below the onset both eigenvalues have negative real parts: the "
                    "fixed point is stable.")),
