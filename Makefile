@@ -39,6 +39,7 @@ bench: install
 	$(PY) bench/hh.py
 	$(PY) bench/grade.py
 	$(PY) bench/pdf.py
+	$(PY) bench/exports.py
 
 # HH benchmark with the optional comparisons: NEURON in $(VENV), Brian2 in its own venv
 # (Brian2 2.9 does not import under numpy 2; bench/hh.py runs bench/brian2_hh.py there).
