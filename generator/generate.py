@@ -290,7 +290,10 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
                 progress(w.student_id)
         report("students", done, len(todo))
 
-    batches = [todo[:1]] + [todo[i:i + BATCH] for i in range(1, len(todo), BATCH)] if todo else []
+    # The first student alone (the first page appears at once), then batches small enough that
+    # every process gets work.
+    size = max(1, min(BATCH, -(-(len(todo) - 1) // jobs)))
+    batches = [todo[:1]] + [todo[i:i + size] for i in range(1, len(todo), size)] if todo else []
     _run(_Job(assignment, secret, out, paper, pdf, signing_key), batches, jobs, on_batch)
 
     inst = out / "instructor"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from spikeset.registry import get_family
+
 from spikeset.answer_file import blank_answer_file
 from spikeset.assemble import assemble
 from spikeset.demo import _answer, _toml_value, sample_submission
@@ -326,7 +328,7 @@ def test_the_payload_carries_the_github_login_and_versions(course):
     assert payload["github"] == "ann-lee" and payload["student"] == "s001"
     assert payload["variant"] == s.fingerprint and payload["spikeset"]
     assert [(p["family"], p["revision"]) for p in payload["problems"]] == \
-           [("nernst", 1), ("driving-force", 1), ("concepts", 1)]
+           [(f, get_family(f).revision) for f in ("nernst", "driving-force", "concepts")]
     assert all(isinstance(q["options"], list) for q in payload["problems"][2]["questions"])
 
 
@@ -355,12 +357,14 @@ def test_unsigned_answer_files_grade_with_the_secret_as_before(course, tmp_path)
 def test_a_file_drawn_by_another_revision_is_reported_as_such(course, tmp_path):
     s = course["sets"][0]
     text = filled(s, "right")
-    assert 'revisions = "nernst=1, driving-force=1, concepts=1"' in text
+    now = {f: get_family(f).revision for f in ("nernst", "driving-force", "concepts")}
+    assert f'revisions = "nernst={now["nernst"]}, driving-force={now["driving-force"]}, concepts={now["concepts"]}"' in text
+    other = now["nernst"] + 1
     path = tmp_path / "answers.toml"
-    path.write_text(text.replace('spikeset = "', 'spikeset = "0.0.9" #').replace("nernst=1", "nernst=2"))
+    path.write_text(text.replace('spikeset = "', 'spikeset = "0.0.9" #').replace(f"nernst={now['nernst']}", f"nernst={other}"))
     report = grade(assignment=course["assignment"], submissions=[path], secret=SECRET, jobs=1)
     (error,) = report.errors
-    assert "made with spikeset 0.0.9 / family nernst revision 2" in error.message
+    assert f"made with spikeset 0.0.9 / family nernst revision {other}" in error.message
     assert "regrade with spikeset 0.0.9" in error.message and "copied" not in error.message
     assert error.place == str(text.splitlines().index(next(line for line in text.splitlines()
                                                             if line.startswith("revisions"))) + 1)
