@@ -42,6 +42,16 @@ def default_quiz() -> Path:
     return _data("default_quiz.toml")
 
 
+def default_extended() -> Path:
+    """The second built-in set: passive membrane, GHK current, gate kinetics, voltage clamp,
+    strength-duration, cable, f-I curve."""
+    return _data("default_extended.toml")
+
+
+#: Students of the demo who also get the extended set (HTML only: it has two figures each).
+DEMO_EXTENDED_STUDENTS = 3
+
+
 def _toml_value(value) -> str:
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -166,14 +176,17 @@ def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) 
     summary = {}
     try:
         for label, path, folder in (("quiz", default_quiz(), out_dir / "quiz"),
-                                    ("problem set", assignment_path, out_dir)):
+                                    ("problem set", assignment_path, out_dir),
+                                    ("extended set", default_extended(), out_dir / "extended")):
             assignment = load_assignment(path)
             if label == "problem set" and warmup is not None:
                 warmup.wait()
+            who = roster[:DEMO_EXTENDED_STUDENTS] if label == "extended set" else roster
+            with_pdfs = pdfs if label != "extended set" else False
             print(f"spikeset demo: {label} {assignment.title!r}: {len(assignment.problems)} problems, "
-                  f"{len(roster)} students" + (f" (PDFs for {DEMO_PDFS})" if pdf else "") + " ...",
+                  f"{len(who)} students" + (f" (PDFs for {DEMO_PDFS})" if with_pdfs else "") + " ...",
                   flush=True)
-            files, report = generate_and_grade_samples(path, roster, folder, pdf=pdfs, first=first)
+            files, report = generate_and_grade_samples(path, who, folder, pdf=with_pdfs, first=first)
             first = None  # type: ignore[assignment]
             print_summary(report)
             print()
@@ -182,14 +195,15 @@ def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) 
         if warmup is not None and warmup.poll() is None:
             warmup.kill()
     print(f"Done in {time.perf_counter() - started:.0f} s. Outputs in {out_dir}/:")
-    for label in ("problem set", "quiz"):
+    for label in ("problem set", "quiz", "extended set"):
         folder, files = summary[label]
-        some = f" (PDFs for the first {DEMO_PDFS})" if pdf else ""
+        with_pdfs = pdf and label != "extended set"
+        some = f" (PDFs for the first {DEMO_PDFS})" if with_pdfs else ""
         print(f"  {label}:")
-        print(f"    student sets   {folder}/students/<id>/problems.html" + (", problems.pdf" if pdf else "")
+        print(f"    student sets   {folder}/students/<id>/problems.html" + (", problems.pdf" if with_pdfs else "")
               + f", answers.toml{some}")
         print(f"    instructor     {files.key}, {files.key_csv},")
-        print(f"                   {files.solutions_dir}/<id>.html" + (", <id>.pdf" if pdf else "")
+        print(f"                   {files.solutions_dir}/<id>.html" + (", <id>.pdf" if with_pdfs else "")
               + f" (index: {files.solutions_index})")
         print(f"    submissions    {folder}/submissions/<id>/answers.toml (samples: right, typical mistakes, one malformed)")
         print(f"    grades         {folder}/grades.md, {folder}/grades.json")
