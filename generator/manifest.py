@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from .assignment import Assignment
+from .provenance import spikeset_version  # noqa: F401  (re-exported for generate)
 from .roster import Student
 
 MANIFEST_NAME = ".spikeset-manifest.json"
@@ -32,14 +33,6 @@ def secret_fingerprint(secret: bytes | None) -> str:
     if secret is None:
         return "none"
     return hmac.new(secret, b"spikeset output folder", hashlib.sha256).hexdigest()[:16]
-
-
-def spikeset_version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("spikeset")
-    except Exception:
-        return "unknown"
 
 
 @cache
