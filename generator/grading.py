@@ -379,8 +379,9 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
 def _measure_trace(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> tuple[float, str]:
     from .traces import trace_feature
 
-    return trace_feature(Path(answers.source_path or answers.path).parent, trace_ref, pq.question.trace_feature,
-                         answer_file=answers.path, line=answers.trace_lines.get(pq.id))
+    folder = Path(answers.source_path or answers.path).parent
+    return trace_feature(folder, trace_ref, pq.question.trace_feature, answer_file=answers.path,
+                         line=answers.trace_lines.get(pq.id))
 
 
 def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> QuestionResult:
@@ -442,18 +443,19 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
     errors: list[GradeError] = []
     for item in submissions:
         path = Path(item)
+        shown = safe_name(path)
         try:
             if path.is_dir():
                 found = sorted(_walk_answer_files(path))
                 if not found:
-                    errors.append(GradeError(safe_name(path), "no answer files (*answer*.toml) found in this folder"))
+                    errors.append(GradeError(shown, f"{shown}: no answer files (*answer*.toml) found in this folder"))
                 files.extend(found)
             elif path.exists() or path.is_symlink():
                 files.append(path)
             else:
-                errors.append(GradeError(safe_name(path), "no such file or folder"))
+                errors.append(GradeError(shown, f"{shown}: no such file or folder"))
         except (OSError, RecursionError, ValueError) as exc:
-            errors.append(GradeError(safe_name(path), f"cannot list this folder ({exc.__class__.__name__})"))
+            errors.append(GradeError(shown, f"{shown}: cannot list this folder ({exc.__class__.__name__})"))
     return files, errors
 
 

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .errors import AnswerFileError
+from .safe_text import safe_text
 from .units import NUMBER
 
 MAX_TRACE_BYTES = 5_000_000
@@ -217,5 +218,5 @@ def trace_feature(folder: Path, reference: Any, feature: str, *, answer_file: st
                   line: int | None) -> tuple[float, str]:
     """The feature measured on a student's trace, and the path as the student wrote it."""
     path = resolve_trace_path(folder, reference, answer_file=answer_file, line=line)
-    shown = str(Path(answer_file).parent / reference.strip())
+    shown = safe_text(str(Path(answer_file).parent / reference.strip()))
     return measure(read_trace(path, shown=shown), feature), reference.strip()

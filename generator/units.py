@@ -213,6 +213,20 @@ def _read_text(value: str, unit: str | None) -> tuple[float, str]:
     return _check_finite(float(number), value), unit_text
 
 
+def _shifted(value: str, x: float, factor: float) -> float:
+    """``x`` times ``factor`` (a power of ten), rounded once from the decimal the student typed
+    ("1001.0 mV" is 1001.0 mV, "-0.0891 V" is -89.1 mV, not -89.10000000000001)."""
+    if factor == 1.0:
+        return x
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = split_number(normalize(value))[0]
+        return float(Decimal(number).scaleb(round(math.log10(factor))))
+    except (AnswerValueError, InvalidOperation, ValueError, OverflowError):
+        return x * factor
+
+
 def to_unit(value: Any, unit: str | None) -> float:
     """``value`` (a number in ``unit``, or a string with or without a unit) as a float in ``unit``.
 
@@ -252,7 +266,7 @@ def to_unit(value: Any, unit: str | None) -> float:
         if fast_given[0] != fast_wanted[0]:
             raise AnswerValueError(f"the unit {short(unit_text)} is not a {fast_wanted[0]}; "
                                    f"the answer is asked in {unit}", "unit")
-        return _check_finite(x * fast_given[1] / fast_wanted[1], value)
+        return _check_finite(_shifted(value, x, fast_given[1] / fast_wanted[1]), value)
     given = _pint_unit(unit_text)
     wanted = _pint_unit(unit) if unit else registry().dimensionless
     if given.dimensionality != wanted.dimensionality:
