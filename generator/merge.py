@@ -9,6 +9,8 @@ other writers (gradebook, Markdown, JUnit).
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from typing import Any, Sequence
 
 from .assignment import Assignment
@@ -106,16 +108,13 @@ def merge_generated(*, parts: Sequence[str | Path], out: str | Path, assignment:
 
     Every roster student must be in exactly one part; the parts must be of this assignment, one
     secret (by its fingerprint), one spikeset version, one paper size and PDF setting."""
-    import shutil
-    from pathlib import Path as P
-
     from .atomic_write import write_atomic
     from .generate import prepare_output, student_paths
     from .keyfile import key_csv, key_document, read_key_csv
     from .manifest import MANIFEST_NAME, Manifest, read_manifest
     from .render import render_solutions_index
 
-    folders = [P(p) for p in parts]
+    folders = [Path(p) for p in parts]
     manifests = []
     for folder in folders:
         m = read_manifest(folder)
@@ -129,7 +128,7 @@ def merge_generated(*, parts: Sequence[str | Path], out: str | Path, assignment:
             if mine != theirs:
                 raise UsageError(f"made with another {what} than {folders[0]}", file=str(folder))
         manifests.append(m)
-    owner: dict[str, P] = {}
+    owner: dict[str, Path] = {}
     for folder, m in zip(folders, manifests):
         for sid in m.students:
             if sid in owner:
@@ -143,7 +142,7 @@ def merge_generated(*, parts: Sequence[str | Path], out: str | Path, assignment:
                          + (f"missing {', '.join(missing[:5])}" if missing else "")
                          + ("; " if missing and extra else "")
                          + (f"not on the roster {', '.join(extra[:5])}" if extra else ""))
-    target = P(out)
+    target = Path(out)
     # The merged folder takes the secret's fingerprint of the parts: prepare_output compares it.
     existing = read_manifest(target) if target.exists() else None
     if existing is not None and (existing.assignment, existing.secret) != (assignment.id, manifests[0].secret) \
