@@ -14,12 +14,13 @@ BASE_STAMP := $(VENV)/.spikeset-base
 
 # The package alone (what `make demo` needs); the test tools come on top for `make test`.
 $(BASE_STAMP): $(PY) pyproject.toml
-	bash .ci/system-deps
+	bash .ci/system-deps pdf
 	$(PY) -m pip install --quiet -e .
 	$(PY) -m compileall -q generator solutions problems > /dev/null
 	touch $(BASE_STAMP)
 
 $(STAMP): $(BASE_STAMP)
+	bash .ci/system-deps
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
