@@ -25,9 +25,9 @@ RHEOBASE_PULSE_MS = 50.0
 
 def sample(draw: Draw) -> dict:
     """HH parameters (printed), the resting state the simulation starts from, and two pulse durations [ms]."""
-    p = sample_hh(draw, temperature=(6.3, 22.0))
+    p = sample_hh(draw, temperature=(4.0, 25.0))
     # membrane capacitance and leak varied too, so that rheobase and chronaxie spread across the class
-    p["C_m"] = draw.log_uniform("C_m", 0.5, 2.0, sig=2)
+    p["C_m"] = draw.log_uniform("C_m", 0.4, 3.0, sig=2)
     p["g_L"] = draw.log_uniform("g_L", 0.1, 0.5, sig=2)
     p["d_short_ms"] = draw.choice("d_short_ms", list(SHORT_MS))
     p["rheobase_pulse_ms"] = RHEOBASE_PULSE_MS
