@@ -201,8 +201,8 @@ def questions(params: dict, solution: dict) -> list:
                 volts_misconception(ek2),
             )),
         NumericQuestion(
-            "b", "Resting potential with the raised [K<sup>+</sup>]<sub>o</sub> (tolerance &plusmn;0.25 mV)",
-            s["rest_k_mV"], "mV", Tolerance("abs", 0.25),
+            "b", "Resting potential with the raised [K<sup>+</sup>]<sub>o</sub> (tolerance &plusmn;0.2 mV)",
+            s["rest_k_mV"], "mV", Tolerance("abs", 0.2),
             misconceptions=(
                 Misconception("rest-equals-EK", "The resting potential is not E_K: the leak (and a little Na+) "
                               "conductance keep it above E_K.", ek2),
