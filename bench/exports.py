@@ -17,8 +17,8 @@ def main() -> int:
     ap.add_argument("--variants", type=int, default=100)
     args = ap.parse_args()
 
-    from spikeset.assignment import load_assignment
-    from spikeset.demo import DEMO_SECRET, default_files
+    from spikeset.variants.assignment import load_assignment
+    from spikeset.cli.demo import DEMO_SECRET, default_files
     from spikeset.exports import lms_problems, lms_questions
     from spikeset.exports.moodle import moodle_xml
     from spikeset.exports.qti import qti_zip

@@ -27,21 +27,21 @@ SECRET = b"bench-secret-0123456789abcdef"
 
 
 def _students(n: int, start: int = 0):
-    from spikeset.roster import Student
+    from spikeset.variants.roster import Student
 
     return [Student(id=f"b{i:04d}", name=f"Bench Student {i}") for i in range(start, start + n)]
 
 
 def _assignment():
-    from spikeset.assignment import load_assignment
-    from spikeset.demo import default_files
+    from spikeset.variants.assignment import load_assignment
+    from spikeset.cli.demo import default_files
 
     return load_assignment(default_files()[0])
 
 
 def html_ms_per_student(n: int) -> tuple[float, float]:
     """(wall, CPU) milliseconds per student."""
-    from spikeset.generate import generate
+    from spikeset.render.generate import generate
 
     a = _assignment()
     with tempfile.TemporaryDirectory() as tmp:
@@ -56,9 +56,9 @@ def pdf_seconds(n: int) -> tuple[float, float, list[int], list[int]]:
     """(CPU s per problem set, CPU s per solutions document, pages per set, pages per solutions)."""
     import weasyprint
 
-    from spikeset.assemble import assemble
-    from spikeset.pdf import _quiet_logs
-    from spikeset.render import figures, render_problem_set, render_solutions
+    from spikeset.variants.assemble import assemble
+    from spikeset.render.pdf import _quiet_logs
+    from spikeset.render.render import figures, render_problem_set, render_solutions
 
     _quiet_logs()
     sets = assemble(_assignment(), _students(n + 1), SECRET)
@@ -101,7 +101,7 @@ def _roster(path: Path, students) -> Path:
 
 def _cli(args: list[str]) -> tuple[float, int]:
     """Run ``spikeset`` in a fresh process: (wall seconds, peak RSS of any process [MB])."""
-    from spikeset.demo import default_files
+    from spikeset.cli.demo import default_files
 
     env = {**os.environ, "SPIKESET_SECRET": SECRET.decode()}
     t0 = time.perf_counter()
@@ -115,7 +115,7 @@ def _cli(args: list[str]) -> tuple[float, int]:
 
 
 def peak_rss(n: int, tmp: Path) -> int:
-    from spikeset.demo import default_files
+    from spikeset.cli.demo import default_files
 
     roster = _roster(tmp / f"rss{n}.csv", _students(n))
     _, rss = _cli(["generate", str(default_files()[0]), "--roster", str(roster), "--out", str(tmp / f"rss{n}"),
@@ -125,7 +125,7 @@ def peak_rss(n: int, tmp: Path) -> int:
 
 def incremental(n: int, tmp: Path) -> tuple[float, float, str]:
     """(seconds of the first run of n students, seconds of the re-run with 3 more, its summary line)."""
-    from spikeset.demo import default_files
+    from spikeset.cli.demo import default_files
 
     out = tmp / "incremental"
     a = str(default_files()[0])

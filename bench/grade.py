@@ -29,11 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from spikeset.assemble import assemble
-from spikeset.assignment import load_assignment
-from spikeset.demo import STYLES, default_files, sample_submission
-from spikeset.grading import grade
-from spikeset.roster import Student
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import load_assignment
+from spikeset.cli.demo import STYLES, default_files, sample_submission
+from spikeset.grade.grading import grade
+from spikeset.variants.roster import Student
 
 SECRET = b"bench-secret-0123456789"
 

@@ -20,13 +20,13 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args()
 
-    from spikeset.assemble import assemble
-    from spikeset.assignment import load_assignment
-    from spikeset.demo import DEMO_SECRET, default_files
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.assignment import load_assignment
+    from spikeset.cli.demo import DEMO_SECRET, default_files
     from spikeset.parallel import usable_cores
-    from spikeset.pdf import write_pdf, write_pdfs
-    from spikeset.render import render_problem_set
-    from spikeset.roster import Student
+    from spikeset.render.pdf import write_pdf, write_pdfs
+    from spikeset.render.render import render_problem_set
+    from spikeset.variants.roster import Student
 
     a_path, _ = default_files()
     assignment = load_assignment(a_path)

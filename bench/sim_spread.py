@@ -18,10 +18,10 @@ import math
 import time
 from collections import Counter
 
-from spikeset.assemble import assemble
-from spikeset.assignment import Assignment, ProblemSpec
-from spikeset.registry import get_family
-from spikeset.roster import Student
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import Assignment, ProblemSpec
+from spikeset.variants.registry import get_family
+from spikeset.variants.roster import Student
 
 SIM_FAMILIES = ("sim-threshold", "sim-firing", "sim-peak-ahp", "sim-refractory", "sim-manipulation", "sim-phases")
 

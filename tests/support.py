@@ -30,7 +30,7 @@ def write_roster(path: Path, n: int) -> Path:
 
 def family_variant(module, seed: int, solution: dict | None = None):
     """(params, questions, questions by key) of a family's variant drawn with ``seed``; as in
-    ``spikeset.assemble``, a draw that ``plausible()`` rejects is followed by the next draw from
+    ``spikeset.variants.assemble``, a draw that ``plausible()`` rejects is followed by the next draw from
     the same stream (unless ``solution`` is given: then the first draw is kept)."""
     import numpy as np
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from spikeset.catalog import best_fixed_answer, check_family, label_dependence, tolerance_bins
+from spikeset.variants.catalog import best_fixed_answer, check_family, label_dependence, tolerance_bins
 from spikeset.cli import main
-from spikeset.registry import all_families
+from spikeset.variants.registry import all_families
 
 
 def test_list_shows_every_family(capsys):
@@ -31,7 +31,7 @@ def test_check_reports_ranges_and_label_balance(capsys):
 
 
 def test_check_reports_a_family_that_cannot_draw_a_plausible_variant(monkeypatch, capsys):
-    from spikeset import assemble as assemble_module
+    from spikeset.variants import assemble as assemble_module
 
     family = all_families()["ahp"]
     monkeypatch.setattr(family.module, "plausible", lambda params, solution, questions: ["made-up problem"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from support import write_roster
 from spikeset.cli import main
-from spikeset.registry import all_families
+from spikeset.variants.registry import all_families
 
 EXTENDED = Path(str(importlib.resources.files("spikeset") / "data" / "default_extended.toml"))
 NEW_FAMILIES = {"passive-membrane", "ghk-current", "gate-kinetics", "voltage-clamp", "cable",

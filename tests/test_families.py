@@ -7,12 +7,12 @@ import math
 
 import pytest
 
-from spikeset.answer_file import AnswerFile, blank_answer_file
-from spikeset.assemble import assemble
-from spikeset.assignment import Assignment, ProblemSpec
-from spikeset.grading import grade_submission
-from spikeset.registry import all_families, family_folders
-from spikeset.roster import Student
+from spikeset.grade.answer_file import AnswerFile, blank_answer_file
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import Assignment, ProblemSpec
+from spikeset.grade.grading import grade_submission
+from spikeset.variants.registry import all_families, family_folders
+from spikeset.variants.roster import Student
 
 N_VARIANTS = 50
 FAMILY_IDS = sorted(all_families())
@@ -100,7 +100,7 @@ def test_every_variant_is_plausible(family_sets):
 
 
 def test_pages_render_without_leaking(family_sets):
-    from spikeset.render import render_problem_set, render_solutions
+    from spikeset.render.render import render_problem_set, render_solutions
 
     family, sets = family_sets
     for s in sets[:2]:

@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 
-from spikeset.registry import all_families
+from spikeset.variants.registry import all_families
 from spikeset.sampling import Draw
 
 SEEDS = range(20)
@@ -98,7 +98,7 @@ def test_the_digest_follows_the_draws_not_the_code():
 
 @pytest.mark.parametrize("bad", ["2", 0, True, 1.0])
 def test_revision_must_be_a_positive_int(monkeypatch, bad):
-    from spikeset import registry
+    from spikeset.variants import registry
     from spikeset.errors import FamilyError
     from spikeset.problems.nernst import problem
 

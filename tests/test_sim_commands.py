@@ -7,7 +7,7 @@ import json
 import pytest
 
 from spikeset.errors import ParameterError, SpikesetError, UsageError
-from spikeset.sim_commands import register
+from spikeset.cli.sim_commands import register
 
 
 def _run(argv, capsys):

@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..assemble import PlacedQuestion, ProblemInstance, StudentSet, assemble
-from ..assignment import Assignment
+from ..variants.assemble import PlacedQuestion, ProblemInstance, StudentSet, assemble
+from ..variants.assignment import Assignment
 from ..formatting import plain, unit_html
-from ..roster import Student
+from ..variants.roster import Student
 
 # Canvas stores numeric answers with four decimals: smaller values are shown in a smaller unit.
 SMALLEST_EXPORTED = 1e-4
@@ -265,7 +265,7 @@ def _figures(problems: Sequence[ProblemInstance]) -> dict[int, str]:
     """The figure HTML of every problem that has one, by ``id(problem)``, drawn on every core
     (figures are most of an export's time)."""
     from ..parallel import deal, map_forked, undeal, usable_cores
-    from ..render import problem_figure
+    from ..render.render import problem_figure
 
     with_figure = [p for p in problems if p.family.has_figure]
 

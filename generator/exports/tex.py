@@ -19,7 +19,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from ..assemble import ProblemInstance
+from ..variants.assemble import ProblemInstance
 
 MathFlavour = Literal["moodle", "canvas"]
 
@@ -38,7 +38,7 @@ def tex_markup(tex: str, *, inline: bool, flavour: MathFlavour) -> Markup:
 
 @cache
 def _environment(flavour: MathFlavour) -> jinja2.Environment:
-    from ..render import environment
+    from ..render.render import environment
 
     env = environment().overlay()
     # An overlay shares its parent's filter and global dicts: copy them before changing any.

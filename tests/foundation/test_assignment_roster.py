@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from spikeset.assignment import load_assignment, parse_assignment
+from spikeset.variants.assignment import load_assignment, parse_assignment
 from spikeset.errors import AssignmentError, RosterError
-from spikeset.roster import load_roster, parse_roster
+from spikeset.variants.roster import load_roster, parse_roster
 
 
 def test_assignment_loads(assignment_file):
@@ -39,8 +39,8 @@ def test_bad_assignment_names_place(text, place, expected):
 
 
 def test_unknown_parameter_override_is_reported(tmp_path):
-    from spikeset.assemble import assemble
-    from spikeset.roster import Student
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.roster import Student
 
     a = parse_assignment('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n'
                          'params = { ion = "Mg" }\n', source="hw.toml")
@@ -53,8 +53,8 @@ def test_unknown_parameter_override_is_reported(tmp_path):
 
 
 def test_overrides_fix_parameters_and_leave_others_unchanged():
-    from spikeset.assemble import assemble
-    from spikeset.roster import Student
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.roster import Student
 
     base = 'id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n'
     free = assemble(parse_assignment(base), [Student("s1")], b"k")[0].problems[0].params

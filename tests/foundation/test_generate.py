@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from spikeset.assignment import load_assignment
-from spikeset.generate import generate
-from spikeset.roster import load_roster
+from spikeset.variants.assignment import load_assignment
+from spikeset.render.generate import generate
+from spikeset.variants.roster import load_roster
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import json
 
 import pytest
 
-from spikeset.assignment import load_assignment
+from spikeset.variants.assignment import load_assignment
 from spikeset.errors import UsageError
-from spikeset.generate import generate
-from spikeset.manifest import MANIFEST_NAME
-from spikeset.roster import load_roster
+from spikeset.render.generate import generate
+from spikeset.render.manifest import MANIFEST_NAME
+from spikeset.variants.roster import load_roster
 from support import write_roster
 
 
@@ -116,7 +116,7 @@ def test_key_csv_has_one_line_per_student_and_question(tmp_path, setup):
 
 
 def test_parallel_batches_write_the_same_bytes(tmp_path, setup, monkeypatch):
-    import spikeset.generate as gen
+    import spikeset.render.generate as gen
 
     a, roster, secret = setup
     generate(assignment=a, students=roster, secret=secret, out_dir=tmp_path / "serial", pdf=False, jobs=1)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from support import write_roster
-from spikeset.assignment import load_assignment
-from spikeset.generate import generate
-from spikeset.grading import grade
-from spikeset.roster import load_roster
+from spikeset.variants.assignment import load_assignment
+from spikeset.render.generate import generate
+from spikeset.grade.grading import grade
+from spikeset.variants.roster import load_roster
 
 
 def _filled(header_from: Path, answers: dict) -> str:

@@ -8,11 +8,11 @@ import sys
 
 
 def test_single_file_grade_stays_light(tmp_path):
-    from spikeset.answer_file import blank_answer_file
-    from spikeset.assemble import assemble
-    from spikeset.assignment import load_assignment
-    from spikeset.demo import default_files
-    from spikeset.roster import Student
+    from spikeset.grade.answer_file import blank_answer_file
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.assignment import load_assignment
+    from spikeset.cli.demo import default_files
+    from spikeset.variants.roster import Student
 
     path = default_files()[0]
     (s,) = assemble(load_assignment(path), [Student("s001")], b"k" * 16)

@@ -45,7 +45,7 @@ def test_plain_install_runs_outside_the_repo(wheel, tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
     env = {**os.environ, "PYTHONPATH": str(target), "SPIKESET_SECRET": "s" * 16}
-    code = ("import spikeset, spikeset.registry as r; assert 'site' in spikeset.__file__, spikeset.__file__; "
+    code = ("import spikeset, spikeset.variants.registry as r; assert 'site' in spikeset.__file__, spikeset.__file__; "
             "print(len(r.all_families()))")
     r = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(target)!r}); {code}"],
                        capture_output=True, text=True, timeout=120, cwd=tmp_path)

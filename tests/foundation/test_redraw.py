@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from spikeset import assemble as assemble_module
-from spikeset.assemble import assemble
-from spikeset.assignment import Assignment, ProblemSpec
+from spikeset.variants import assemble as assemble_module
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import Assignment, ProblemSpec
 from spikeset.errors import FamilyError
-from spikeset.registry import get_family
-from spikeset.roster import Student
+from spikeset.variants.registry import get_family
+from spikeset.variants.roster import Student
 from spikeset.sampling import Draw
-from spikeset.seeding import problem_rng
+from spikeset.variants.seeding import problem_rng
 
 SECRET = b"redraw-secret"
 STUDENTS = [Student(f"s{i:03d}") for i in range(120)]

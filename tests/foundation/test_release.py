@@ -30,10 +30,10 @@ def test_build_makes_a_wheel_and_an_sdist_that_pass_twine_check(tmp_path):
                              capture_output=True, text=True, timeout=120)
     assert checked.returncode == 0 and checked.stdout.count("PASSED") == 2, checked.stdout + checked.stderr
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"spikeset/signing.py", "spikeset/problems/nernst/problem.py"} <= names
+    assert {"spikeset/variants/signing.py", "spikeset/problems/nernst/problem.py"} <= names
     with tarfile.open(sdist) as tar:
         members = {m.name.split("/", 1)[-1] for m in tar.getmembers()}
-    assert {"pyproject.toml", "README.md", "generator/signing.py", "problems/nernst/statement.html.j2"} <= members
+    assert {"pyproject.toml", "README.md", "generator/variants/signing.py", "problems/nernst/statement.html.j2"} <= members
 
 
 def test_release_workflow_uses_trusted_publishing_on_tags():

@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spikeset.assemble import assemble
-from spikeset.assignment import load_assignment
-from spikeset.roster import Student
-from spikeset.seeding import problem_rng, read_secret, variant_fingerprint
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import load_assignment
+from spikeset.variants.roster import Student
+from spikeset.variants.seeding import problem_rng, read_secret, variant_fingerprint
 
 
 def _params(assignment, sid, secret):
@@ -81,7 +81,7 @@ def test_generator_streams_equal_default_rng_of_the_digest_as_int(digest, zero_w
     digest starts with zero words (the int then has fewer 32-bit words)."""
     import numpy as np
 
-    from spikeset.seeding import _generator
+    from spikeset.variants.seeding import _generator
 
     digest = bytes(4 * zero_words) + digest[4 * zero_words:]
     expected = np.random.default_rng(np.random.SeedSequence(int.from_bytes(digest, "big")))

@@ -5,10 +5,10 @@ import math
 from pathlib import Path
 
 
-from spikeset.assemble import PlacedQuestion, assemble
-from spikeset.assignment import parse_assignment
+from spikeset.variants.assemble import PlacedQuestion, assemble
+from spikeset.variants.assignment import parse_assignment
 from spikeset.model import FollowOn, Misconception, NumericQuestion, Tolerance
-from spikeset.roster import Student
+from spikeset.variants.roster import Student
 
 SECRET = b"grader-test-secret"
 
@@ -57,8 +57,8 @@ GRADER_ASSIGNMENT = Path(__file__).with_name("assignment.toml")
 def demo_batch(folder, n: int = 5, secret: bytes = SECRET):
     """``n`` demo-style submissions (right, misconception, off, units, partial...) of the grader's
     test assignment."""
-    from spikeset.assignment import load_assignment
-    from spikeset.demo import STYLES, sample_submission
+    from spikeset.variants.assignment import load_assignment
+    from spikeset.cli.demo import STYLES, sample_submission
 
     assignment_path = GRADER_ASSIGNMENT
     assignment = load_assignment(assignment_path)

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from spikeset.answer_file import parse_answer_text
-from spikeset.assemble import assemble
-from spikeset.assignment import load_assignment
-from spikeset.demo import sample_submission
-from spikeset.grading import grade_submission
-from spikeset.roster import Student
-from spikeset.signing import (PUBLIC_KEY_FILE, VARIANT_FILE, load_signing_key, signed_variant_text,
+from spikeset.grade.answer_file import parse_answer_text
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import load_assignment
+from spikeset.cli.demo import sample_submission
+from spikeset.grade.grading import grade_submission
+from spikeset.variants.roster import Student
+from spikeset.variants.signing import (PUBLIC_KEY_FILE, VARIANT_FILE, load_signing_key, signed_variant_text,
                               write_key_pair)
 
 from grader_helpers import SECRET

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from spikeset.answer_file import parse_answer_text
-from spikeset.assemble import assemble
-from spikeset.assignment import load_assignment
-from spikeset.grading import carries, grade_submission
+from spikeset.grade.answer_file import parse_answer_text
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import load_assignment
+from spikeset.grade.grading import carries, grade_submission
 from spikeset.model import FollowOn
-from spikeset.roster import Student
+from spikeset.variants.roster import Student
 
 from grader_helpers import SECRET, answer_text, make_assignment, student_set
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spikeset.assignment import load_assignment
+from spikeset.variants.assignment import load_assignment
 from grader_helpers import GRADER_ASSIGNMENT
-from spikeset.grading import grade
-from spikeset.roster import Student
-from spikeset.seeding import variant_fingerprint
+from spikeset.grade.grading import grade
+from spikeset.variants.roster import Student
+from spikeset.variants.seeding import variant_fingerprint
 
 from grader_helpers import SECRET
 

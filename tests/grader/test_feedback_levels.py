@@ -16,13 +16,13 @@ import re
 
 import pytest
 
-from spikeset.answer_file import parse_answer_text
-from spikeset.assemble import assemble
-from spikeset.assignment import parse_assignment
-from spikeset.grade_commands import feedback_settings
-from spikeset.grading import GradeReport, grade_submission
+from spikeset.grade.answer_file import parse_answer_text
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import parse_assignment
+from spikeset.cli.grade_commands import feedback_settings
+from spikeset.grade.grading import GradeReport, grade_submission
 from spikeset.model import DEFAULT_FEEDBACK, FEEDBACK_LEVELS
-from spikeset.roster import Student
+from spikeset.variants.roster import Student
 
 from grader_helpers import SECRET, answer_text, make_assignment, student_set
 
@@ -182,10 +182,10 @@ def test_levels_show_what_they_promise():
 
 
 def test_reports_under_correctness_name_no_misconception(tmp_path):
-    from spikeset.report_classroom import classroom_result
-    from spikeset.report_html import feedback_pages
-    from spikeset.report_junit import junit_xml
-    from spikeset.reports import json_text, markdown
+    from spikeset.reports.report_classroom import classroom_result
+    from spikeset.reports.report_html import feedback_pages
+    from spikeset.reports.report_junit import junit_xml
+    from spikeset.reports.reports import json_text, markdown
 
     a = make_assignment(CALCULATIONS, id="levels", extra='feedback = "correctness"')
     s = student_set(a)
@@ -259,7 +259,7 @@ def test_grade_command_takes_the_level(tmp_path, write):
 def test_the_classroom_example_uses_a_level_that_cannot_be_mined():
     from pathlib import Path
 
-    from spikeset.assignment import load_assignment
+    from spikeset.variants.assignment import load_assignment
 
     root = Path(__file__).resolve().parents[2] / "examples" / "github-classroom"
     a = load_assignment(root / ".github" / "spikeset" / "assignment.toml")

@@ -6,12 +6,12 @@ import tomllib
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from spikeset.answer_file import blank_answer_file, parse_answer_text, scan_lines
-from spikeset.assemble import assemble
-from spikeset.assignment import load_assignment
-from spikeset.demo import STYLES, default_files, sample_submission
-from spikeset.flat_toml import parse_flat
-from spikeset.roster import Student
+from spikeset.grade.answer_file import blank_answer_file, parse_answer_text, scan_lines
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import load_assignment
+from spikeset.cli.demo import STYLES, default_files, sample_submission
+from spikeset.grade.flat_toml import parse_flat
+from spikeset.variants.roster import Student
 
 KEYS = ['"p1.a"', '"p2.b"', "p3", "student", '"a b"', '""', '"x\\"y"', "a.b", "'lit'", '"p1.a"', "answers", "1"]
 VALUES = ["1", "-2.50", "+0", "-0", "1e5", "1E-3", "0.000", "007", "1.", ".5", "1_000", "inf", "nan", "0x1F",

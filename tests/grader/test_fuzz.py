@@ -5,9 +5,9 @@ import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from spikeset.answer_file import parse_answer_text
+from spikeset.grade.answer_file import parse_answer_text
 from spikeset.errors import AnswerFileError
-from spikeset.grading import grade_submission
+from spikeset.grade.grading import grade_submission
 
 from grader_helpers import make_assignment, student_set
 

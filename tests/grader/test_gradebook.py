@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from spikeset.grading import grade
-from spikeset.report_gradebook import NOTE_COLUMN, READ_ONLY, gradebook_csv
-from spikeset.roster import Student
+from spikeset.grade.grading import grade
+from spikeset.reports.report_gradebook import NOTE_COLUMN, READ_ONLY, gradebook_csv
+from spikeset.variants.roster import Student
 
 from grader_helpers import SECRET, demo_batch
 
@@ -84,8 +84,8 @@ def test_grade_command_writes_the_roster_gradebook(batch, tmp_path):
 
 
 def test_an_error_is_matched_to_its_student_by_folder():
-    from spikeset.grading import GradeError
-    from spikeset.report_gradebook import _error_student
+    from spikeset.grade.grading import GradeError
+    from spikeset.reports.report_gradebook import _error_student
 
     assert _error_student(GradeError("subs/s003/answers.toml", "x"), "s003")
     assert _error_student(GradeError("repos/ap-week3-s003/answers.toml", "x"), "s003")

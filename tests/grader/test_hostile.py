@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from spikeset.answer_file import parse_answer_text
+from spikeset.grade.answer_file import parse_answer_text
 from spikeset.errors import AnswerFileError
-from spikeset.grading import grade, grade_numeric, grade_submission
+from spikeset.grade.grading import grade, grade_numeric, grade_submission
 from spikeset.safe_text import safe_name
-from spikeset.units import ANSWER, AnswerValueError, to_unit
+from spikeset.grade.units import ANSWER, AnswerValueError, to_unit
 
 from grader_helpers import GRADER_ASSIGNMENT, SECRET, answer_text, make_assignment, numeric, student_set
 
@@ -76,8 +76,8 @@ def test_megavolts_are_named_in_the_feedback():
 
 def test_a_right_percentage_is_right_on_every_variant():
     """refractory p1.b is asked "(in %)": "58.36 %" is 58.36, not 0.5836 (all 50 variants)."""
-    from spikeset.assemble import assemble
-    from spikeset.roster import Student
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.roster import Student
 
     a = make_assignment('[[problems]]\nfamily = "refractory"\npoints = 4\n')
     sets = assemble(a, [Student(f"s{i:03d}") for i in range(50)], SECRET)
@@ -207,8 +207,8 @@ def test_names_are_shown_escaped():
 
 
 def test_a_file_that_vanishes_or_is_a_device_is_not_graded(tmp_path, monkeypatch):
-    from spikeset import grading
-    from spikeset.assignment import load_assignment
+    from spikeset.grade import grading
+    from spikeset.variants.assignment import load_assignment
 
     a = load_assignment(GRADER_ASSIGNMENT)
     gone = tmp_path / "gone.answers.toml"
@@ -219,8 +219,8 @@ def test_a_file_that_vanishes_or_is_a_device_is_not_graded(tmp_path, monkeypatch
 
 def test_any_exception_becomes_that_files_entry(monkeypatch):
     """A bug met on one file (here a TypeError) costs that file only, marked internal."""
-    from spikeset import grading
-    from spikeset.assignment import load_assignment
+    from spikeset.grade import grading
+    from spikeset.variants.assignment import load_assignment
 
     real = grading.grade_submission
 
@@ -242,7 +242,7 @@ def test_any_exception_becomes_that_files_entry(monkeypatch):
 
 
 def test_a_bug_exits_3_after_writing_every_report(tmp_path, monkeypatch, capsys):
-    from spikeset import grading
+    from spikeset.grade import grading
     from spikeset.cli import main
 
     real = grading.grade_submission
@@ -315,8 +315,9 @@ def _kill_self_in_a_worker(parent: int):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers on Linux only")
 def test_a_worker_that_dies_loses_nothing(monkeypatch):
-    from spikeset import grading, parallel
-    from spikeset.assignment import load_assignment
+    from spikeset import parallel
+    from spikeset.grade import grading
+    from spikeset.variants.assignment import load_assignment
 
     assert parallel.map_forked(_kill_self_in_a_worker(os.getpid()), [[1], [2]]) is None   # no hang
     real = grading._grade_files
@@ -373,7 +374,7 @@ def test_workers_die_with_their_parent(tmp_path):
 
 
 def test_traces_with_subnormal_steps_print_no_warning(tmp_path, monkeypatch):
-    from spikeset.traces import measure, read_trace
+    from spikeset.grade.traces import measure, read_trace
 
     path = tmp_path / "t.csv"
     path.write_text("0,-65\n1e-320,-60\n2e-320,40\n3e-320,-65\n")

@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from spikeset.assemble import assemble
-from spikeset.assignment import load_assignment
-from spikeset.demo import STYLES, sample_submission
-from spikeset.grading import grade
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import load_assignment
+from spikeset.cli.demo import STYLES, sample_submission
+from spikeset.grade.grading import grade
 from spikeset.parallel import can_fork, deal, map_forked, undeal, usable_cores
-from spikeset.roster import Student
+from spikeset.variants.roster import Student
 from spikeset.solutions.hh_model import HHParams
 from spikeset.solutions.hh_solver import simulate
 from spikeset.solutions.hh_stimulus import Stimulus
@@ -130,7 +130,7 @@ def test_cli_refuses_zero_jobs(batch, tmp_path):
 def test_grading_collects_garbage_rarely_and_restores_the_collector(batch, monkeypatch):
     import gc
 
-    import spikeset.grading as grading
+    import spikeset.grade.grading as grading
 
     assignment, subs = batch
     seen = []
@@ -144,7 +144,7 @@ def test_grading_collects_garbage_rarely_and_restores_the_collector(batch, monke
 @needs_fork
 def test_json_prepared_by_the_workers_is_the_report(batch):
     """Also for a student with two files, whose result gets a warning after the workers are done."""
-    from spikeset.report_json import json_text, layered_json
+    from spikeset.grade.report_json import json_text, layered_json
 
     assignment, subs = batch
     for jobs in (1, 2):

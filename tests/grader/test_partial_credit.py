@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from spikeset.answer_file import parse_answer_text
-from spikeset.grading import grade_submission
+from spikeset.grade.answer_file import parse_answer_text
+from spikeset.grade.grading import grade_submission
 
 from grader_helpers import answer_text, make_assignment, student_set
 

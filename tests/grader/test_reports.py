@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spikeset.grading import grade
-from spikeset.report_gradebook import gradebook_csv
-from spikeset.report_html import feedback_pages
-from spikeset.report_junit import junit_xml
-from spikeset.reports import json_text, layered_json, markdown, print_summary
+from spikeset.grade.grading import grade
+from spikeset.reports.report_gradebook import gradebook_csv
+from spikeset.reports.report_html import feedback_pages
+from spikeset.reports.report_junit import junit_xml
+from spikeset.reports.reports import json_text, layered_json, markdown, print_summary
 
 from grader_helpers import SECRET, demo_batch
 
@@ -141,10 +141,10 @@ def test_html_pages_are_self_contained(batch, tmp_path):
 
 
 def test_html_escapes_student_text(tmp_path):
-    from spikeset.grading import GradeReport
-    from spikeset.assignment import parse_assignment
+    from spikeset.grade.grading import GradeReport
+    from spikeset.variants.assignment import parse_assignment
     a = parse_assignment('id = "x"\ntitle = "T"\n[[problems]]\nfamily = "driving-force"\npoints = 1\n')
-    from spikeset.grading import QuestionResult, SubmissionResult
+    from spikeset.grade.grading import QuestionResult, SubmissionResult
     q = QuestionResult(id="p1.a", points=0, max_points=1, status="invalid", feedback="<script>x</script>",
                        given="<b>")
     r = GradeReport(assignment=a, submissions=(SubmissionResult("f", "s1", "v", (q,)),))
@@ -193,7 +193,7 @@ def test_cli_exit_codes(batch, tmp_path):
 def test_prepared_json_gives_the_same_text(batch, reveal):
     """Results whose JSON was encoded where they were graded give the report's text exactly;
     one prepared for the other reveal setting is not used."""
-    from spikeset.grading import grade as grade_again
+    from spikeset.grade.grading import grade as grade_again
 
     path, folder, report, sets = batch
     prepared = grade_again(assignment=report.assignment, submissions=[folder], secret=SECRET,

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from spikeset.registry import get_family
+from spikeset.variants.registry import get_family
 
-from spikeset.answer_file import blank_answer_file
-from spikeset.assemble import assemble
-from spikeset.demo import _answer, _toml_value, sample_submission
+from spikeset.grade.answer_file import blank_answer_file
+from spikeset.variants.assemble import assemble
+from spikeset.cli.demo import _answer, _toml_value, sample_submission
 from spikeset.errors import UsageError
-from spikeset.grading import grade
-from spikeset.roster import Student, parse_roster
-from spikeset.signed_grading import grade_signed, repository_binding
-from spikeset.signing import (PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, VARIANT_FILE, canonical_json, variant_payload,
+from spikeset.grade.grading import grade
+from spikeset.variants.roster import Student, parse_roster
+from spikeset.grade.signed_grading import grade_signed, repository_binding
+from spikeset.variants.signing import (PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, VARIANT_FILE, canonical_json, variant_payload,
                               load_public_key, load_signing_key, signed_variant_text, write_key_pair)
 
 from grader_helpers import SECRET, make_assignment
@@ -397,7 +397,7 @@ def test_another_version_with_an_unknown_variant_is_not_called_copied(course, tm
 
 
 def test_generate_writes_the_signed_variant_beside_each_answer_file(course, tmp_path):
-    from spikeset.generate import generate
+    from spikeset.render.generate import generate
 
     key = load_signing_key(course["private"])
     files = generate(assignment=course["assignment"], students=CLASS[:2], secret=SECRET, out_dir=tmp_path,
@@ -495,8 +495,8 @@ def test_hostile_answer_files_cost_only_themselves(course, tmp_path, answers):
 def test_every_family_recomputes_the_same_variant_from_its_signed_payload():
     """For every family, simulations included: the reference answers, tolerances, points and
     option order rebuilt from the payload (JSON round trip) equal those drawn with the secret."""
-    from spikeset.assemble import assemble_signed
-    from spikeset.registry import all_families
+    from spikeset.variants.assemble import assemble_signed
+    from spikeset.variants.registry import all_families
 
     body = "".join(f'[[problems]]\nfamily = "{fid}"\npoints = 4\n' for fid in sorted(all_families()))
     assignment = make_assignment(body, id="ap-all")

@@ -6,10 +6,10 @@ import os
 import subprocess
 import sys
 
-from spikeset.assemble import assemble
-from spikeset.assignment import load_assignment
-from spikeset.demo import sample_submission
-from spikeset.roster import Student
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import load_assignment
+from spikeset.cli.demo import sample_submission
+from spikeset.variants.roster import Student
 
 from grader_helpers import SECRET
 
@@ -65,7 +65,7 @@ def test_nernst_imports_nothing_heavy(tmp_path):
 
 def test_default_assignment_needs_only_the_solver(tmp_path):
     """Every family of the demo assignment, simulations included: numba for the HH solver, nothing else heavy."""
-    from spikeset.demo import default_files
+    from spikeset.cli.demo import default_files
     modules = run_modules(tmp_path, default_files()[0].read_text(encoding="utf-8"))
     top = {m.split(".")[0] for m in modules}
     assert "numba" in top

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from spikeset.answer_file import blank_answer_file
+from spikeset.grade.answer_file import blank_answer_file
 from spikeset.errors import AssignmentError
 from spikeset.model import Tolerance
 
@@ -42,7 +42,7 @@ def test_answer_file_states_the_precision_of_each_numeric_question():
 
 
 def test_sheet_and_solutions_state_the_precision():
-    from spikeset.render import render_problem_set, render_solutions
+    from spikeset.render.render import render_problem_set, render_solutions
 
     s = student_set(make_assignment(CALC))
     sheet = render_problem_set(s)
@@ -64,8 +64,8 @@ def test_exports_state_the_precision():
 
 def test_sigfig_credit_only_where_figures_are_asked():
     """Under a relative tolerance a right value with many digits is simply right."""
-    from spikeset.answer_file import parse_answer_text
-    from spikeset.grading import grade_submission
+    from spikeset.grade.answer_file import parse_answer_text
+    from spikeset.grade.grading import grade_submission
 
     from grader_helpers import answer_text
 
@@ -99,7 +99,7 @@ def test_absolute_tolerances_must_mean_the_same_for_everyone(body, accepted):
 
 
 def test_width_spread():
-    from spikeset.tolerance_scale import MAX_WIDTH_SPREAD, width_spread
+    from spikeset.variants.tolerance_scale import MAX_WIDTH_SPREAD, width_spread
 
     assert width_spread([10.0, 30.0]) == pytest.approx(3.0) and 3.0 <= MAX_WIDTH_SPREAD
     assert width_spread([1.0, 150.0]) > MAX_WIDTH_SPREAD

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from spikeset.answer_file import parse_answer_text
-from spikeset.grading import grade_numeric, grade_submission
+from spikeset.grade.answer_file import parse_answer_text
+from spikeset.grade.grading import grade_numeric, grade_submission
 from spikeset.model import Tolerance
 
 from grader_helpers import answer_text, fixed, make_assignment, numeric, student_set

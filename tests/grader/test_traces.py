@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spikeset.answer_file import read_answer_file
-from spikeset.assemble import ProblemInstance, StudentSet
+from spikeset.grade.answer_file import read_answer_file
+from spikeset.variants.assemble import ProblemInstance, StudentSet
 from spikeset.errors import AnswerFileError
-from spikeset.grading import grade_submission
+from spikeset.grade.grading import grade_submission
 from spikeset.model import Tolerance
-from spikeset.roster import Student
-from spikeset.traces import MAX_TRACE_BYTES, read_trace
+from spikeset.variants.roster import Student
+from spikeset.grade.traces import MAX_TRACE_BYTES, read_trace
 
 from grader_helpers import make_assignment, numeric
 
@@ -185,7 +185,7 @@ def test_too_many_rows_refused(tmp_path):
 
 def test_trace_for_a_question_without_trace_is_a_warning(write, tmp_path):
     a = make_assignment('[[problems]]\nfamily = "driving-force"\npoints = 8\n')
-    from spikeset.assemble import assemble
+    from spikeset.variants.assemble import assemble
     s = assemble(a, [Student("s001")], None)[0]
     path = write("answers.toml", f'student = "s001"\nassignment = "t-grade"\nvariant = "{s.fingerprint}"\n'
                                  f'[answers]\n[traces]\n"p1.a" = "x.csv"\n')

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from spikeset.units import AnswerValueError, significant_figures, to_unit, typed_number
+from spikeset.grade.units import AnswerValueError, significant_figures, to_unit, typed_number
 
 from grader_helpers import numeric
-from spikeset.grading import grade_numeric
+from spikeset.grade.grading import grade_numeric
 
 
 @pytest.mark.parametrize("text, unit, expected", [
@@ -80,7 +80,7 @@ def test_typed_number_prefers_the_raw_token():
     ("kHz", "Hz"), ("mA/cm^2", "uA/cm^2"), ("nA/cm^2", "uA/cm^2"), ("S/cm^2", "mS/cm^2"), ("nF/cm^2", "uF/cm^2"),
 ])
 def test_fast_units_agree_with_pint(unit, asked):
-    from spikeset.units import _fast_unit, registry
+    from spikeset.grade.units import _fast_unit, registry
     given, wanted = _fast_unit(unit), _fast_unit(asked)
     expected = registry().Quantity(1.5, unit).to(asked).magnitude
     assert 1.5 * given[1] / wanted[1] == pytest.approx(expected, rel=1e-12)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from spikeset.assignment import load_assignment
-from spikeset.roster import load_roster
+from spikeset.variants.assignment import load_assignment
+from spikeset.variants.roster import load_roster
 
 ASSIGNMENT = """\
 id = "week1"
@@ -60,7 +60,7 @@ def students(class_files):
 @pytest.fixture(scope="session")
 def generated_letter(tmp_path_factory, assignment, students):
     """Two students with PDFs on Letter paper, rendered by two processes."""
-    from spikeset.generate import generate
+    from spikeset.render.generate import generate
 
     out = tmp_path_factory.mktemp("gen-letter")
     seen: list[tuple[str, int, int]] = []

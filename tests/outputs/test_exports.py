@@ -18,8 +18,8 @@ import zipfile
 
 import pytest
 
-from spikeset.assemble import PlacedQuestion, assemble
-from spikeset.assignment import load_assignment
+from spikeset.variants.assemble import PlacedQuestion, assemble
+from spikeset.variants.assignment import load_assignment
 from spikeset.exports import (choose_scale, lms_problems, lms_questions, scaled_unit, unit_display,
                               variant_students)
 from spikeset.exports.moodle import moodle_xml

@@ -1,11 +1,11 @@
-"""Equations as HTML text (spikeset.mathhtml): structure, escaping, the picture fallback, and that
+"""Equations as HTML text (spikeset.render.mathhtml): structure, escaping, the picture fallback, and that
 every equation of the built-in assignment is text (no per-student pictures)."""
 from __future__ import annotations
 
 import re
 
-from spikeset.mathhtml import equation_html
-from spikeset.render import _math
+from spikeset.render.mathhtml import equation_html
+from spikeset.render.render import _math
 
 
 def _text(markup: str) -> str:
@@ -41,12 +41,12 @@ def test_unsupported_tex_falls_back_to_a_picture():
 
 
 def test_every_equation_of_the_built_in_assignment_is_text(monkeypatch):
-    import spikeset.render as render
-    from spikeset.assemble import assemble
-    from spikeset.assignment import load_assignment
-    from spikeset.demo import default_files
-    from spikeset.render import render_problem_set, render_solutions
-    from spikeset.roster import Student
+    import spikeset.render.render as render
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.assignment import load_assignment
+    from spikeset.cli.demo import default_files
+    from spikeset.render.render import render_problem_set, render_solutions
+    from spikeset.variants.roster import Student
 
     typeset: list[str] = []
     real = render.equation_html

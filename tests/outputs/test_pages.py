@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from spikeset.assemble import assemble
-from spikeset.mathsvg import equation_img, tex_to_speech
-from spikeset.render import css_string, render_problem_set
+from spikeset.variants.assemble import assemble
+from spikeset.render.mathsvg import equation_img, tex_to_speech
+from spikeset.render.render import css_string, render_problem_set
 
 from .conftest import SECRET
 
@@ -48,7 +48,7 @@ def test_letter_paper_and_every_page_carries_identity(generated_letter, students
 
 
 def test_a4_is_the_default(tmp_path, assignment, students):
-    from spikeset.pdf import write_pdf
+    from spikeset.render.pdf import write_pdf
 
     s = assemble(assignment, students[:1], SECRET)[0]
     write_pdf(render_problem_set(s), tmp_path / "a4.pdf")
@@ -88,7 +88,7 @@ def test_parallel_rendering_reports_progress(generated_letter):
 
 
 def test_write_pdfs_reraises_worker_errors(tmp_path):
-    from spikeset.pdf import write_pdfs
+    from spikeset.render.pdf import write_pdfs
 
     (tmp_path / "not-a-folder").write_text("x")
     docs = [("<p>one</p>", tmp_path / "a.pdf"), ("<p>two</p>", tmp_path / "not-a-folder" / "b.pdf")]
@@ -99,7 +99,7 @@ def test_write_pdfs_reraises_worker_errors(tmp_path):
 
 
 def test_progress_is_quiet_off_a_terminal(capsys):
-    from spikeset.progress import progress_reporter
+    from spikeset.cli.progress import progress_reporter
 
     with progress_reporter() as report:  # pytest's stdout is not a terminal
         report("PDFs", 1, 2)
@@ -204,7 +204,7 @@ def test_figures_are_vector_captioned_and_described():
 
     from matplotlib.figure import Figure
 
-    from spikeset.render import _figure
+    from spikeset.render.render import _figure
 
     def figure(params, solution):
         fig = Figure(figsize=(6, 3))

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from spikeset.analytics import class_stats, load_grades, pearson
+from spikeset.reports.analytics import class_stats, load_grades, pearson
 from spikeset.cli import main
 
 
@@ -34,8 +34,8 @@ points = 4
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo's flow (generate, sample submissions of every style, grade) for a small class."""
-    from spikeset.demo import generate_and_grade_samples
-    from spikeset.roster import Student
+    from spikeset.cli.demo import generate_and_grade_samples
+    from spikeset.variants.roster import Student
 
     out = tmp_path_factory.mktemp("demo") / "demo-out"
     out.mkdir()

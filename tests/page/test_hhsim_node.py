@@ -14,9 +14,9 @@ from importlib.resources import files
 import numpy as np
 import pytest
 
-from spikeset.assemble import assemble
-from spikeset.assignment import parse_assignment
-from spikeset.roster import Student
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import parse_assignment
+from spikeset.variants.roster import Student
 from spikeset.solutions.hh_model import HHParams
 from spikeset.solutions.hh_solver import simulate
 from spikeset.solutions.hh_stimulus import Stimulus

@@ -5,13 +5,13 @@ import json
 
 import pytest
 
-from spikeset.assemble import _split_points, assemble
-from spikeset.assignment import parse_assignment
-from spikeset.mathsvg import tex_to_speech, tex_to_text
-from spikeset.page_form import answer_header, form_data, json_for_script, unit_dimension
-from spikeset.answer_file import blank_answer_file
-from spikeset.roster import Student
-from spikeset.traces import feature_name
+from spikeset.variants.assemble import _split_points, assemble
+from spikeset.variants.assignment import parse_assignment
+from spikeset.render.mathsvg import tex_to_speech, tex_to_text
+from spikeset.render.page_form import answer_header, form_data, json_for_script, unit_dimension
+from spikeset.grade.answer_file import blank_answer_file
+from spikeset.variants.roster import Student
+from spikeset.grade.traces import feature_name
 
 
 def test_equation_alt_text_reads_exponents_and_spacing():
@@ -77,7 +77,7 @@ def test_form_data_has_no_answers_and_the_verbatim_header():
 def test_selected_questions_leave_no_stale_labels(family):
     import re
 
-    from spikeset.render import _snippet
+    from spikeset.render.render import _snippet
     for keys in (["c"], ["a", "c"]):
         src = f'id="t"\ntitle="t"\n[[problems]]\nfamily="{family}"\npoints=4\nquestions={json.dumps(keys)}\n'
         s = assemble(parse_assignment(src), [Student("s1")], b"stale-labels-key-0123")[0]
@@ -93,8 +93,8 @@ def test_plain_text_keeps_words_apart_after_sub_and_superscripts():
 
 
 def test_feedback_pages_show_the_question_and_the_chosen_option(tmp_path):
-    from spikeset.grading import grade
-    from spikeset.report_html import feedback_pages, student_sets
+    from spikeset.grade.grading import grade
+    from spikeset.reports.report_html import feedback_pages, student_sets
 
     secret = b"feedback-text-key-0123456789"
     a = parse_assignment('id="fb"\ntitle="T"\n[[problems]]\nfamily="nernst"\npoints=2\n'

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from markupsafe import escape
 
-from spikeset.assemble import assemble
-from spikeset.assignment import parse_assignment
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import parse_assignment
 from spikeset.errors import AssignmentError, FamilyError
 from spikeset.model import ChoiceQuestion
 from spikeset.problems.concepts import problem as concepts
-from spikeset.registry import get_family
-from spikeset.render import render_problem_set, render_solutions
-from spikeset.roster import Student
+from spikeset.variants.registry import get_family
+from spikeset.render.render import render_problem_set, render_solutions
+from spikeset.variants.roster import Student
 from spikeset.sampling import Draw
 
 SECTIONS = ["gradients", "resting-potential", "gating", "threshold", "peak", "repolarization",

@@ -11,7 +11,7 @@ from support import family_variant
 
 
 def variant(seed):
-    """A plausible variant as spikeset.assemble draws it (snapshot set by solve_batch)."""
+    """A plausible variant as spikeset.variants.assemble draws it (snapshot set by solve_batch)."""
     params, qs, _ = family_variant(P, seed)
     solution = P.solve_batch([{k: v for k, v in params.items()}])[0]
     solution.pop("adjusted_params")

@@ -67,6 +67,6 @@ def test_keys_vary_and_misconceptions_named():
 
 
 def test_megaohm_answers_with_units_are_read():
-    from spikeset.units import to_unit
+    from spikeset.grade.units import to_unit
     assert to_unit("1.5 GΩ", "MΩ") == pytest.approx(1500.0)
     assert to_unit("750 Mohm", "MΩ") == pytest.approx(750.0)

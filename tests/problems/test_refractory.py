@@ -155,18 +155,18 @@ def test_misconception_dropped_when_indistinguishable():
 
 @pytest.mark.parametrize("seed", range(3))
 def test_renders(seed):
-    import spikeset.answer_file
-    import spikeset.assemble
-    import spikeset.assignment
-    import spikeset.render
-    import spikeset.roster
+    import spikeset.grade.answer_file
+    import spikeset.variants.assemble
+    import spikeset.variants.assignment
+    import spikeset.render.render
+    import spikeset.variants.roster
 
-    a = spikeset.assignment.parse_assignment('id="t"\ntitle="t"\n[[problems]]\nfamily="refractory"\npoints=5\n')
-    sets = spikeset.assemble.assemble(a, [spikeset.roster.Student(f"s{seed}")], b"k")
+    a = spikeset.variants.assignment.parse_assignment('id="t"\ntitle="t"\n[[problems]]\nfamily="refractory"\npoints=5\n')
+    sets = spikeset.variants.assemble.assemble(a, [spikeset.variants.roster.Student(f"s{seed}")], b"k")
     s = sets[0]
-    page = spikeset.render.render_problem_set(s)
-    sol = spikeset.render.render_solutions([s])
-    blank = spikeset.answer_file.blank_answer_file(s)
+    page = spikeset.render.render.render_problem_set(s)
+    sol = spikeset.render.render.render_solutions([s])
+    blank = spikeset.grade.answer_file.blank_answer_file(s)
     markup = re.sub(r"<script\b.*?</script>", "", page, flags=re.S)   # the page form's inlined scripts
     for text in (markup, sol, blank):
         assert "{{" not in text and "{%" not in text and "}}" not in text

@@ -23,10 +23,10 @@ import pytest
 
 from hh_reference import _rates
 from sim_statement import PrintedModel, read_statement
-from spikeset.assemble import assemble
-from spikeset.assignment import parse_assignment
-from spikeset.render import problem_parts
-from spikeset.roster import Student
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import parse_assignment
+from spikeset.render.render import problem_parts
+from spikeset.variants.roster import Student
 
 N_VARIANTS = 2
 GATE_NAMES = ("alpha_m", "beta_m", "alpha_h", "beta_h", "alpha_n", "beta_n")

@@ -6,11 +6,11 @@ import math
 import numpy as np
 import pytest
 
-from spikeset.assemble import assemble
-from spikeset.assignment import parse_assignment
-from spikeset.registry import get_family
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import parse_assignment
+from spikeset.variants.registry import get_family
 from hh_reference import _rest, ref_sim, spike_peaks  # an independent HH model
-from spikeset.roster import Student
+from spikeset.variants.roster import Student
 
 FAMILY = "sim-manipulation"
 N_SEEDS = 20

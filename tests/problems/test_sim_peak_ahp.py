@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spikeset.assemble import assemble
-from spikeset.assignment import parse_assignment
-from spikeset.registry import get_family
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import parse_assignment
+from spikeset.variants.registry import get_family
 from hh_reference import ref_sim, spike_peaks  # an independent HH model
-from spikeset.roster import Student
+from spikeset.variants.roster import Student
 
 FAMILY = "sim-peak-ahp"
 N_SEEDS = 24

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from spikeset.assemble import assemble
-from spikeset.assignment import parse_assignment
-from spikeset.registry import get_family
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import parse_assignment
+from spikeset.variants.registry import get_family
 from hh_reference import _rates, _rest  # an independent HH model
-from spikeset.roster import Student
+from spikeset.variants.roster import Student
 
 FAMILY = "sim-threshold"
 N_SEEDS = 20

@@ -7,10 +7,10 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from hh_reference import _rates, _rest
-from spikeset.assemble import assemble
-from spikeset.assignment import parse_assignment
-from spikeset.registry import get_family
-from spikeset.roster import Student
+from spikeset.variants.assemble import assemble
+from spikeset.variants.assignment import parse_assignment
+from spikeset.variants.registry import get_family
+from spikeset.variants.roster import Student
 
 FAMILY = "strength-duration"
 

@@ -10,7 +10,7 @@ from spikeset.sampling import Draw
 
 
 def variant(seed):
-    """A plausible variant, redrawn from the continued stream as spikeset.assemble does."""
+    """A plausible variant, redrawn from the continued stream as spikeset.variants.assemble does."""
     rng = np.random.default_rng(seed)
     for _ in range(64):
         params = P.sample(Draw(rng))
@@ -103,7 +103,7 @@ def test_no_rest_below_threshold_is_rejected():
 
 
 def test_statement_says_which_i_v_and_which_threshold():
-    from spikeset.registry import get_family
+    from spikeset.variants.registry import get_family
 
     text = " ".join(get_family(P.ID).statement_source.split())
     assert "<em>instantaneous</em> I-V curve (m at its steady state" in text and "h and n frozen" in text

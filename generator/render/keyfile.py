@@ -1,0 +1,78 @@
+"""The instructor's answer key: ``key.json`` (a contract other tools read) and ``key.csv``, a
+compact table with one line per student and question."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Iterable, Sequence
+
+from ..variants.assemble import StudentSet
+
+#: Columns of ``key.csv``. ``reference`` is the number in ``unit`` (or the correct letter);
+#: ``accepted_low``/``accepted_high`` bound the interval a numeric answer is accepted in.
+KEY_CSV_COLUMNS = ("student", "question", "type", "reference", "unit", "accepted_low", "accepted_high",
+                   "tolerance", "points")
+
+
+def student_key(s: StudentSet) -> dict:
+    """One student's entry of ``key.json``: ``{"variant", "questions": {qid: {answer, unit, type, points}}}``."""
+    return {
+        "variant": s.fingerprint,
+        "questions": {
+            pq.id: {"answer": pq.reference, "unit": pq.unit, "type": pq.type, "points": pq.points}
+            for pq in s.questions.values()
+        },
+    }
+
+
+def answer_key(sets: Sequence[StudentSet]) -> dict:
+    """``{"assignment", "students": {id: {"variant", "questions": {qid: {answer, unit, type, points}}}}}``."""
+    assignment = sets[0].assignment.id if sets else ""
+    return key_document(assignment, ((s.student.id, student_key(s)) for s in sets))
+
+
+def key_document(assignment_id: str, entries: Iterable[tuple[str, dict]]) -> dict:
+    """``key.json`` from each student's entry (:func:`student_key`), in the order given."""
+    return {"assignment": assignment_id, "students": dict(entries)}
+
+
+def _number(value: float) -> str:
+    return repr(float(value))
+
+
+def student_key_rows(s: StudentSet) -> list[tuple[str, ...]]:
+    """One student's lines of ``key.csv`` (see :data:`KEY_CSV_COLUMNS`)."""
+    rows = []
+    for pq in s.questions.values():
+        if pq.type == "numeric":
+            q = pq.question
+            low, high = q.tolerance.interval(q.answer)
+            rows.append((s.student.id, pq.id, pq.type, _number(q.answer), q.unit or "",
+                         _number(min(low, high)), _number(max(low, high)), q.tolerance.describe(),
+                         _number(pq.points)))
+        else:
+            rows.append((s.student.id, pq.id, pq.type, str(pq.reference or ""), "", "", "", "exact letter",
+                         _number(pq.points)))
+    return rows
+
+
+def key_csv(rows: Iterable[Sequence[str]]) -> str:
+    """The text of ``key.csv``: a header line, then ``rows``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(KEY_CSV_COLUMNS)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def read_key_csv(text: str) -> dict[str, list[tuple[str, ...]]]:
+    """The rows of a ``key.csv`` by student (for an incremental re-run); empty when the
+    header is not ours."""
+    reader = csv.reader(io.StringIO(text))
+    if tuple(next(reader, ())) != KEY_CSV_COLUMNS:
+        return {}
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for row in reader:
+        if len(row) == len(KEY_CSV_COLUMNS):
+            out.setdefault(row[0], []).append(tuple(row))
+    return out

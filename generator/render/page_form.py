@@ -1,0 +1,168 @@
+"""The answer form and HH simulator of a student's ``problems.html``: data and inlined assets.
+
+The page stays one self-contained file that works offline: the form's script and style, the
+simulator and the vendored plotting library (uPlot, see ``templates/vendor/VENDORED.md``) are
+inlined, and what the script needs to know about this student's set travels as JSON in the page:
+per question its id, kind and the unit dimension the grader accepts; the answer file's header
+(taken verbatim from :func:`~spikeset.grade.answer_file.blank_answer_file`, so the saved file is the one
+the grader reads); and, for simulation problems, the printed HH parameters and protocol.
+
+Nothing here is a reference answer: only what the printed sheet already shows.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import json
+import re
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup
+
+from ..grade.answer_file import blank_answer_file
+from ..variants.assemble import StudentSet
+from ..formatting import plain
+
+TEMPLATES_PACKAGE = "spikeset.templates"
+
+#: HH parameters of the simulation families, in the order printed (problems/_simhh).
+HH_FIELDS = ("C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L", "temperature")
+
+#: Base units of the dimensions a question may be asked in (question unit = prefix + base).
+BASE_DIMENSIONS = {"V": "voltage", "M": "concentration", "s": "time", "Hz": "frequency",
+                   "A/cm^2": "current density", "S/cm^2": "conductance density",
+                   "F/cm^2": "capacitance density"}
+PREFIXES = ("", "n", "u", "m", "k")
+
+#: Scripts and styles inlined, in order (paths below ``templates/``).
+SCRIPTS = ("vendor/uplot/uPlot.iife.min.js", "form/hhsim.js", "form/form.js")
+STYLES = ("vendor/uplot/uPlot.min.css", "form/form.css")
+
+
+def unit_dimension(unit: str | None, prompt: str = "") -> dict[str, str]:
+    """What a numeric question accepts: ``{"dimension", "unit"}``.
+
+    ``dimension`` is one of :data:`BASE_DIMENSIONS`'s values, ``"percent"`` (a question asked in %),
+    ``"number"`` (a pure number: no unit) or ``"exact"`` (another unit: only that spelling).
+    """
+    if unit == "%" or (not unit and "%" in plain(prompt)):
+        return {"dimension": "percent", "unit": "%"}
+    if not unit:
+        return {"dimension": "number", "unit": ""}
+    text = unit.replace("µ", "u").replace("μ", "u").replace("cm2", "cm^2").replace("cm²", "cm^2")
+    for base, dimension in BASE_DIMENSIONS.items():
+        if text.endswith(base) and text[: -len(base)] in PREFIXES:
+            return {"dimension": dimension, "unit": text}
+    return {"dimension": "exact", "unit": text}
+
+
+def answer_header(student_set: StudentSet) -> str:
+    """The answer file's text before ``[answers]``, verbatim from the blank file."""
+    text = blank_answer_file(student_set)
+    at = text.find("\n[answers]\n")
+    if at < 0:
+        raise ValueError("the blank answer file has no [answers] line")
+    return text[: at + 1]
+
+
+def simulator_setup(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The HH parameters and a starting protocol for the page simulator, from a simulation
+    family's printed parameters; None when the problem has no HH patch.
+
+    The protocol is the first one the statement describes (a pulse, or a step); an amplitude the
+    student must find (a threshold) starts at 0. Nothing is searched for the student.
+    """
+    if not all(isinstance(params.get(k), (int, float)) for k in HH_FIELDS):
+        return None
+    hh = {k: float(params[k]) for k in HH_FIELDS}
+
+    def number(*names: str, default: float = 0.0) -> float:
+        for name in names:
+            value = params.get(name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return float(value)
+        return default
+
+    start = number("start_ms", "step_start_ms", default=5.0)
+    if "duration_ms" in params:
+        pulse = {"amplitude": number("amplitude"), "start": start, "duration": number("duration_ms")}
+    else:
+        pulse = {"amplitude": number("amplitude", "step_amplitude"), "start": start,
+                 "duration": number("step_ms", default=50.0)}
+    t_end = number("t_end_ms", default=0.0)
+    if t_end <= 0:
+        t_end = max(50.0, pulse["start"] + pulse["duration"] + 30.0)
+    return {"params": hh, "pulses": [pulse], "t_end": t_end}
+
+
+def form_data(student_set: StudentSet) -> dict[str, Any]:
+    """Everything the page's script needs (JSON-ready); no reference answer."""
+    a, st = student_set.assignment, student_set.student
+    questions, sims = [], []
+    for problem in student_set.problems:
+        for pq in problem.questions:
+            entry: dict[str, Any] = {"id": pq.id, "problem": problem.spec.prefix, "type": pq.type}
+            if pq.type == "numeric":
+                entry.update(unit_dimension(pq.unit, pq.question.prompt))
+                if pq.question.trace_feature:
+                    entry["trace"] = f"{problem.spec.prefix}-trace.csv"
+            else:
+                entry["labels"] = [label for label, _ in pq.labelled]
+            questions.append(entry)
+        setup = simulator_setup(problem.params) if problem.family.id.startswith("sim-") else None
+        if setup:
+            sims.append({"problem": problem.spec.prefix, "number": problem.spec.number,
+                         "trace": f"{problem.spec.prefix}-trace.csv", **setup})
+    return {"assignment": a.id, "student": st.id, "variant": student_set.fingerprint,
+            "header": answer_header(student_set), "questions": questions, "simulators": sims}
+
+
+@cache
+def _asset(path: str) -> str:
+    text = (importlib.resources.files(TEMPLATES_PACKAGE) / path).read_text(encoding="utf-8")
+    if re.search(r"</(script|style)", text, re.IGNORECASE) or "<!--" in text:
+        raise ValueError(f"{path} cannot be inlined: it contains a closing tag or '<!--'")
+    return text
+
+
+def json_for_script(data: Any) -> str:
+    """JSON safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&`` left raw."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def form_head() -> Markup:
+    """The inlined styles of the form and simulator (for ``<head>``)."""
+    return Markup("".join(f"<style>{_asset(p)}</style>\n" for p in STYLES))
+
+
+def form_body(student_set: StudentSet) -> Markup:
+    """The page's data and inlined scripts (for the end of ``<body>``)."""
+    out = [f'<script type="application/json" id="spikeset-form-data">{json_for_script(form_data(student_set))}'
+           "</script>\n"]
+    out += [f"<script>{_asset(p)}</script>\n" for p in SCRIPTS]
+    return Markup("".join(out))
+
+
+def form_help(student_set: StudentSet) -> Markup:
+    """How to answer, save and hand in, shown on screen above the problems (not printed)."""
+    has_sim = any(p.family.id.startswith("sim-") for p in student_set.problems)
+    sim = ("<li>Simulation problems have a simulator under them, with your parameters filled in: set the "
+           "pulses and the duration, run, and read V(t) with the mouse. <em>Save trace CSV</em> keeps the "
+           "curve; to have it graded too, put that file next to <code>answers.toml</code> and tick the box "
+           "under the question. You may use your own tools instead: <code>pip install spikeset</code> "
+           "(then <code>spikeset simulate --help</code>), NEURON or Brian2 with the same model and "
+           "parameters.</li>") if has_sim else ""
+    return Markup(
+        '<section class="sf-help" aria-labelledby="sf-help-h"><h2 id="sf-help-h">How to answer</h2><ul>'
+        "<li>Type each answer in its box: a number with a decimal point, then its unit if you like "
+        "(<code>-26.90 mV</code>, <code>0.5 ms</code>), or choose an option. The box tells you at once "
+        "if the grader could not read what you typed; it never tells you whether the answer is right.</li>"
+        "<li>Your answers are kept in this browser on this computer. <em>Save answers.toml</em> writes the "
+        "file you hand in; <em>Open answers.toml</em> continues from a saved file (on another computer, "
+        "too).</li>"
+        f"{sim}"
+        "<li>Hand in <code>answers.toml</code> as your course says (upload it, or commit it to your "
+        "repository). Keep its first lines as they are: they say whose answers these are.</li>"
+        "</ul></section>\n")

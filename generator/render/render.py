@@ -1,0 +1,195 @@
+"""HTML pages from Jinja2 templates: a student's problem set and the instructor's solutions.
+
+Pages are self-contained: the CSS is inlined, equations are HTML text (:mod:`.mathhtml`; a
+picture only for TeX outside its subset) and figures are embedded SVG, drawn once per student.
+"""
+from __future__ import annotations
+
+import html
+import re
+import importlib.resources
+from functools import cache
+from typing import Sequence
+
+import jinja2
+from markupsafe import Markup
+
+from ..variants.assemble import PlacedQuestion, ProblemInstance, StudentSet
+from ..formatting import num, plain, unit_html
+from .mathhtml import equation_html
+from .mathsvg import data_uri, equation_img, fixed_layout, svg_bytes
+from .page_form import form_body, form_head, form_help
+
+TEMPLATES_PACKAGE = "spikeset.templates"
+
+
+def css_string(text: object) -> Markup:
+    """``text`` as a quoted CSS string, safe inside ``<style>`` (for page headers): quotes,
+    backslashes, line breaks and ``<`` become CSS escapes, so no HTML entity shows on paper."""
+    out = []
+    for ch in str(text):
+        if ch in '"\\<>&' or ord(ch) < 0x20 or ord(ch) == 0x7f:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return Markup('"' + "".join(out) + '"')
+
+
+def _math(tex: str, alt: str | None = None, inline: bool = False) -> Markup:
+    """An equation as HTML text where it can be (no drawing, numbers as text), else a picture."""
+    text = equation_html(tex, inline)
+    return Markup(text if text is not None else equation_img(tex, alt, inline))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    root = importlib.resources.files(TEMPLATES_PACKAGE)
+    # A family snippet may include a snippet shared by several families from a "_" folder of
+    # problems/ ({% include "_simhh/hh_model.html.j2" %}).
+    problems = importlib.resources.files("spikeset.problems")
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(root)), jinja2.FileSystemLoader(str(problems))]),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
+        undefined=jinja2.ChainableUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["num"] = num
+    env.filters["unit"] = lambda u: Markup(unit_html(u))
+    env.filters["plain"] = plain
+    env.filters["css_string"] = css_string
+    env.globals["math"] = _math
+    # {% filter math %}...{% endfilter %} keeps TeX backslashes literal (Jinja string
+    # literals would turn "\\frac" into a form feed).
+    env.filters["math"] = lambda tex: _math(str(tex).strip())
+    env.filters["imath"] = lambda tex: _math(str(tex).strip(), inline=True)
+    return env
+
+
+@cache
+def stylesheet() -> str:
+    return (importlib.resources.files(TEMPLATES_PACKAGE) / "style.css").read_text(encoding="utf-8")
+
+
+def _answer_block(pq: PlacedQuestion) -> Markup:
+    """The reference answer and accepted interval (instructor pages only)."""
+    if not isinstance(pq, PlacedQuestion):
+        return Markup("")
+    if pq.type == "numeric":
+        q = pq.question
+        low, high = q.tolerance.interval(q.answer)
+        digits = q.digits
+        text = (f'<p class="answer"><span class="qid">{pq.id}</span> {num(q.answer, digits)} {unit_html(q.unit)}'
+                f' <span class="interval">(accepted {num(min(low, high), digits + 1)} to '
+                f'{num(max(low, high), digits + 1)} {unit_html(q.unit)}; {html.escape(q.tolerance.describe(q.unit))})</span></p>')
+    else:
+        lab = pq.correct_label
+        opt = pq.option_for(lab)
+        text = f'<p class="answer"><span class="qid">{pq.id}</span> ({lab}) {opt.text}</p>'
+    return Markup(text)
+
+
+def _snippet(problem: ProblemInstance, which: str, **extra) -> Markup:
+    env = environment()
+    source = problem.family.statement_source if which == "statement" else problem.family.solution_source
+    template = _compile(env, problem.family.folder + ":" + which, source)
+    q = {pq.key: pq for pq in problem.questions}
+    return Markup(template.render(params=problem.params, solution=problem.solution if which == "solution" else {},
+                                  q=q, **extra))
+
+
+_COMPILED: dict[str, jinja2.Template] = {}
+
+
+def _compile(env: jinja2.Environment, name: str, source: str) -> jinja2.Template:
+    if name not in _COMPILED:
+        _COMPILED[name] = env.from_string(source)
+    return _COMPILED[name]
+
+
+def _figure(problem: ProblemInstance) -> Markup | None:
+    if not problem.family.has_figure:
+        return None
+    from matplotlib.figure import Figure
+    with fixed_layout():
+        fig = problem.family.figure(problem.params, problem.solution)
+    if not isinstance(fig, Figure):
+        return None
+    # The layout is fixed (see fixed_layout): no tight bounding box, which would draw twice.
+    svg = svg_bytes(fig)
+    alt = html.escape(problem.family.figure_alt(problem.params, problem.solution), quote=True)
+    caption = html.escape(getattr(fig, "spikeset_caption", "") or alt)
+    m = _SVG_WIDTH.search(svg[:600].decode("ascii", "replace"))
+    width = f' style="width:{float(m.group(1)) / 11.0:.2f}em"' if m else ""
+    return Markup(f'<figure class="figure"><img class="figure" alt="{alt}" src="{data_uri(svg)}"{width}>'
+                  f'<figcaption>{caption}</figcaption></figure>')
+
+
+def figures(student_set: StudentSet) -> dict[int, Markup | None]:
+    """Each problem's figure, drawn once per student (by problem index) and shared by the
+    student's page and the instructor's solutions."""
+    return {p.spec.index: _figure(p) for p in student_set.problems}
+
+
+_SVG_WIDTH = re.compile(r'<svg[^>]*?width="([\d.]+)pt"')
+
+
+def _is_long(problem: ProblemInstance, figure: Markup | None) -> bool:
+    """Whether a problem may be too long for one page. Short problems are kept on one page
+    (moved whole to the next); a long one starts right after the previous problem and breaks
+    only between its statement, figure and questions, never inside them (moving it whole
+    would leave an empty page and split it anyway)."""
+    options = sum(len(pq.labelled) for pq in problem.questions)
+    return figure is not None or len(problem.questions) > 4 or options > 10
+
+
+def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
+                       drawn: dict[int, Markup | None] | None = None) -> str:
+    """The student's problem set page (HTML). Contains no reference answers.
+
+    ``drawn``: the student's figures from :func:`figures` (drawn here when not given)."""
+    drawn = figures(student_set) if drawn is None else drawn
+    problems = []
+    for p in student_set.problems:
+        figure = drawn.get(p.spec.index)
+        problems.append({"instance": p, "statement": _snippet(p, "statement"), "figure": figure,
+                         "long": _is_long(p, figure)})
+    return environment().get_template("problem_set.html.j2").render(
+        s=student_set, a=student_set.assignment, student=student_set.student, problems=problems,
+        css=Markup(stylesheet()), paper=paper,
+        form_head=form_head(), form_help=form_help(student_set), form_body=form_body(student_set))
+
+
+def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4",
+                     drawn: Sequence[dict[int, Markup | None]] | None = None) -> str:
+    """The instructor's worked solutions for the students of ``sets`` (HTML): ``generate``
+    writes one such page per student (``drawn``: their figures, as for :func:`render_problem_set`)."""
+    entries = []
+    for i, s in enumerate(sets):
+        figs = figures(s) if drawn is None else drawn[i]
+        entries.append({"set": s, "problems": [{
+            "instance": p,
+            "statement": _snippet(p, "statement"),
+            "figure": figs.get(p.spec.index),
+            "solution": _snippet(p, "solution", answer=_answer_block),
+            "long": True,
+        } for p in s.problems]})
+    assignment = sets[0].assignment if sets else None
+    return environment().get_template("solutions.html.j2").render(
+        a=assignment, entries=entries, css=Markup(stylesheet()), paper=paper, answer=_answer_block)
+
+
+def render_solutions_index(assignment, students: Sequence, *, pdf: bool, paper: str = "A4") -> str:
+    """The instructor's index of the per-student solution pages (a line per student)."""
+    return environment().get_template("solutions_index.html.j2").render(
+        a=assignment, students=students, pdf=pdf, css=Markup(stylesheet()), paper=paper)
+
+
+def problem_parts(problem: ProblemInstance) -> tuple[Markup, Markup | None]:
+    """The statement and figure of one problem as HTML fragments (for LMS exports): what the
+    student reads, never a reference answer."""
+    return _snippet(problem, "statement"), _figure(problem)
+
+
+def problem_figure(problem: ProblemInstance) -> Markup | None:
+    """The figure of one problem as an HTML ``<figure>`` (for LMS exports), or None."""
+    return _figure(problem)
