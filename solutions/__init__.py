@@ -7,7 +7,9 @@ Modules are imported on first use so that importing ``spikeset.solutions`` stays
   conductance-weighted potentials.
 - :mod:`spikeset.solutions.hh_model`, :mod:`~spikeset.solutions.hh_stimulus`,
   :mod:`~spikeset.solutions.hh_solver`, :mod:`~spikeset.solutions.hh_search`,
-  :mod:`~spikeset.solutions.spike_features`: the Hodgkin-Huxley model and its batched solver.
+  :mod:`~spikeset.solutions.spike_features`: the Hodgkin-Huxley model and its batched solver
+  (``hh_solver`` is the solver's API; its compiled numba kernel is
+  :mod:`~spikeset.solutions.hh_kernel`).
 """
 from __future__ import annotations
 

@@ -330,11 +330,11 @@ def test_current_jump_during_a_spike_matches_reference(reference):
 @pytest.mark.parametrize("offset", [0.0, 1e-9, -1e-9, 1e-3, -1e-3])
 def test_solver_rates_near_singular_voltages(v_singular, offset):
     """The kernel's own rate evaluation matches the analytic limit near -40 / -55 mV."""
-    from spikeset.solutions import hh_solver
+    from spikeset.solutions import hh_kernel
 
     V = v_singular + offset
     m, h, n = 0.3, 0.4, 0.5
-    _, dm, dh, dn = hh_solver._derivatives(V, m, h, n, 0.0, 1.0, 120.0, 36.0, 0.3, 50.0, -77.0, -54.387, 1.0)
+    _, dm, dh, dn = hh_kernel._derivatives(V, m, h, n, 0.0, 1.0, 120.0, 36.0, 0.3, 50.0, -77.0, -54.387, 1.0)
     x_m, x_n = (V + 40.0) / 10.0, (V + 55.0) / 10.0
     # series of x / (1 - exp(-x)) to 4th order (error < 1e-15 for |x| <= 1e-3) or closed form
     frac = lambda x: 1 + x / 2 + x * x / 12 - x ** 4 / 720 if abs(x) < 1e-2 else x / (1 - np.exp(-x))
