@@ -64,8 +64,10 @@ def write_reports(report: GradeReport, args: argparse.Namespace) -> list[str]:
 
 
 def _secret(args: argparse.Namespace) -> bytes | None:
-    from ..cli.commands import secret_from_args
-    return secret_from_args(args, quiet=True)
+    """The course secret (``--secret-file`` or $SPIKESET_SECRET), read without a note: the
+    command already said so if there is none."""
+    from ..variants.seeding import read_secret
+    return read_secret(getattr(args, "secret_file", None))
 
 
 def emit(target: str, text: str) -> None:
