@@ -49,3 +49,15 @@ def unit_html(unit: str | None) -> str:
     if not unit:
         return ""
     return UNIT_HTML.get(unit, html.escape(unit))
+
+
+def points_number(x: float) -> str:
+    """Points as a person writes them: ``0.5``, ``1``, ``1.25`` (at most two decimals, no trailing zeros)."""
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def points_text(x: float) -> str:
+    """Points with their unit, the one way every output prints them: ``0.5 pts``, ``1 pt``, ``2 pts``."""
+    number = points_number(x)
+    return f"{number} {'pt' if number == '1' else 'pts'}"

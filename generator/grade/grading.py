@@ -17,6 +17,7 @@ from .answer_file import AnswerFile, read_answer_file
 from ..variants.assemble import PlacedQuestion, StudentSet, assemble
 from ..variants.assignment import Assignment
 from ..errors import AnswerFileError, SpikesetError
+from ..formatting import points_number, points_text
 from ..model import DEFAULT_FEEDBACK, NumericQuestion, Tolerance
 from ..variants.roster import STUDENT_ID, Student
 from ..variants.seeding import variant_fingerprint
@@ -192,13 +193,13 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, Any], ec
         hint = f"; expected a number in {q.unit}" if q.unit else "; expected a number"
         message = str(exc) + ("" if exc.kind == "unit" else hint) + where
         return QuestionResult(points=0.0, status="invalid", feedback=message, **base), None
+    miss = f"Not within the accepted tolerance ({q.tolerance.describe(q.unit)})"
     if q.tolerance.mode == "sigfig":
         result = _grade_sigfig(pq, x, typed_number(value, raw), sigfig_share, base)
         if result is not None:
-            return result, x
+            return _points_only(result, miss + ".") if feedback == "correctness" else result, x
     elif _close(x, q.answer, q.tolerance):
         return QuestionResult(points=pq.points, status="correct", feedback="Correct.", **base), x
-    miss = f"Not within the accepted tolerance ({q.tolerance.describe(q.unit)})"
     for wrong in q.misconceptions:
         if wrong.value is not None and math.isfinite(wrong.value) and _close(x, wrong.value, q.tolerance):
             if feedback == "correctness":
@@ -208,7 +209,8 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, Any], ec
     implied = _implied(q.follow_on, earlier)
     if (isinstance(implied, (int, float)) and not isinstance(implied, bool) and math.isfinite(implied)
             and not _close(0.0, implied, q.tolerance) and _close(x, implied, q.tolerance)):
-        return _carried(pq, ecf_share, base), x
+        carried = _carried(pq, ecf_share, base)
+        return _points_only(carried, miss + ".") if feedback == "correctness" else carried, x
     detail = ""
     if feedback == "full":
         off = (x - q.answer) / abs(q.answer) * 100 if q.answer else math.nan
@@ -243,6 +245,19 @@ def _carried(pq: PlacedQuestion, ecf_share: float, base: dict) -> QuestionResult
         feedback=f"Consistent with your answer to {parts} (error carried forward): "
                  f"the method is right; the error is in the earlier part."
                  + ("" if ecf_share >= 1 else f" {ecf_share:.0%} of the points."), **base)
+
+
+def _points_only(result: QuestionResult, miss: str) -> QuestionResult:
+    """A carried-credit or significant-figure result as the ``correctness`` level shows it:
+    right or wrong and the points, without the note that says why (the fields ``ecf`` and
+    ``sigfig`` stay, for the instructor's class report). No credit reads as any other miss."""
+    if result.points >= result.max_points > 0:
+        text = "Correct."
+    elif result.points > 0:
+        text = f"Partly correct: {points_number(result.points)} of {points_text(result.max_points)}."
+    else:
+        text = miss
+    return replace(result, feedback=text)
 
 
 def _grade_sigfig(pq: PlacedQuestion, x: float, typed: str | None, share: float,
@@ -287,7 +302,8 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
     if option.correct:
         return QuestionResult(points=pq.points, status="correct", feedback="Correct.", **base)
     if _implied(getattr(pq.question, "follow_on", None), earlier or {}) == option.id:
-        return _carried(pq, ecf_share, base)
+        carried = _carried(pq, ecf_share, base)
+        return _points_only(carried, "Not the right option.") if feedback == "correctness" else carried
     m = option.misconception
     if m is None or feedback == "correctness":
         return QuestionResult(points=0.0, status="incorrect", feedback="Not the right option.", **base)

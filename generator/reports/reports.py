@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..atomic_write import write_atomic
 from ..grade.grading import STATUSES, GradeReport
+from ..formatting import points_number
 from ..safe_text import safe_name, safe_text
 from ..grade.report_json import json_text, layered_json  # noqa: F401  (the JSON writer, re-exported)
 
@@ -89,7 +90,8 @@ def append_step_summary(text: str) -> None:
 
 
 def fmt_points(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x)}"
+    """Points without their unit, as every output writes them (``0.5``, ``1``, ``2.75``)."""
+    return points_number(x)
 
 
 _fmt_points = fmt_points
