@@ -285,6 +285,10 @@ sys.exit(main(sys.argv[2:]))
 
 
 def test_a_run_killed_while_writing_leaves_the_previous_report(tmp_path):
+    """...and its temporary file, which a write of the report by another process leaves alone
+    while the writer lives and the next run removes once it is dead."""
+    from spikeset.atomic_write import write_atomic
+
     report = tmp_path / "grades.json"
     report.write_text('{"previous": "report"}\n')
     marker = tmp_path / "writing"
@@ -298,11 +302,20 @@ def test_a_run_killed_while_writing_leaves_the_previous_report(tmp_path):
             assert p.poll() is None and time.monotonic() < deadline, "never reached the write"
             time.sleep(0.05)
         half = [f for f in tmp_path.iterdir() if f.name.startswith(".grades.json.")]
-        assert half and half[0].stat().st_size > 10000        # really killed mid-write
+        assert len(half) == 1 and half[0].stat().st_size > 10000        # really killed mid-write
+        assert f".{p.pid}-" in half[0].name
+        write_atomic(report, '{"previous": "report"}\n')     # another writer, while this one lives
+        assert half[0].exists()
     finally:
-        p.kill()
+        p.send_signal(signal.SIGKILL)
         p.wait()
     assert report.read_text() == '{"previous": "report"}\n'
+    assert half[0].exists()                                  # left behind by the killed run
+    done = subprocess.run([sys.executable, "-m", "spikeset", "grade", str(GRADER_ASSIGNMENT), files[0],
+                           "--json", str(report), "--quiet"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(report.read_text())["assignment"]
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["grades.json", "writing"]
 
 
 def _kill_self_in_a_worker(parent: int):
