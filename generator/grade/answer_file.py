@@ -22,7 +22,7 @@ from typing import Any
 from ..variants.assemble import StudentSet
 from ..errors import AnswerFileError
 from .flat_toml import FlatToml, parse_flat
-from ..formatting import plain
+from ..formatting import plain, points_text
 from ..variants.provenance import revisions_text, spikeset_version
 from ..regular_file import read_regular_file
 from ..safe_text import safe_name, safe_text
@@ -92,7 +92,7 @@ def blank_answer_file(student_set: StudentSet) -> str:
         "[answers]",
     ]
     for problem in student_set.problems:
-        out.append(f"# Problem {problem.spec.number}. {problem.title} ({problem.spec.points:g} pt)")
+        out.append(f"# Problem {problem.spec.number}. {problem.title} ({points_text(problem.spec.points)})")
         for pq in problem.questions:
             if pq.type == "numeric":
                 prompt = plain(pq.question.prompt)

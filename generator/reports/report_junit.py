@@ -8,6 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..grade.grading import GradeReport
+from ..formatting import points_text
 from .reports import answer_shown, fmt_points
 
 
@@ -24,7 +25,7 @@ def junit_xml(report: GradeReport, *, reveal: bool = False) -> str:
         n_fail = 0
         for q in s.questions:
             case = ET.SubElement(suite, "testcase", classname=f"{a.id}.{s.student}",
-                                 name=f"{q.id} ({fmt_points(q.points)}/{fmt_points(q.max_points)} pt)", time="0")
+                                 name=f"{q.id} ({fmt_points(q.points)}/{points_text(q.max_points)})", time="0")
             cprops = ET.SubElement(case, "properties")
             ET.SubElement(cprops, "property", name="points", value=fmt_points(q.points))
             ET.SubElement(cprops, "property", name="max_points", value=fmt_points(q.max_points))
