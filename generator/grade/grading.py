@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +18,7 @@ from .answer_file import AnswerFile, read_answer_file
 from ..variants.assemble import PlacedQuestion, StudentSet, assemble
 from ..variants.assignment import Assignment
 from ..errors import AnswerFileError, SpikesetError
-from ..formatting import points_number, points_text
+from ..formatting import plain, points_number, points_text
 from ..model import DEFAULT_FEEDBACK, NumericQuestion, Tolerance
 from ..variants.roster import STUDENT_ID, Student
 from ..variants.seeding import variant_fingerprint
@@ -204,7 +205,7 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, Any], ec
         if wrong.value is not None and math.isfinite(wrong.value) and _close(x, wrong.value, q.tolerance):
             if feedback == "correctness":
                 return QuestionResult(points=0.0, status="incorrect", feedback=miss + ".", **base), x
-            return QuestionResult(points=0.0, status="incorrect", feedback=wrong.feedback,
+            return QuestionResult(points=0.0, status="incorrect", feedback=plain_feedback(wrong.feedback),
                                   misconception=wrong.id, **base), x
     implied = _implied(q.follow_on, earlier)
     if (isinstance(implied, (int, float)) and not isinstance(implied, bool) and math.isfinite(implied)
@@ -217,6 +218,16 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, Any], ec
         hint = "too high" if x > q.answer else "too low"
         detail = f" ({abs(off):.0f} % {hint})" if math.isfinite(off) and abs(off) < 1000 else f" ({hint})"
     return QuestionResult(points=0.0, status="incorrect", feedback=f"{miss}{detail}.", **base), x
+
+
+_MARKUP = re.compile(r"</?(?:sub|sup|i|b|em|span)\b|&(?:[A-Za-z]+|#\d+);")
+
+
+def plain_feedback(text: str) -> str:
+    """A misconception's feedback as plain text for every report (a family may write it with
+    HTML, "&tau;<sub>m</sub>": it reads "τ_m"); the HTML outputs typeset it again
+    (:func:`spikeset.formatting.formula_html`)."""
+    return plain(text) if _MARKUP.search(text) else text
 
 
 def _implied(follow_on, earlier: Mapping[str, Any]) -> Any:
@@ -307,7 +318,8 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
     m = option.misconception
     if m is None or feedback == "correctness":
         return QuestionResult(points=0.0, status="incorrect", feedback="Not the right option.", **base)
-    return QuestionResult(points=0.0, status="incorrect", feedback=m.feedback, misconception=m.id, **base)
+    return QuestionResult(points=0.0, status="incorrect", feedback=plain_feedback(m.feedback), misconception=m.id,
+                          **base)
 
 
 def _chosen(pq: PlacedQuestion, value: str):

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..variants.assemble import PlacedQuestion, ProblemInstance, StudentSet
-from ..formatting import num, plain, points_number, points_text, unit_html
+from ..formatting import formula_html, num, plain, points_number, points_text, unit_html
 from .mathhtml import equation_html
 from .mathsvg import data_uri, equation_img, fixed_layout, svg_bytes
 from .page_form import form_body, form_head, form_help
@@ -59,6 +59,7 @@ def environment() -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["points"] = lambda x: Markup(html.escape(points_text(x)).replace(" ", "&nbsp;"))
     env.filters["points_number"] = points_number
+    env.filters["formula"] = lambda text: Markup(formula_html(str(text)))
     env.globals["math"] = _math
     # {% filter math %}...{% endfilter %} keeps TeX backslashes literal (Jinja string
     # literals would turn "\\frac" into a form feed).

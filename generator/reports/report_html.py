@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from markupsafe import Markup
 
+from ..formatting import formula_html
 from ..grade.grading import GradeReport
 from .reports import answer_shown, fmt_points, given_shown
 
@@ -52,6 +53,7 @@ def feedback_pages(report: GradeReport, *, reveal: bool = False,
         pages[f"{name}.html"] = template.render(
             a=report.assignment, s=s, css=css, reveal=reveal, points=fmt_points, given=given_shown,
             answer=answer_shown, file_name=Path(s.file).name, placed=placed, option=_option_text,
+            formula=lambda text: Markup(formula_html(text)),
             level_note=_level_note(report.assignment, reveal))
     return pages
 

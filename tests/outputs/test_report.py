@@ -140,3 +140,16 @@ def test_report_html_is_valid(report_dir):
     messages = json.loads(raw[raw.index("{"):])["messages"] if "{" in raw else []
     errors = [m["message"] for m in messages if m.get("type") == "error" and not re.match(PAGED_MEDIA, m["message"])]
     assert errors == []
+
+
+def test_report_page_typesets_the_formulas_of_misconception_feedback(demo, report_dir):
+    import html
+
+    from spikeset.formatting import formula_html
+
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    wrong = [(mid, fb) for q in class_stats(load_grades(demo / "grades.json")).questions for mid, fb, _ in q.wrong if mid]
+    typeset = [fb for _, fb in wrong if formula_html(fb) != html.escape(fb, quote=False)]
+    assert typeset, "the demo's misconceptions include formulas"
+    for fb in typeset:
+        assert f"<td>{formula_html(fb)}</td>" in page
