@@ -43,8 +43,7 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:NAME_KEPT]}.{os.getpid()}-{host_tag()}.",
-                               suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(target), suffix=".tmp", dir=target.parent)
     try:
         if isinstance(data, bytes):
             with os.fdopen(fd, "wb") as fh:
@@ -67,6 +66,12 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = 
             pass
         raise
     return target
+
+
+def temporary_prefix(target: Path) -> str:
+    """The start of the name of this process's temporary files for ``target`` (``mkstemp`` adds
+    a random part and ``.tmp``)."""
+    return f".{target.name[:NAME_KEPT]}.{os.getpid()}-{host_tag()}."
 
 
 def remove_stale_temporaries(target: Path) -> list[Path]:

@@ -112,11 +112,16 @@ def write_key_pair(out_dir: str | Path) -> tuple[Path, Path, str]:
 def _write_new(path: Path, text: str, mode: int) -> None:
     """Create ``path`` with ``mode``; the text goes to a temporary file that only its owner can
     read (a private key is never readable by others, not even for a moment), then is linked in
-    place, which fails rather than replaces when a key appeared there meanwhile."""
+    place, which fails rather than replaces when a key appeared there meanwhile. The temporary
+    file is named as :mod:`spikeset.atomic_write` names its own, so that one a killed run left
+    (a private key) is removed by the next."""
     import tempfile
 
+    from ..atomic_write import remove_stale_temporaries, temporary_prefix
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        remove_stale_temporaries(path)
+        fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="ascii", newline="\n") as fh:
                 fh.write(text)

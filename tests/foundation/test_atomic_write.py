@@ -71,3 +71,14 @@ def test_a_folder_is_listed_once_for_many_writes(tmp_path, monkeypatch, dead_pid
         write_atomic(tmp_path / f"s{i}.html", "page", fsync=False)
     assert len(calls) == 1
     assert sorted(real(tmp_path)) == ["s0.html", "s1.html", "s2.html"]
+
+
+def test_keygen_removes_a_private_key_a_killed_run_left(tmp_path, dead_pid):
+    from spikeset.cli import main
+
+    out = tmp_path / "keys"
+    out.mkdir()
+    left = _temp(out, "spikeset-private.key", dead_pid)
+    assert main(["keygen", "--out", str(out)]) == 0
+    assert not left.exists()
+    assert sorted(os.listdir(out)) == ["spikeset-private.key", "spikeset-public.key"]
