@@ -66,6 +66,19 @@ def test_problems_are_not_split_across_pages(generated_letter):
             assert len(heading) == 1 and ids <= {heading[0]}, f"problem {n} spans pages {sorted(ids)}"
 
 
+def test_pdf_prints_points_as_written(generated_letter, assignment, students):
+    """"6 pts", "1.5 pts", "1 pt" as on the page (tests/outputs/test_points_text.py), never "0.50 pt"."""
+    from spikeset.formatting import points_text
+
+    files, _ = generated_letter
+    s = assemble(assignment, students[:1], SECRET)[0]
+    flat = " ".join(" ".join(t for _, t in pdf_pages(files.student_dirs[0] / "problems.pdf")).split())
+    assert "(6 pts)" in flat and "(8 pts)" in flat and not re.search(r"\d\.\d*0 pts?\b", flat)
+    assert any(pq.points != int(pq.points) for pq in s.questions.values())
+    for pq in s.questions.values():
+        assert f"{points_text(pq.points)}" in flat, pq.id
+
+
 def test_paper_sets_have_answer_boxes_and_solutions_do_not(generated_letter):
     files, _ = generated_letter
     page = (files.student_dirs[0] / "problems.html").read_text()
