@@ -187,7 +187,7 @@ _ADVANCE = {False: dict(zip(_WIDTH_CHARS, _REGULAR)), True: dict(zip(_WIDTH_CHAR
 #: Ascent of digits and capitals, and descent, as fractions of the font size (DejaVu Sans).
 CAP_HEIGHT, DESCENT = 0.73, 0.24
 #: Size and baseline shift of subscripts and superscripts, as fractions of the font size.
-SCRIPT_SCALE, SUB_SHIFT, SUP_SHIFT = 0.7, 0.25, -0.4
+SCRIPT_SCALE, SUB_SHIFT, SUP_SHIFT = 0.8, 0.25, -0.4
 
 
 def _runs(text: str) -> list[tuple[str, int]]:
