@@ -572,7 +572,9 @@ def _layout(chart: Chart, xlim, ylim):
         if need <= right_margin + 1e-9:
             break
         right_margin = need
-    box = (left_margin, TOP_PT, width - right_margin, height - bottom_margin)
+    # the frame on the 0.1 grid of the coordinates, so that it is drawn exactly where data map
+    box = (round(left_margin, 1), round(TOP_PT, 1), round(width - right_margin, 1), round(height - bottom_margin, 1))
+    xaxis = _Axis(xlim[0], xlim[1], box[0], box[2], log)
     yaxis = _Axis(ylim[0], ylim[1], box[3], box[1])
     return box, xaxis, yaxis, (xticks, xlabels, xminor), (yticks, ylabels)
 
