@@ -17,6 +17,8 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+import numpy as np
+
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
 #: Size [pt] of tick labels, axis labels and legend text (matplotlib's default 10 pt).
 FONT_PT = 10.0
@@ -239,10 +241,14 @@ def _text_xml(text: str, size_pt: float) -> str:
 
 def _n(v: float) -> str:
     """A coordinate rounded to 0.1, without a trailing ".0"."""
-    r = round(v * 10.0)
-    if r % 10 == 0:
-        return str(r // 10)
-    return f"{r / 10.0:.1f}"
+    return _tenths(round(v * 10.0))
+
+
+def _tenths(r: int) -> str:
+    """The number ``r`` / 10 written with at most one decimal (``r`` an integer)."""
+    whole, tenth = divmod(abs(r), 10)
+    text = str(whole) if tenth == 0 else f"{whole}.{tenth}"
+    return "-" + text if r < 0 else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +347,17 @@ class _Axis:
             lo, hi = self.low, self.high
         return self.start + (v - lo) / (hi - lo) * (self.end - self.start)
 
+    def array(self, values: Sequence[float]) -> np.ndarray:
+        """:meth:`__call__` over an array (NaN where a log axis gets a value <= 0)."""
+        v = np.asarray(values, dtype=float)
+        lo, hi = self.low, self.high
+        if self.log:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                v = np.where(v > 0, np.log10(np.where(v > 0, v, 1.0)), np.nan)
+            lo, hi = math.log10(lo), math.log10(hi)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.start + (v - lo) / (hi - lo) * (self.end - self.start)
+
 
 def _data_range(values: Iterable[float], log: bool) -> tuple[float, float] | None:
     finite = [v for v in values if math.isfinite(v) and (v > 0 or not log)]
@@ -402,44 +419,70 @@ def _clip_segment(x0: float, y0: float, x1: float, y1: float,
     return x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy
 
 
-def _polylines(points: Sequence[tuple[float, float]],
-               box: tuple[float, float, float, float]) -> list[list[tuple[float, float]]]:
-    """The visible pieces of a line through ``points`` (page coordinates; a non-finite point
-    breaks it), clipped to ``box``."""
+def _segments_hit(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
+                  box: tuple[float, float, float, float]) -> np.ndarray:
+    """Which segments touch ``box`` (left, top, right, bottom): :func:`_clip_segment` over arrays."""
+    left, top, right, bottom = box
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = np.zeros_like(x0), np.ones_like(x0)
+    ok = np.ones(x0.shape, dtype=bool)
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        parallel = p == 0
+        ok &= ~(parallel & (q < 0))
+        t = q / np.where(parallel, 1.0, p)
+        t0 = np.where(p < 0, np.maximum(t0, t), t0)
+        t1 = np.where(p > 0, np.minimum(t1, t), t1)
+    return ok & (t0 <= t1)
+
+
+def _polylines(points: np.ndarray, box: tuple[float, float, float, float]) -> list[np.ndarray]:
+    """The visible pieces of a line through ``points`` (an n x 2 array of page coordinates; a
+    non-finite point breaks it), clipped to ``box``."""
+    left, top, right, bottom = box
+    finite = np.isfinite(points).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        inside = finite & (points[:, 0] >= left) & (points[:, 0] <= right) & (points[:, 1] >= top) & (
+            points[:, 1] <= bottom)
+    if inside.all():
+        return [points] if len(points) >= 2 else []
     pieces: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] | None = None
-    prev: tuple[float, float] | None = None
-    for pt in points:
-        if not (math.isfinite(pt[0]) and math.isfinite(pt[1])):
-            prev, current = None, None
+    fin, ins = finite.tolist(), inside.tolist()
+    for i in range(len(points) - 1):
+        if not (fin[i] and fin[i + 1]):
+            current = None
             continue
-        if prev is not None:
-            seg = _clip_segment(prev[0], prev[1], pt[0], pt[1], box)
-            if seg is None:
-                current = None
-            else:
-                a, b = (seg[0], seg[1]), (seg[2], seg[3])
-                if current is None or a != prev:
-                    current = [a]
-                    pieces.append(current)
-                current.append(b)
-                if b != pt:
-                    current = None
-        prev = pt
-    return [p for p in pieces if len(p) >= 2]
+        if ins[i] and ins[i + 1]:
+            if current is None:
+                current = [(points[i, 0], points[i, 1])]
+                pieces.append(current)
+            current.append((points[i + 1, 0], points[i + 1, 1]))
+            continue
+        seg = _clip_segment(points[i, 0], points[i, 1], points[i + 1, 0], points[i + 1, 1], box)
+        if seg is None:
+            current = None
+            continue
+        if current is None or not ins[i]:
+            current = [(seg[0], seg[1])]
+            pieces.append(current)
+        current.append((seg[2], seg[3]))
+        if not ins[i + 1]:
+            current = None
+    return [np.array(p) for p in pieces if len(p) >= 2]
 
 
-def _path_data(pieces: Sequence[Sequence[tuple[float, float]]]) -> str:
+def _path_data(pieces: Sequence[np.ndarray]) -> str:
+    """Path data "Mx yLx y x y..." of the pieces, coordinates rounded to 0.1, repeats dropped."""
     out = []
     for piece in pieces:
-        coords, last = [], None
-        for x, y in piece:
-            c = f"{_n(x)} {_n(y)}"
-            if c != last:
-                coords.append(c)
-                last = c
-        if len(coords) >= 2:
-            out.append("M" + coords[0] + "L" + " ".join(coords[1:]))
+        tenths = np.rint(piece * 10.0).astype(np.int64)
+        keep = np.ones(len(tenths), dtype=bool)
+        keep[1:] = (tenths[1:] != tenths[:-1]).any(axis=1)
+        tenths = tenths[keep]
+        if len(tenths) < 2:
+            continue
+        words = [_tenths(v) for v in tenths.ravel().tolist()]
+        out.append(f"M{words[0]} {words[1]}L" + " ".join(words[2:]))
     return "".join(out)
 
 
@@ -499,22 +542,25 @@ def _legend_at(loc: str, size: tuple[float, float, float], box: tuple[float, flo
     return _LegendBox(x, y, w, h, row)
 
 
-def _badness(lb: _LegendBox, paths: Sequence[Sequence[tuple[float, float]]]) -> int:
-    """How much data a legend box covers: points inside it plus segments crossing it."""
+def _badness(lb: _LegendBox, points: np.ndarray, segments: np.ndarray) -> int:
+    """How much data a legend box covers: points inside it plus segments crossing it
+    (``points``: n x 2, ``segments``: m x 4, page coordinates, all finite)."""
     rect = (lb.left, lb.top, lb.left + lb.width, lb.top + lb.height)
-    count = 0
+    inside = ((points[:, 0] >= rect[0]) & (points[:, 0] <= rect[2]) & (points[:, 1] >= rect[1])
+              & (points[:, 1] <= rect[3]))
+    hits = _segments_hit(segments[:, 0], segments[:, 1], segments[:, 2], segments[:, 3], rect)
+    return int(inside.sum() + hits.sum())
+
+
+def _finite_geometry(paths: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The finite points (n x 2) and the segments between consecutive finite points (m x 4) of ``paths``."""
+    points, segments = [np.zeros((0, 2))], [np.zeros((0, 4))]
     for pts in paths:
-        prev = None
-        for pt in pts:
-            if not (math.isfinite(pt[0]) and math.isfinite(pt[1])):
-                prev = None
-                continue
-            if rect[0] <= pt[0] <= rect[2] and rect[1] <= pt[1] <= rect[3]:
-                count += 1
-            if prev is not None and _clip_segment(prev[0], prev[1], pt[0], pt[1], rect) is not None:
-                count += 1
-            prev = pt
-    return count
+        finite = np.isfinite(pts).all(axis=1)
+        points.append(pts[finite])
+        both = finite[:-1] & finite[1:]
+        segments.append(np.hstack([pts[:-1], pts[1:]])[both])
+    return np.vstack(points), np.vstack(segments)
 
 
 def _legend_svg(chart: Chart, lb: _LegendBox, entries: Sequence[Line]) -> list[str]:
@@ -598,14 +644,14 @@ def chart_svg(chart: Chart) -> bytes:
         out.append(f'<path d="{d}" fill="none" stroke="{GRID_COLOR}" stroke-opacity="{GRID_OPACITY}" '
                    f'stroke-width="{_n(AXIS_LINE_PT)}"/>')
     out.append('<g clip-path="url(#plot-area)">')
-    page_paths: list[list[tuple[float, float]]] = []
+    page_paths: list[np.ndarray] = []
     for h in chart.hlines:
         y = yaxis(h.y)
         if top <= y <= bottom:
             out.append(f'<path d="M{_n(left)} {_n(y)}H{_n(right)}" {_stroke(h.color, h.width_pt, h.style)}/>')
-            page_paths.append([(left, y), (right, y)])
+            page_paths.append(np.array([(left, y), (right, y)]))
     for s in chart.series:
-        pts = [(xaxis(x), yaxis(y)) for x, y in zip(s.x, s.y)]
+        pts = np.column_stack([xaxis.array(s.x), yaxis.array(s.y)]) if s.x else np.zeros((0, 2))
         page_paths.append(pts)
         if s.style:
             d = _path_data(_polylines(pts, box))
@@ -613,8 +659,8 @@ def chart_svg(chart: Chart) -> bytes:
                 out.append(f'<path d="{d}" {_stroke(s.color, s.width_pt, s.style)}/>')
         if s.marker:
             r = s.marker_size_pt / 2
-            inside = [p for p in pts if math.isfinite(p[0]) and math.isfinite(p[1])
-                      and left - r <= p[0] <= right + r and top - r <= p[1] <= bottom + r]
+            inside = [(float(x), float(y)) for x, y in pts.tolist() if math.isfinite(x) and math.isfinite(y)
+                      and left - r <= x <= right + r and top - r <= y <= bottom + r]
             if inside:
                 c = color_hex(s.color)
                 out.append(f'<path d="{_marker_path(s.marker, inside, s.marker_size_pt)}" fill="{c}" stroke="{c}"/>')
@@ -661,7 +707,8 @@ def chart_svg(chart: Chart) -> bytes:
         size = _legend_size(entries)
         if chart.legend == "best":
             candidates = [_legend_at(loc, size, box) for loc in LEGEND_LOCATIONS[1:]]
-            lb = min(candidates, key=lambda c: _badness(c, page_paths))  # first of the least covering
+            points, segments = _finite_geometry(page_paths)
+            lb = min(candidates, key=lambda c: _badness(c, points, segments))  # first of the least covering
         else:
             lb = _legend_at(chart.legend, size, box)
         out += _legend_svg(chart, lb, entries)
