@@ -176,16 +176,25 @@ def _is_long(problem: ProblemInstance, figure: Markup | None) -> bool:
     return figure is not None or len(problem.questions) > 4 or options > 10
 
 
+def statements(student_set: StudentSet) -> dict[int, Markup]:
+    """Each problem's statement (HTML), rendered once per student (by problem index) and shared
+    by the student's page and the instructor's solutions."""
+    return {p.spec.index: _snippet(p, "statement") for p in student_set.problems}
+
+
 def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
-                       drawn: dict[int, Markup | None] | None = None) -> str:
+                       drawn: dict[int, Markup | None] | None = None,
+                       stated: dict[int, Markup] | None = None) -> str:
     """The student's problem set page (HTML). Contains no reference answers.
 
-    ``drawn``: the student's figures from :func:`figures` (drawn here when not given)."""
+    ``drawn``: the student's figures from :func:`figures`; ``stated``: the statements from
+    :func:`statements` (both made here when not given)."""
     drawn = figures(student_set) if drawn is None else drawn
+    stated = statements(student_set) if stated is None else stated
     problems = []
     for p in student_set.problems:
         figure = drawn.get(p.spec.index)
-        problems.append({"instance": p, "statement": _snippet(p, "statement"), "figure": figure,
+        problems.append({"instance": p, "statement": stated[p.spec.index], "figure": figure,
                          "long": _is_long(p, figure)})
     return environment().get_template("problem_set.html.j2").render(
         s=student_set, a=student_set.assignment, student=student_set.student, problems=problems,
@@ -194,15 +203,18 @@ def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
 
 
 def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4",
-                     drawn: Sequence[dict[int, Markup | None]] | None = None) -> str:
+                     drawn: Sequence[dict[int, Markup | None]] | None = None,
+                     stated: Sequence[dict[int, Markup]] | None = None) -> str:
     """The instructor's worked solutions for the students of ``sets`` (HTML): ``generate``
-    writes one such page per student (``drawn``: their figures, as for :func:`render_problem_set`)."""
+    writes one such page per student (``drawn``, ``stated``: their figures and statements, as
+    for :func:`render_problem_set`)."""
     entries = []
     for i, s in enumerate(sets):
         figs = figures(s) if drawn is None else drawn[i]
+        texts = statements(s) if stated is None else stated[i]
         entries.append({"set": s, "problems": [{
             "instance": p,
-            "statement": _snippet(p, "statement"),
+            "statement": texts[p.spec.index],
             "figure": figs.get(p.spec.index),
             "solution": _snippet(p, "solution", answer=_answer_block),
             "long": True,
