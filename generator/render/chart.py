@@ -110,7 +110,8 @@ class HLine:
 @dataclass(frozen=True)
 class Label:
     """A text annotation centred ``dx_pt`` right of and ``dy_pt`` above the data point (x, y)
-    (offsets [pt]); drawn only when the point is inside the plot."""
+    (offsets [pt]); drawn only when the point is inside the plot, and moved as little as
+    needed to keep the text inside it."""
     x: float
     y: float
     text: str
@@ -698,6 +699,10 @@ def chart_svg(chart: Chart) -> bytes:
         if not (left <= px <= right and top <= py <= bottom):
             continue
         cx, cy = px + lab.dx_pt, py - lab.dy_pt
+        # kept inside the plot, clear of the frame and the tick labels
+        half_w, half_h = text_width(lab.text, lab.size_pt, lab.bold) / 2 + 2.0, CAP_HEIGHT * lab.size_pt / 2 + 2.0
+        cx = min(max(cx, left + half_w), right - half_w)
+        cy = min(max(cy, top + half_h), bottom - half_h)
         weight = ' font-weight="bold"' if lab.bold else ""
         out.append(f'<text x="{_n(cx)}" y="{_n(cy + CAP_HEIGHT * lab.size_pt / 2)}" text-anchor="middle" '
                    f'font-size="{_n(lab.size_pt)}" fill="{color_hex(lab.color)}"{weight}>'

@@ -256,7 +256,7 @@ def figure(params: dict, solution: dict):
                      marker_size_pt=4)),
         labels=labels, xlabel="t (ms)", ylabel="V (mV)",
         xlim=(max(0.0, START_MS - 1.0), float(t[-1]) if t.size else 1.0),
-        ylim=(min(float(V.min()) if V.size else -80.0, -80.0) - 8, 55),
+        ylim=(min(float(V.min()) if V.size else -80.0, -80.0) - 20, 55),  # room for the undershoot's letter
         caption="Simulated membrane potential after the pulse; the labelled points are at the times given in "
                 "the table.")
 

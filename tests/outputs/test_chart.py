@@ -288,3 +288,23 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("matplotli
     page = (tmp_path / "out" / "students" / "s1" / "problems.html").read_text(encoding="utf-8")
     assert page.count('<figure class="figure">') == len(FIGURE_FAMILIES)
     assert Path(tmp_path / "out" / "instructor" / "solutions" / "s1.html").exists()
+
+
+def test_labels_stay_inside_the_plot():
+    chart = Chart(series=(Line([0, 10], [0, 10]),), xlim=(0, 10), ylim=(0, 10),
+                  labels=(Label(5, 0.2, "C", 0, -15, size_pt=11, bold=True), Label(9.9, 5, "wide label", 20, 0),
+                          Label(5, 5, "M", 0, 6), Label(11, 5, "outside")))
+    root = parse(chart_svg(chart))
+    left, top, right, bottom = frame(root)
+    texts = {"".join(t.itertext()): t for t in root.iter(SVG + "text") if t.get("text-anchor") == "middle"
+             and t.get("font-size")}
+    assert set(texts) == {"C", "wide label", "M"}                  # a point outside the plot has no label
+    for text, t in texts.items():
+        x, y, size = float(t.get("x")), float(t.get("y")), float(t.get("font-size"))
+        half = text_width(text, size, t.get("font-weight") == "bold") / 2
+        assert left < x - half and x + half < right and top < y - 0.73 * size and y < bottom
+    m = texts["M"]   # a label with room is where it was asked: 6 pt above its point, centred on it
+    px = left + 0.5 * (right - left)
+    py = bottom - 0.5 * (bottom - top)
+    assert float(m.get("x")) == pytest.approx(px, abs=0.1)
+    assert float(m.get("y")) == pytest.approx(py - 6 + 0.73 * 10 / 2, abs=0.1)
