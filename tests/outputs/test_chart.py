@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -265,7 +266,9 @@ def test_every_family_figure_renders(figure_sets):
             assert all(box[0] - 0.05 <= x <= box[2] + 0.05 and box[1] - 0.05 <= y <= box[3] + 0.05
                        for x, y in drawn_pts)
             assert len(svg) < 16_000, (p.family.id, len(svg))
-            assert f"<figcaption>{chart.caption}" in html.replace("&#x27;", "'") or "<figcaption>" in html
+            assert f"<figcaption>{escape(chart.caption)}</figcaption>" in html
+            assert re.search(r'<img class="figure" alt="[^"]{20,}" src="data:image/svg\+xml;base64,[^"]+" '
+                             r'style="width:39.27em">', html)          # 432 pt at 11 pt per em, as before
 
 
 def test_one_students_html_imports_no_matplotlib(tmp_path):
@@ -308,3 +311,27 @@ def test_labels_stay_inside_the_plot():
     py = bottom - 0.5 * (bottom - top)
     assert float(m.get("x")) == pytest.approx(px, abs=0.1)
     assert float(m.get("y")) == pytest.approx(py - 6 + 0.73 * 10 / 2, abs=0.1)
+
+
+def test_a_matplotlib_figure_is_still_drawn_the_same_every_time():
+    """Back-compatibility: a family may return a matplotlib Figure; the first one in a process
+    (matplotlib not yet imported) is drawn with the same fixed margins as the later ones."""
+    code = """
+import sys
+from types import SimpleNamespace
+from spikeset.render.render import _figure
+def figure(params, solution):
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(6, 3))
+    fig.add_subplot().plot([0, 1, 2], [-70, 30, -80])
+    fig.tight_layout()
+    fig.spikeset_caption = "One spike."
+    return fig
+family = SimpleNamespace(has_figure=True, figure=figure, figure_alt=lambda p, s: "A spike")
+problem = SimpleNamespace(family=family, params={}, solution={})
+first, second = str(_figure(problem)), str(_figure(problem))
+assert "matplotlib" in sys.modules and first == second and "<figcaption>One spike.</figcaption>" in first
+print("ok")
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]
