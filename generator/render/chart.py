@@ -264,6 +264,8 @@ def nice_ticks(low: float, high: float, max_bins: int) -> list[float]:
     inside [low, high] are returned)."""
     max_bins = max(1, int(max_bins))
     span = high - low
+    if not (math.isfinite(span) and span > 0):
+        return []
     mean = (high + low) / 2.0
     offset = 0.0
     if span > 0 and abs(mean) / span >= 100:
@@ -305,12 +307,24 @@ def log_ticks(low: float, high: float) -> tuple[list[float], list[float]]:
 
 
 def tick_labels(ticks: Sequence[float]) -> list[str]:
-    """Labels of linear ticks with as many decimals as they need (all alike), minus as U+2212."""
+    """Labels of linear ticks with as many decimals as they need (all alike), minus as U+2212;
+    powers of ten for very large or very small numbers."""
+    largest = max((abs(t) for t in ticks), default=0.0)
+    if largest >= 1e6 or 0 < largest < 1e-3:
+        return [_scientific(t) for t in ticks]
     decimals = 0
     for decimals in range(0, 10):
         if all(abs(round(t, decimals) - t) <= 1e-9 * max(1.0, abs(t)) for t in ticks):
             break
     return [_minus(f"{t:.{decimals}f}") for t in ticks]
+
+
+def _scientific(v: float) -> str:
+    if v == 0:
+        return "0"
+    mantissa, exponent = f"{v:.3e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return _minus(f"{mantissa}×10^{{{int(exponent)}}}")
 
 
 def _log_label(v: float) -> str:
@@ -390,6 +404,8 @@ def _limits(chart: Chart) -> tuple[tuple[float, float], tuple[float, float]]:
     ys += [h.y for h in chart.hlines]
     xlim = chart.xlim or _auto_limits(_data_range(xs, log), log)
     ylim = chart.ylim or _auto_limits(_data_range(ys, False), False)
+    if not all(math.isfinite(v) for v in (*xlim, *ylim, xlim[1] - xlim[0], ylim[1] - ylim[0])):
+        raise ValueError(f"chart limits {xlim}, {ylim}: the data's range is too large to draw; set xlim and ylim")
     return xlim, ylim
 
 

@@ -335,3 +335,15 @@ print("ok")
 """
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]
+
+
+def test_degenerate_data_draws_or_says_why():
+    for chart in (Chart(series=()), Chart(series=(Line([math.nan] * 3, [1, 2, 3]),)),
+                  Chart(series=(Line([-1, -2], [1, 2]),), xscale="log"),
+                  Chart(series=(Line([1, 1], [1, 1], marker="o", label="one point"),), legend="best")):
+        parse(chart_svg(chart))
+    root = parse(chart_svg(Chart(series=(Line([0, 1], [0, 1e-9]),))))
+    labels = [lab for _, _, lab in tick_texts(root, "end")]
+    assert labels[0] == "0" and all("×10" in lab for lab in labels[1:])      # no "0.000000001"
+    with pytest.raises(ValueError, match="too large to draw"):
+        chart_svg(Chart(series=(Line([0, 1, 2], [1e308, -1e308, 1e300]),)))
