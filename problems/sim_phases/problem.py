@@ -246,7 +246,7 @@ def figure(params: dict, solution: dict):
     t, V = np.array(solution.get("plot_t", [])), np.array(solution.get("plot_V", []))
     phase_of = {letter: ph for ph, letter in _label_of(params).items()}
     # label offsets [pt] (right, up) from the point, away from the curve in each phase
-    offsets = {"rising": (-12, -2), "peak": (0, 6), "falling": (7, 0), "undershoot": (0, -15), "recovery": (0, 6)}
+    offsets = {"rising": (-12, -2), "peak": (0, 6), "falling": (7, 0), "undershoot": (0, -15), "recovery": (0, 9)}
     points = [(tp, float(np.interp(tp, t, V)) if t.size else 0.0) for _, tp in sorted(params["points"].items())]
     labels = tuple(Label(tp, vp, letter, *offsets[phase_of[letter]], color="tab:red", size_pt=11, bold=True)
                    for letter, (tp, vp) in zip(sorted(params["points"]), points))
