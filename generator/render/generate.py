@@ -81,12 +81,12 @@ def _pdf_bytes(html_text: str) -> bytes:
 def _write_student(job: _Job, s) -> _Written:
     from ..grade.answer_file import blank_answer_file
     from .keyfile import student_key, student_key_rows
-    from .render import figures, render_problem_set, render_solutions
+    from .render import figures, render_problem_set, render_solutions, statements
 
     paths = student_paths(job.out, s.student.id)
-    drawn = figures(s)
-    page = render_problem_set(s, paper=job.paper, drawn=drawn)
-    solutions = render_solutions([s], paper=job.paper, drawn=[drawn])
+    drawn, stated = figures(s), statements(s)  # once each, for the student's page and the solutions
+    page = render_problem_set(s, paper=job.paper, drawn=drawn, stated=stated)
+    solutions = render_solutions([s], paper=job.paper, drawn=[drawn], stated=[stated])
     write_atomic(paths["html"], page, fsync=False)
     write_atomic(paths["answers"], blank_answer_file(s), fsync=False)
     write_atomic(paths["solutions"], solutions, fsync=False)

@@ -23,11 +23,11 @@ _GREEK = {
     "alpha": "\u03b1", "beta": "\u03b2", "gamma": "\u03b3", "delta": "\u03b4", "epsilon": "\u03b5",
     "eta": "\u03b7", "theta": "\u03b8", "kappa": "\u03ba", "lambda": "\u03bb", "mu": "\u03bc",
     "nu": "\u03bd", "pi": "\u03c0", "rho": "\u03c1", "sigma": "\u03c3", "tau": "\u03c4", "phi": "\u03c6",
-    "chi": "\u03c7", "psi": "\u03c8", "omega": "\u03c9",
+    "chi": "\u03c7", "psi": "\u03c8", "omega": "\u03c9", "varphi": "\u03c6",
 }
 _UPRIGHT_GREEK = {"Delta": "\u0394", "Gamma": "\u0393", "Omega": "\u03a9", "Phi": "\u03a6", "Sigma": "\u03a3",
                   "Theta": "\u0398", "Lambda": "\u039b", "Pi": "\u03a0", "Psi": "\u03a8"}
-_FUNCTIONS = {"ln", "exp", "log", "sin", "cos", "tan", "max", "min", "lim"}
+_FUNCTIONS = {"ln", "exp", "log", "sin", "cos", "tan", "max", "min", "lim", "det"}
 _SPACES = {",": "\u2009", ":": "\u2005", ";": "\u2004", " ": " ", "!": "", "quad": "\u2003",
            "qquad": "\u2003\u2003"}
 _RELATIONS = {"=", "\u2248", "\u21d2", "\u2192", "\u2264", "\u2265", "<", ">", "\u2260", "\u226a", "\u226b",

@@ -7,7 +7,6 @@ byte-for-byte reproducible: fixed SVG hash salt, no dates in metadata.
 """
 from __future__ import annotations
 
-import base64
 import html
 import io
 import re
@@ -25,6 +24,8 @@ matplotlib.rcParams.update({
     "font.family": "DejaVu Sans",
 })
 from matplotlib.figure import Figure  # noqa: E402
+
+from .datauri import data_uri  # noqa: E402,F401  (re-exported: equations and report plots use it)
 
 EQUATION_FONT_PT = 12.0
 _SVG_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
@@ -64,10 +65,6 @@ def fixed_layout() -> Iterator[None]:
         yield
     finally:
         Figure.tight_layout = original  # type: ignore[method-assign]
-
-
-def data_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def tex_to_text(tex: str) -> str:

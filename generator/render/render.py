@@ -2,11 +2,17 @@
 
 Pages are self-contained: the CSS is inlined, equations are HTML text (:mod:`.mathhtml`; a
 picture only for TeX outside its subset) and figures are embedded SVG, drawn once per student.
+A family's ``figure()`` returns a :class:`~spikeset.render.chart.Chart`, drawn by
+:func:`~spikeset.render.chart.chart_svg` without matplotlib; a matplotlib ``Figure`` is still
+accepted (drawn through :mod:`.mathsvg`, which imports matplotlib only then), for a figure a
+chart cannot describe. Rendering a page imports matplotlib only for a figure of that kind or an
+equation outside mathhtml's subset.
 """
 from __future__ import annotations
 
 import html
 import re
+import sys
 import importlib.resources
 from functools import cache
 from typing import Sequence
@@ -16,8 +22,9 @@ from markupsafe import Markup
 
 from ..variants.assemble import PlacedQuestion, ProblemInstance, StudentSet
 from ..formatting import formula_html, num, plain, points_number, points_text, unit_html
+from .chart import Chart, chart_svg
+from .datauri import data_uri
 from .mathhtml import equation_html
-from .mathsvg import data_uri, equation_img, fixed_layout, svg_bytes
 from .page_form import form_body, form_head, form_help
 
 TEMPLATES_PACKAGE = "spikeset.templates"
@@ -38,7 +45,10 @@ def css_string(text: object) -> Markup:
 def _math(tex: str, alt: str | None = None, inline: bool = False) -> Markup:
     """An equation as HTML text where it can be (no drawing, numbers as text), else a picture."""
     text = equation_html(tex, inline)
-    return Markup(text if text is not None else equation_img(tex, alt, inline))
+    if text is None:
+        from .mathsvg import equation_img  # matplotlib's mathtext, only for TeX outside mathhtml's subset
+        text = equation_img(tex, alt, inline)
+    return Markup(text)
 
 
 @cache
@@ -109,18 +119,42 @@ def _compile(env: jinja2.Environment, name: str, source: str) -> jinja2.Template
     return _COMPILED[name]
 
 
+def _figure_svg(problem: ProblemInstance) -> tuple[bytes, str] | None:
+    """The problem's figure as SVG bytes and its caption, or None (no figure)."""
+    if "matplotlib.figure" in sys.modules:
+        fig = _matplotlib_figure(problem)
+    else:
+        fig = problem.family.figure(problem.params, problem.solution)
+        if fig is not None and not isinstance(fig, Chart) and "matplotlib.figure" in sys.modules:
+            fig = _matplotlib_figure(problem)  # the first matplotlib figure: again, with fixed margins
+    if isinstance(fig, Chart):
+        return chart_svg(fig), fig.caption
+    if fig is None or "matplotlib.figure" not in sys.modules:
+        return None
+    from matplotlib.figure import Figure
+    if not isinstance(fig, Figure):
+        return None
+    from .mathsvg import svg_bytes
+    return svg_bytes(fig), getattr(fig, "spikeset_caption", "") or ""
+
+
+def _matplotlib_figure(problem: ProblemInstance):
+    """``figure()`` with matplotlib's ``tight_layout`` fixed (:func:`.mathsvg.fixed_layout`):
+    no tight bounding box, which would draw the figure twice."""
+    from .mathsvg import fixed_layout
+    with fixed_layout():
+        return problem.family.figure(problem.params, problem.solution)
+
+
 def _figure(problem: ProblemInstance) -> Markup | None:
     if not problem.family.has_figure:
         return None
-    from matplotlib.figure import Figure
-    with fixed_layout():
-        fig = problem.family.figure(problem.params, problem.solution)
-    if not isinstance(fig, Figure):
+    drawn = _figure_svg(problem)
+    if drawn is None:
         return None
-    # The layout is fixed (see fixed_layout): no tight bounding box, which would draw twice.
-    svg = svg_bytes(fig)
+    svg, caption_text = drawn
     alt = html.escape(problem.family.figure_alt(problem.params, problem.solution), quote=True)
-    caption = html.escape(getattr(fig, "spikeset_caption", "") or alt)
+    caption = html.escape(caption_text or alt)
     m = _SVG_WIDTH.search(svg[:600].decode("ascii", "replace"))
     width = f' style="width:{float(m.group(1)) / 11.0:.2f}em"' if m else ""
     return Markup(f'<figure class="figure"><img class="figure" alt="{alt}" src="{data_uri(svg)}"{width}>'
@@ -145,16 +179,25 @@ def _is_long(problem: ProblemInstance, figure: Markup | None) -> bool:
     return figure is not None or len(problem.questions) > 4 or options > 10
 
 
+def statements(student_set: StudentSet) -> dict[int, Markup]:
+    """Each problem's statement (HTML), rendered once per student (by problem index) and shared
+    by the student's page and the instructor's solutions."""
+    return {p.spec.index: _snippet(p, "statement") for p in student_set.problems}
+
+
 def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
-                       drawn: dict[int, Markup | None] | None = None) -> str:
+                       drawn: dict[int, Markup | None] | None = None,
+                       stated: dict[int, Markup] | None = None) -> str:
     """The student's problem set page (HTML). Contains no reference answers.
 
-    ``drawn``: the student's figures from :func:`figures` (drawn here when not given)."""
+    ``drawn``: the student's figures from :func:`figures`; ``stated``: the statements from
+    :func:`statements` (both made here when not given)."""
     drawn = figures(student_set) if drawn is None else drawn
+    stated = statements(student_set) if stated is None else stated
     problems = []
     for p in student_set.problems:
         figure = drawn.get(p.spec.index)
-        problems.append({"instance": p, "statement": _snippet(p, "statement"), "figure": figure,
+        problems.append({"instance": p, "statement": stated[p.spec.index], "figure": figure,
                          "long": _is_long(p, figure)})
     return environment().get_template("problem_set.html.j2").render(
         s=student_set, a=student_set.assignment, student=student_set.student, problems=problems,
@@ -163,15 +206,18 @@ def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
 
 
 def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4",
-                     drawn: Sequence[dict[int, Markup | None]] | None = None) -> str:
+                     drawn: Sequence[dict[int, Markup | None]] | None = None,
+                     stated: Sequence[dict[int, Markup]] | None = None) -> str:
     """The instructor's worked solutions for the students of ``sets`` (HTML): ``generate``
-    writes one such page per student (``drawn``: their figures, as for :func:`render_problem_set`)."""
+    writes one such page per student (``drawn``, ``stated``: their figures and statements, as
+    for :func:`render_problem_set`)."""
     entries = []
     for i, s in enumerate(sets):
         figs = figures(s) if drawn is None else drawn[i]
+        texts = statements(s) if stated is None else stated[i]
         entries.append({"set": s, "problems": [{
             "instance": p,
-            "statement": _snippet(p, "statement"),
+            "statement": texts[p.spec.index],
             "figure": figs.get(p.spec.index),
             "solution": _snippet(p, "solution", answer=_answer_block),
             "long": True,

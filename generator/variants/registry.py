@@ -10,7 +10,8 @@ A family is a folder of ``problems/`` (installed as ``spikeset.problems``) holdi
 - ``questions(params, solution) -> list[Question]``: the questions with reference answers.
 - optional ``solve_batch(params_list) -> list[dict]``: reference results that need heavy
   computation (simulations), for many variants at once; ``solution`` is ``{}`` without it.
-- optional ``figure(params, solution) -> matplotlib Figure``: shown with the statement.
+- optional ``figure(params, solution) -> spikeset.render.chart.Chart`` (or a matplotlib Figure):
+  shown with the statement.
 - optional ``FIGURE_ALT``: a function ``(params, solution) -> str`` giving the alt text.
 - optional ``NEEDS_SCIPY``/``NEEDS_SOLVER``: nothing reads these; they document cost.
 - optional ``REVISION``: a positive int (default 1), bumped whenever ``sample`` draws

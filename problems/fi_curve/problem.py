@@ -120,23 +120,14 @@ def questions(params: dict, solution: dict) -> list:
 def figure(params: dict, solution: dict):
     """The nullclines of the reduced model at I = 0 (no answer marked: the questions are at other currents)."""
     import numpy as np
-    from matplotlib.figure import Figure
+    from spikeset.render.chart import Chart, Line
     m = membrane(params)
     v = np.linspace(-85.0, 30.0, 461)
-    n_v = pp.v_nullcline_curve(m, v, 0.0)
-    fig = Figure(figsize=(6, 3))
-    ax = fig.add_subplot()
-    ax.plot(v, n_v, "-", color="black", label="V-nullcline (I = 0)")
-    ax.plot(v, hh.n_inf(v), "--", color="0.4", label="n-nullcline")
-    ax.set_xlabel("V (mV)")
-    ax.set_ylabel("n")
-    ax.set_xlim(-85, 30)
-    ax.set_ylim(0, 1)
-    ax.grid(alpha=0.3)
-    ax.legend(frameon=False, loc="upper left")
-    fig.tight_layout()
-    fig.spikeset_caption = "Nullclines of the reduced (V, n) model without injected current."
-    return fig
+    return Chart(
+        series=(Line(v, pp.v_nullcline_curve(m, v, 0.0), label="V-nullcline (I = 0)"),
+                Line(v, hh.n_inf(v), "--", color="0.4", label="n-nullcline")),
+        xlabel="V (mV)", ylabel="n", xlim=(-85, 30), ylim=(0, 1), grid=True, legend="best",
+        caption="Nullclines of the reduced (V, n) model without injected current.")
 
 
 def figure_alt(params: dict, solution: dict) -> str:

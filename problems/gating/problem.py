@@ -142,21 +142,13 @@ def questions(params: dict, solution: dict) -> list:
 def figure(params: dict, solution: dict):
     """m_inf, h_inf and n_inf against V (no answer marked)."""
     import numpy as np
-    from matplotlib.figure import Figure
+    from spikeset.render.chart import Chart, Line
     v = np.linspace(-100.0, 50.0, 301)
-    fig = Figure(figsize=(6, 3))
-    ax = fig.add_subplot()
-    for gate, style in (("m", "-"), ("h", "--"), ("n", ":")):
-        ax.plot(v, hh.steady_state(gate, v), style, color="black", label=f"${gate}_\\infty$")
-    ax.set_xlabel("V (mV)")
-    ax.set_ylabel("steady-state value")
-    ax.set_xlim(-100, 50)
-    ax.set_ylim(0, 1)
-    ax.grid(alpha=0.3)
-    ax.legend(frameon=False, loc="center right")
-    fig.tight_layout()
-    fig.spikeset_caption = "Steady-state activation and inactivation of the HH gates."
-    return fig
+    return Chart(
+        series=tuple(Line(v, hh.steady_state(gate, v), style, label=f"{gate}_{{∞}}")
+                     for gate, style in (("m", "-"), ("h", "--"), ("n", ":"))),
+        xlabel="V (mV)", ylabel="steady-state value", xlim=(-100, 50), ylim=(0, 1), grid=True,
+        legend="center right", caption="Steady-state activation and inactivation of the HH gates.")
 
 
 def figure_alt(params: dict, solution: dict) -> str:

@@ -241,26 +241,24 @@ def _phase_question(key: str, labels: str, winner: str) -> ChoiceQuestion:
 
 
 def figure(params: dict, solution: dict):
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(6, 3))
-    ax = fig.add_subplot(1, 1, 1)
+    """The simulated V(t) with the lettered points of the table (which phase a letter is, is the question)."""
+    from spikeset.render.chart import Chart, Label, Line
     t, V = np.array(solution.get("plot_t", [])), np.array(solution.get("plot_V", []))
-    ax.plot(t, V, color="black", lw=1.2)
     phase_of = {letter: ph for ph, letter in _label_of(params).items()}
-    offsets = {"rising": (-12, -2), "peak": (0, 6), "falling": (7, 0), "undershoot": (0, -15), "recovery": (0, 6)}
-    for letter, tp in sorted(params["points"].items()):
-        vp = float(np.interp(tp, t, V)) if t.size else 0.0
-        ax.plot([tp], [vp], "o", color="tab:red", ms=4)
-        ax.annotate(letter, (tp, vp), textcoords="offset points", xytext=offsets[phase_of[letter]], fontsize=11,
-                    color="tab:red", fontweight="bold", ha="center", va="center")
-    ax.set_xlabel("t (ms)")
-    ax.set_ylabel("V (mV)")
-    ax.set_xlim(max(0.0, START_MS - 1.0), t[-1] if t.size else 1)
-    ax.set_ylim(min(V.min() if V.size else -80, -80) - 8, 55)
-    fig.tight_layout()
-    fig.spikeset_caption = ("Simulated membrane potential after the pulse; the labelled points are at the times "
-                            "given in the table.")
-    return fig
+    # label offsets [pt] (right, up) from the point, away from the curve in each phase
+    offsets = {"rising": (-12, -2), "peak": (0, 6), "falling": (7, 0), "undershoot": (0, -15), "recovery": (0, 9)}
+    points = [(tp, float(np.interp(tp, t, V)) if t.size else 0.0) for _, tp in sorted(params["points"].items())]
+    labels = tuple(Label(tp, vp, letter, *offsets[phase_of[letter]], color="tab:red", size_pt=11, bold=True)
+                   for letter, (tp, vp) in zip(sorted(params["points"]), points))
+    return Chart(
+        series=(Line(t, V, width_pt=1.2),
+                Line([p[0] for p in points], [p[1] for p in points], style="", color="tab:red", marker="o",
+                     marker_size_pt=4)),
+        labels=labels, xlabel="t (ms)", ylabel="V (mV)",
+        xlim=(max(0.0, START_MS - 1.0), float(t[-1]) if t.size else 1.0),
+        ylim=(min(float(V.min()) if V.size else -80.0, -80.0) - 20, 55),  # room for the undershoot's letter
+        caption="Simulated membrane potential after the pulse; the labelled points are at the times given in "
+                "the table.")
 
 
 def figure_alt(params: dict, solution: dict) -> str:

@@ -180,23 +180,14 @@ def resting_states(params_list: list[dict], threshold: np.ndarray) -> dict[str, 
 def figure(params: dict, solution: dict):
     """The instantaneous I-V curve (m = m_inf(V), h and n frozen); nothing marked."""
     import numpy as np
-    from matplotlib.figure import Figure
+    from spikeset.render.chart import Chart, HLine, Line
     p = params
     v = np.linspace(-90.0, 40.0, 521)
     i = instantaneous_current(v, p["gbar_na"], p["h"], p["e_na_mV"], p["g_l"], p["e_l_mV"], p["gbar_k"], p["n"], p["e_k_mV"])
-    fig = Figure(figsize=(6, 3))
-    ax = fig.add_subplot()
-    ax.plot(v, i, color="black")
-    ax.axhline(0, color="0.6", lw=0.8)
-    ax.set_xlabel("V (mV)")
-    ax.set_ylabel("I (µA/cm²), outward +")
-    ax.set_xlim(-90, 40)
-    lim = np.max(np.abs(i[v < -30])) * 1.5 + 5
-    ax.set_ylim(-max(lim, 5), max(lim, 5))
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.spikeset_caption = "Instantaneous I-V curve: m = m∞(V), h and n frozen at the given values."
-    return fig
+    lim = max(float(np.max(np.abs(i[v < -30]))) * 1.5 + 5, 5)
+    return Chart(series=(Line(v, i),), hlines=(HLine(0.0, color="0.6"),),
+                 xlabel="V (mV)", ylabel="I (µA/cm²), outward +", xlim=(-90, 40), ylim=(-lim, lim), grid=True,
+                 caption="Instantaneous I-V curve: m = m∞(V), h and n frozen at the given values.")
 
 
 def figure_alt(params: dict, solution: dict) -> str:

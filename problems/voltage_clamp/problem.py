@@ -197,21 +197,14 @@ def _half_time_or_nan(n0: float, n_inf: float, tau_n: float) -> float:
 
 def figure(params: dict, solution: dict):
     """The two recordings A and B against time (the data of the table; no answer marked)."""
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(6, 3))
-    ax = fig.add_subplot()
-    ax.plot(params["times_ms"], params["i_control"], "o-", color="black", label="A (control)")
-    ax.plot(params["times_ms"], params["i_drug"], "s--", color="0.45", label="B (drug)")
-    ax.axhline(0.0, color="0.7", lw=0.8)
-    ax.set_xscale("log")
-    ax.set_xlabel("time after the step (ms, log scale)")
-    ax.set_ylabel("current (µA/cm²)")
-    ax.legend(frameon=False)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.spikeset_caption = (f"Ionic currents after the step from {params['v_hold_mV']:.0f} to "
-                            f"{params['v_clamp_mV']:.0f} mV (the values of the table).")
-    return fig
+    from spikeset.render.chart import Chart, HLine, Line
+    return Chart(
+        series=(Line(params["times_ms"], params["i_control"], "-", marker="o", label="A (control)"),
+                Line(params["times_ms"], params["i_drug"], "--", color="0.45", marker="s", label="B (drug)")),
+        hlines=(HLine(0.0, color="0.7"),), xscale="log", grid=True, legend="best",
+        xlabel="time after the step (ms, log scale)", ylabel="current (µA/cm²)",
+        caption=(f"Ionic currents after the step from {params['v_hold_mV']:.0f} to "
+                 f"{params['v_clamp_mV']:.0f} mV (the values of the table)."))
 
 
 def figure_alt(params: dict, solution: dict) -> str:

@@ -78,7 +78,7 @@ def test_textbook_steady_states_at_rest():
 def test_figure_has_three_curves():
     params, solution, qs, q = variant(1)
     fig = P.figure(params, solution)
-    assert len(fig.axes[0].lines) == 3
+    assert [s.label for s in fig.series] == ["m_{∞}", "h_{∞}", "n_{∞}"]
 
 
 def test_snapshot_lies_on_an_independent_hh_spike():

@@ -30,8 +30,11 @@ def test_plausible_and_figure(sets):
         assert fam.module.plausible(p.params, p.solution, [pq.question for pq in p.questions]) == []
         assert sorted(p.params["points"]) == list("ABCDE")
         fig = fam.module.figure(p.params, p.solution)
-        # the student-visible figure plots V only
-        assert len(fig.axes) == 1 and len(fig.axes[0].lines) == 1 + 5
+        # the student-visible figure plots V only, and the five lettered points on it
+        curve, points = fig.series
+        assert points.marker == "o" and not points.style and len(points.x) == 5
+        assert sorted(label.text for label in fig.labels) == list("ABCDE")
+        assert [(lab.x, lab.y) for lab in sorted(fig.labels, key=lambda lab: lab.text)] == list(zip(points.x, points.y))
 
 
 def test_robust_to_one_percent(sets):

@@ -88,9 +88,8 @@ def test_both_signs_occur():
 def test_figure_does_not_mark_answer():
     p, sol, qs, q = variant(3)
     fig = P.figure(p, sol)
-    ax = fig.axes[0]
-    assert len(ax.lines) == 2  # the curve and the zero line, no threshold marker
-    assert not ax.texts and not ax.collections
+    assert len(fig.series) == 1 and len(fig.hlines) == 1  # the curve and the zero line, no threshold marker
+    assert fig.series[0].marker is None and not fig.labels
 
 
 def test_no_rest_below_threshold_is_rejected():
