@@ -1,12 +1,16 @@
 """The figures of issue 12's generate targets for the built-in assignment, in one run.
 
     python bench/generate.py [--students 20] [--pdf-students 3] [--rss 20 80] [--roster 300]
+                             [--class-pdf 300 1000]
 
 - HTML: ms per student of ``generate --no-pdf`` on one core (after a warm-up: imports, solver);
 - PDF: seconds per student set (WeasyPrint on one core) and pages per set; the solutions too;
 - memory: peak RSS of ``spikeset generate --no-pdf`` (every process) for each class size of
   ``--rss``: it must not grow with the class;
-- incremental: a re-run after adding 3 students to a generated roster of ``--roster`` students.
+- incremental: a re-run after adding 3 students to a generated roster of ``--roster`` students;
+- ``--class-pdf N ...`` (off by default: minutes per class): a whole ``spikeset generate`` with every
+  PDF for a class of N on all cores, timed, with the peak of the summed RSS of all its processes
+  (parent and workers, sampled every 0.2 s from /proc).
 
 Times are CPU seconds of this process where marked (steadier than wall time on a machine
 shared with other work); wall times move with the load, which is printed.
@@ -123,6 +127,56 @@ def peak_rss(n: int, tmp: Path) -> int:
     return rss
 
 
+def _tree_rss_kb(root: int) -> int:
+    """Summed resident memory [kB] of ``root`` and all its descendants, read from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [c for c, p in parents.items() if p == pid and c not in tree]
+        tree.update(kids)
+        frontier.extend(kids)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def class_with_pdfs(n: int, tmp: Path) -> tuple[float, int, int]:
+    """(wall seconds, peak summed RSS [MB], PDFs written) of ``spikeset generate`` with PDFs for n students."""
+    from spikeset.cli.demo import default_files
+    from spikeset.parallel import usable_cores
+
+    roster = _roster(tmp / f"class{n}.csv", _students(n))
+    out = tmp / f"class{n}"
+    env = {**os.environ, "SPIKESET_SECRET": SECRET.decode()}
+    cmd = [sys.executable, "-m", "spikeset", "generate", str(default_files()[0]), "--roster", str(roster),
+           "--out", str(out), "--jobs", str(usable_cores()), "--quiet"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.2)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"generate of {n} students failed:\n{proc.stderr.read()[-2000:]}")
+    pdfs = sum(1 for _ in out.rglob("*.pdf"))
+    return wall, peak // 1024, pdfs
+
+
 def incremental(n: int, tmp: Path) -> tuple[float, float, str]:
     """(seconds of the first run of n students, seconds of the re-run with 3 more, its summary line)."""
     from spikeset.cli.demo import default_files
@@ -143,6 +197,8 @@ def main() -> int:
     ap.add_argument("--pdf-students", type=int, default=3, help="students timed for PDF (one core)")
     ap.add_argument("--rss", type=int, nargs="+", default=[20, 80], help="class sizes for peak memory")
     ap.add_argument("--roster", type=int, default=300, help="roster of the incremental re-run")
+    ap.add_argument("--class-pdf", type=int, nargs="*", default=[],
+                    help="class sizes generated whole with every PDF (wall time, peak memory of all processes)")
     args = ap.parse_args()
 
     from spikeset.parallel import usable_cores
@@ -164,6 +220,10 @@ def main() -> int:
             print(f"peak RSS, {n:5d} students:     {peak_rss(n, tmp):5d} MB  (target: flat, <= 1024 for 1000 with PDFs)")
         first, again, note = incremental(args.roster, tmp)
         print(f"incremental: {args.roster} students {first:.1f} s; +3 students re-run {again:.1f} s ({note})")
+        for n in args.class_pdf:
+            wall, rss, pdfs = class_with_pdfs(n, tmp)
+            print(f"class of {n:4d} with PDFs:      {wall / 60:6.1f} min wall on {usable_cores()} cores, {pdfs} PDFs, "
+                  f"peak RSS of all processes {rss} MB (targets: 300 in <= 5 min; <= 1024 MB)")
     print(f"load at the end {os.getloadavg()[0]:.1f}")
     return 0
 

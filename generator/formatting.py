@@ -18,6 +18,18 @@ def num(x: float, digits: int = 2) -> str:
     return text.replace("-", MINUS)
 
 
+def num_html(x: float, digits: int = 2, significant: int = 4) -> str:
+    """:func:`num` for HTML, but a number of 100 000 or more in powers of ten with ``significant``
+    figures ("4.218 &times; 10<sup>7</sup>"), where ``digits`` decimals would spell out every digit."""
+    if x is None or not math.isfinite(x) or abs(x) < 1e5:
+        return num(x, digits)
+    exponent = math.floor(math.log10(abs(x)))
+    mantissa = x / 10.0 ** exponent
+    if round(abs(mantissa), significant - 1) >= 10.0:
+        exponent, mantissa = exponent + 1, mantissa / 10.0
+    return f"{num(mantissa, significant - 1)} &times; 10<sup>{exponent}</sup>"
+
+
 def sig(x: float, digits: int = 4) -> str:
     """``x`` with ``digits`` significant figures, plain ASCII (for text and JSON-facing output)."""
     if x == 0 or not math.isfinite(x):
@@ -42,6 +54,7 @@ UNIT_HTML = {
     "uA/cm^2": "µA/cm<sup>2</sup>",
     "mS/cm^2": "mS/cm<sup>2</sup>",
     "uF/cm^2": "µF/cm<sup>2</sup>",
+    "uM": "µM",
 }
 
 

@@ -41,7 +41,9 @@ RECORDED = {
     "sim-phases": (2, "5a5aca364012851c8e9e08ea1601d0880a2598f59fd41d6f0332d2574ada5905"),
     "sim-refractory": (2, "c9f3c42817d35e911ff01c3bf3edbba46ccb18e8065f8959e4f6412ad4bceba2"),
     "sim-threshold": (2, "6cb3649b1595969c6d3aeb70ac27e69bb667b8fab0e2bf40be7e921b99dc2b38"),
+    "spike-charge": (1, "726ea0be172a1fc5256f5beb60c52058ee4c65e50a3615859be8b6fd360eb163"),
     "strength-duration": (1, "0d4785db80862471da5f933ee847a106333eae29cc86bef4ef0b3b6d099c323d"),
+    "temperature": (1, "a793bcd1a92a739fde3b351a64a9f6057f35e2fa8f54bfeaf8fa82256783ccdb"),
     "threshold-slope": (2, "4d7fffa7a1b4403e0e8820c4459c438f0bb38b82b9b81b01a3ef6bce3aaa525c"),
     "voltage-clamp": (1, "155f80539eef848ec057d1fb04bba5f918a2f505cce78be355aa6e5ecfa603de"),
 }

@@ -167,6 +167,9 @@ def _numeric(base: dict, pq: PlacedQuestion, statement: str, figure: str | None,
         # An interval that overlaps the right one (or an earlier wrong one) would steal answers.
         if wh >= low and wl <= high or any(wh >= a and wl <= b for a, b in seen):
             continue
+        # A value too small for a plain decimal (Q/F where Q/e is asked: 1e-17) would print as 0:0.
+        if fmt((wh - wl) / 2 * scale) == "0":
+            continue
         seen.append((wl, wh))
         wrong.append(WrongAnswer(m.id, m.value * scale, wl * scale, wh * scale, m.feedback))
     precision = _precision(q.tolerance, unit, scale)

@@ -26,7 +26,7 @@ from ..formatting import plain, points_text
 from ..variants.provenance import revisions_text, spikeset_version
 from ..regular_file import read_regular_file
 from ..safe_text import safe_name, safe_text
-from .units import NUMBER, UNIT, normalize
+from .units import NUMBER, UNIT, normalize, question_unit
 
 MAX_ANSWER_FILE_BYTES = 1_000_000
 MAX_HEADER_CHARS = 200
@@ -96,7 +96,8 @@ def blank_answer_file(student_set: StudentSet) -> str:
         for pq in problem.questions:
             if pq.type == "numeric":
                 prompt = plain(pq.question.prompt)
-                asked = f"in {pq.unit}" if pq.unit else "in %" if "%" in prompt else "a number without a unit"
+                asked = (f"in {pq.unit}" if pq.unit else "in %" if question_unit(None, pq.question.prompt) == "%"
+                         else "a number without a unit")
                 out.append(f"# {pq.id}: {prompt} [{asked}] ({pq.question.tolerance.accepts(pq.unit)})")
                 if pq.question.trace_feature:
                     out.append("#   (you may also attach your simulated trace: see [traces] at the end)")

@@ -20,8 +20,8 @@ from typing import Any
 from markupsafe import Markup
 
 from ..grade.answer_file import blank_answer_file
+from ..grade.units import question_unit
 from ..variants.assemble import StudentSet
-from ..formatting import plain
 
 TEMPLATES_PACKAGE = "spikeset.templates"
 
@@ -45,7 +45,7 @@ def unit_dimension(unit: str | None, prompt: str = "") -> dict[str, str]:
     ``dimension`` is one of :data:`BASE_DIMENSIONS`'s values, ``"percent"`` (a question asked in %),
     ``"number"`` (a pure number: no unit) or ``"exact"`` (another unit: only that spelling).
     """
-    if unit == "%" or (not unit and "%" in plain(prompt)):
+    if unit == "%" or question_unit(unit, prompt) == "%":
         return {"dimension": "percent", "unit": "%"}
     if not unit:
         return {"dimension": "number", "unit": ""}

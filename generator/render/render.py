@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..variants.assemble import PlacedQuestion, ProblemInstance, StudentSet
-from ..formatting import formula_html, num, plain, points_number, points_text, unit_html
+from ..formatting import formula_html, num, num_html, plain, points_number, points_text, unit_html
 from .chart import Chart, chart_svg
 from .datauri import data_uri
 from .mathhtml import equation_html
@@ -91,9 +91,9 @@ def _answer_block(pq: PlacedQuestion) -> Markup:
         q = pq.question
         low, high = q.tolerance.interval(q.answer)
         digits = q.digits
-        text = (f'<p class="answer"><span class="qid">{pq.id}</span> {num(q.answer, digits)} {unit_html(q.unit)}'
-                f' <span class="interval">(accepted {num(min(low, high), digits + 1)} to '
-                f'{num(max(low, high), digits + 1)} {unit_html(q.unit)}; {html.escape(q.tolerance.describe(q.unit))})</span></p>')
+        text = (f'<p class="answer"><span class="qid">{pq.id}</span> {num_html(q.answer, digits)} {unit_html(q.unit)}'
+                f' <span class="interval">(accepted {num_html(min(low, high), digits + 1, 5)} to '
+                f'{num_html(max(low, high), digits + 1, 5)} {unit_html(q.unit)}; {html.escape(q.tolerance.describe(q.unit))})</span></p>')
     else:
         lab = pq.correct_label
         opt = pq.option_for(lab)

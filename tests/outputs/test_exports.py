@@ -322,3 +322,17 @@ def test_scaled_question_says_its_unit(assignment):
     lp = LmsProblem("a", 1, "t", "variant-001", 2.0, "<p>statement</p>", None, (lq,))
     text = cloze_text(lp)
     assert "{2:NUMERICAL:=0.05:0.001#Correct." in text and "} µM" in text
+
+
+def test_a_wrong_answer_too_small_to_print_is_left_out(assignment):
+    """A misconception 24 orders of magnitude below the answer (moles where ions are asked) would print
+    as the interval 0:0 and give its feedback to an answer of 0: it is left out of the exports."""
+    from spikeset.exports import _numeric
+
+    q = NumericQuestion("b", "Number of ions", 3.4e7, None, Tolerance("rel", 0.01),
+                        misconceptions=(Misconception("moles", "moles, not ions", 5.6e-17),
+                                        Misconception("half", "z = 2", 1.7e7)))
+    pq = PlacedQuestion(id="p1.b", question=q, points=2.0)
+    base = dict(assignment_id="a", problem_number=1, problem_title="t", qid="p1.b", variant="variant-001", points=2.0)
+    lq = _numeric(base, pq, "<p>statement</p>", None)
+    assert [w.id for w in lq.wrong] == ["half"]
