@@ -132,18 +132,18 @@ def questions(params: dict, solution: dict) -> list:
     ]
     return [
         NumericQuestion("a", "Least charge that moves the membrane from rest to the peak", q, "pC", rel,
-                        misconceptions=distinct_misconceptions(q, rel, wrong_q), digits=3),
+                        weight=2, misconceptions=distinct_misconceptions(q, rel, wrong_q), digits=3),
         NumericQuestion("b", "Least number of Na<sup>+</sup> ions that carry that charge", n_min, None, rel,
-                        misconceptions=distinct_misconceptions(n_min, rel, wrong_n), digits=0,
+                        weight=2, misconceptions=distinct_misconceptions(n_min, rel, wrong_n), digits=0,
                         follow_on=FollowOn(("a",), lambda ans: ions_for_charge(ans["a"]))),
         NumericQuestion("c", "Rise of [Na<sup>+</sup>]<sub>i</sub> after one spike", rise, "uM", rel,
-                        misconceptions=distinct_misconceptions(rise, rel, wrong_rise), digits=2,
+                        weight=2, misconceptions=distinct_misconceptions(rise, rel, wrong_rise), digits=2,
                         follow_on=FollowOn(("b",), lambda ans: concentration_rise_uM(k * ans["b"], d))),
         NumericQuestion("d", "ATP molecules the pump spends to export that Na<sup>+</sup>", atp, None, rel,
                         misconceptions=distinct_misconceptions(atp, rel, wrong_atp), digits=0,
                         follow_on=FollowOn(("b",), lambda ans: atp_to_restore(k * ans["b"]))),
         NumericQuestion("e", f"Spikes, with the pump blocked, until [Na<sup>+</sup>]<sub>i</sub> is "
-                        f"{pct} percent above its start", spikes, None, rel,
+                        f"{pct} percent above its start", spikes, None, rel, weight=2,
                         misconceptions=distinct_misconceptions(spikes, rel, wrong_spikes), digits=0,
                         follow_on=FollowOn(("c",), lambda ans: spikes_to_raise(na_i, ans["c"], pct)
                                            if ans["c"] > 0 else float("nan"))),

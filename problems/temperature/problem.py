@@ -117,13 +117,13 @@ def questions(params: dict, solution: dict) -> list:
         Misconception("celsius-as-kelvin", "The answer is asked in degC; you gave kelvin.", t_for_tau + 273.15),
     ]
     return [
-        NumericQuestion("a", f"The factor &phi; on every rate at {t_new:.1f} &deg;C", phi, None, rel,
+        NumericQuestion("a", f"The factor &phi; on every rate at {t_new:.1f} &deg;C", phi, None, rel, weight=2,
                         misconceptions=distinct_misconceptions(phi, rel, wrong_phi), digits=3),
-        NumericQuestion("b", f"&tau;<sub>{params['gate']}</sub> at {t_new:.1f} &deg;C", tau_new, "ms", rel,
+        NumericQuestion("b", f"&tau;<sub>{params['gate']}</sub> at {t_new:.1f} &deg;C", tau_new, "ms", rel, weight=2,
                         misconceptions=distinct_misconceptions(tau_new, rel, wrong_tau), digits=3,
                         follow_on=FollowOn(("a",), lambda ans: tau_ref / ans["a"] if ans["a"] > 0 else math.nan)),
         steady_state_question(params),
-        NumericQuestion("d", "Q10 of the spike's half-width", q10_w, None, rel,
+        NumericQuestion("d", "Q10 of the spike's half-width", q10_w, None, rel, weight=2,
                         misconceptions=distinct_misconceptions(q10_w, rel, wrong_q10w), digits=2),
         NumericQuestion("e", f"Temperature at which &tau;<sub>{params['gate']}</sub> is "
                         f"{params['tau_target_ms']:.{params['tau_target_digits']}f} ms", t_for_tau, "°C",
