@@ -406,7 +406,7 @@ def test_scaled_question_says_its_unit(assignment):
     base = dict(assignment_id="a", problem_number=1, problem_title="t", qid="p1.b", variant="variant-001", points=2.0)
     lq = _numeric(base, pq, "<p>statement</p>", None)
     assert lq.unit == "uM" and lq.answer == pytest.approx(0.05) and lq.tolerance == pytest.approx(0.001)
-    assert "(in µM)" in lq.html
+    assert "(in µM)" in lq.html and "type the number only, with a decimal point" in lq.html
     assert all(abs(v) >= 1e-4 for v in (lq.low, lq.high, lq.wrong[0].low))
     assert lq.precision == "within ±2 %"
     from spikeset.exports import LmsProblem
