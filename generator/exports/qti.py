@@ -33,6 +33,7 @@ html_helper.rb``), which would read ``−80 mV`` as "80 mV". See :func:`literal_
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -65,13 +66,19 @@ def literal_characters(html_text: str) -> str:
     the plain-text copy of an option or a feedback by deleting named references (``&minus;``,
     ``&mu;``, ``&ndash;``) and keeping hexadecimal ones as they are (``&#x27;``); only decimal
     references and the characters themselves come through."""
-    def literal(m: re.Match) -> str:
-        text = html.unescape(m.group(0))
-        if text == m.group(0):  # not a reference HTML knows: leave it as it is
-            return text
-        return "".join(_MARKUP_REF.get(c, c) for c in text)
+    return _CHAR_REF.sub(_literal, html_text) if "&" in html_text else html_text
 
-    return _CHAR_REF.sub(literal, html_text)
+
+@functools.lru_cache(maxsize=None)
+def _literal_reference(reference: str) -> str:
+    text = html.unescape(reference)
+    if text == reference:  # not a reference HTML knows: leave it as it is
+        return text
+    return "".join(_MARKUP_REF.get(c, c) for c in text)
+
+
+def _literal(m: re.Match) -> str:
+    return _literal_reference(m.group(0))
 
 
 _TAG = re.compile(r"(<[A-Za-z/!][^<>]*>)")
