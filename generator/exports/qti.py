@@ -81,16 +81,25 @@ def _literal(m: re.Match) -> str:
     return _literal_reference(m.group(0))
 
 
-_TAG = re.compile(r"(<[A-Za-z/!][^<>]*>)")
+_TAG = re.compile(r"""(<[A-Za-z/!](?:[^<>"']|"[^"]*"|'[^']*')*>)""")  # a quoted value may hold < >
+
+
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+
+
+def _brackets_as_references(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def canvas_html(html_text: str) -> str:
     """HTML as Canvas's importer reads it back unchanged: a ``<`` or ``>`` outside a tag (plain
-    feedback such as "dI/dV < 0") written as a reference, then :func:`literal_characters`.
-    The importer's plain-text copy deletes everything from a stray ``<`` to the next ``>``."""
+    feedback such as "dI/dV < 0") or inside an attribute value written as a reference, then
+    :func:`literal_characters`. The importer's plain-text copy deletes everything from a ``<`` to
+    the next ``>``, and its reading of a question counts the brackets."""
     pieces = _TAG.split(html_text)
     return literal_characters("".join(
-        piece if i % 2 else piece.replace("<", "&lt;").replace(">", "&gt;") for i, piece in enumerate(pieces)))
+        _QUOTED.sub(lambda m: _brackets_as_references(m.group()), piece) if i % 2 else _brackets_as_references(piece)
+        for i, piece in enumerate(pieces)))
 
 
 def _mattext(parent: ET.Element, html_text: str) -> None:

@@ -354,6 +354,9 @@ def test_canvas_html_writes_what_the_importer_reads_back():
     assert canvas_html(given) == ("<p>dI/dV &#60; 0, V &#62; E<sub>K</sub>: \u221280 mV, 17\u201318 \u00b5S, "
                                   "Ohm&#39;s &#38; &#60;b&#62;</p>")
     assert _canvas_plain(canvas_html(given)) == _text_content(given)
+    figure = '<img alt="g rises for V > -40 mV" src="x.svg"> V > 0'
+    assert canvas_html(figure) == '<img alt="g rises for V &#62; -40 mV" src="x.svg"> V &#62; 0'
+    assert _canvas_plain(canvas_html(figure)) == " V > 0"
     assert _canvas_plain(given) != _text_content(given)  # what the importer made of it before
 
 
