@@ -142,8 +142,8 @@ def _question_html(statement: str, figure: str | None, pq: PlacedQuestion, unit:
                    precision: str = "") -> str:
     ask = f" (in {unit_display(unit)})" if unit else ""
     if precision:
-        # Canvas's quiz page reads the box with parseFloat and rounds it to 4 decimals: "65,9"
-        # would be taken as 65 without a word, so the question asks for a decimal point.
+        # Canvas's quiz page parses the box itself (parseFloat, or a parser that drops "," as a
+        # thousands separator): "65,9" would count as 65 or 659 without a word.
         ask += f" <small>(accepted {html.escape(precision)}; type the number only, with a decimal point)</small>"
     parts = [f'<div class="statement">{statement}</div>']
     if figure:
