@@ -120,7 +120,7 @@ def _feedback(item: ET.Element, ident: str, html_text: str) -> None:
     when it is more than one bare text node (or the import runs with the "canvas" flavour); as
     text, ``V &gt; E_K`` would be shown with its reference spelled out."""
     fb = ET.SubElement(item, "itemfeedback", ident=ident)
-    _mattext(ET.SubElement(fb, "flow_mat"), f'<div class="feedback">{html_text}</div>')
+    _mattext(ET.SubElement(fb, "flow_mat"), f'<div class="spikeset-feedback">{html_text}</div>')
 
 
 def _item(section: ET.Element, lq: LmsQuestion, media: dict[str, bytes]) -> None:

@@ -381,7 +381,7 @@ def test_qti_feedback_is_kept_as_html(qti, concept_qti):
     feedbacks = [t for package in (qti, concept_qti) for where, t in _mattexts(package) if where == "feedback"]
     assert feedbacks
     for text in feedbacks:
-        assert text.startswith('<div class="feedback">') and text.endswith("</div>"), text
+        assert text.startswith('<div class="spikeset-feedback">') and text.endswith("</div>"), text
     mistakes = [t for t in feedbacks if "Common mistakes" in t]
     assert mistakes
     for text in mistakes:
