@@ -142,7 +142,9 @@ def _question_html(statement: str, figure: str | None, pq: PlacedQuestion, unit:
                    precision: str = "") -> str:
     ask = f" (in {unit_display(unit)})" if unit else ""
     if precision:
-        ask += f" <small>(accepted {html.escape(precision)}; type the number only)</small>"
+        # Canvas's quiz page parses the box itself (parseFloat, or a parser that drops "," as a
+        # thousands separator): "65,9" would count as 65 or 659 without a word.
+        ask += f" <small>(accepted {html.escape(precision)}; type the number only, with a decimal point)</small>"
     parts = [f'<div class="statement">{statement}</div>']
     if figure:
         parts.append(str(figure))

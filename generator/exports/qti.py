@@ -24,12 +24,20 @@ goes into one pool only, so a student never meets it twice. Items:
 Images are referenced as ``$IMS-CC-FILEBASE$/media/<name>.svg`` and listed in the manifest as
 ``webcontent`` resources. Numbers below 1e-4 are exported in a smaller unit (Canvas keeps four
 decimals); the question says which unit.
+
+Text is written with its characters as they are (``−80 mV``, not ``&minus;80 mV``): Canvas's
+importer keeps the HTML of a question, an option or a feedback, but also stores a plain-text copy
+of each option and feedback (the answer text of its statistics and reports), made by deleting
+tags and named character references (``clear_html`` in canvas-lms ``qti_exporter/lib/qti/
+html_helper.rb``), which would read ``−80 mV`` as "80 mV". See :func:`literal_characters`.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from typing import Sequence
@@ -47,9 +55,56 @@ def _ident(*parts: str) -> str:
     return "g" + hashlib.sha1("/".join(parts).encode()).hexdigest()[:24]
 
 
+_CHAR_REF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# Characters that are markup stay references, in the one form Canvas's plain-text copy decodes.
+_MARKUP_REF = {"&": "&#38;", "<": "&#60;", ">": "&#62;", '"': "&#34;", "'": "&#39;"}
+
+
+def literal_characters(html_text: str) -> str:
+    """``html_text`` with every character reference written as the character itself, except the
+    five that are markup (``& < > " '``), written as decimal references. Canvas's importer makes
+    the plain-text copy of an option or a feedback by deleting named references (``&minus;``,
+    ``&mu;``, ``&ndash;``) and keeping hexadecimal ones as they are (``&#x27;``); only decimal
+    references and the characters themselves come through."""
+    return _CHAR_REF.sub(_literal, html_text) if "&" in html_text else html_text
+
+
+@functools.lru_cache(maxsize=None)
+def _literal_reference(reference: str) -> str:
+    text = html.unescape(reference)
+    if text == reference:  # not a reference HTML knows: leave it as it is
+        return text
+    return "".join(_MARKUP_REF.get(c, c) for c in text)
+
+
+def _literal(m: re.Match) -> str:
+    return _literal_reference(m.group(0))
+
+
+_TAG = re.compile(r"""(<[A-Za-z/!](?:[^<>"']|"[^"]*"|'[^']*')*>)""")  # a quoted value may hold < >
+
+
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+
+
+def _brackets_as_references(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def canvas_html(html_text: str) -> str:
+    """HTML as Canvas's importer reads it back unchanged: a ``<`` or ``>`` outside a tag (plain
+    feedback such as "dI/dV < 0") or inside an attribute value written as a reference, then
+    :func:`literal_characters`. The importer's plain-text copy deletes everything from a ``<`` to
+    the next ``>``, and its reading of a question counts the brackets."""
+    pieces = _TAG.split(html_text)
+    return literal_characters("".join(
+        _QUOTED.sub(lambda m: _brackets_as_references(m.group()), piece) if i % 2 else _brackets_as_references(piece)
+        for i, piece in enumerate(pieces)))
+
+
 def _mattext(parent: ET.Element, html_text: str) -> None:
     m = ET.SubElement(parent, "material")
-    ET.SubElement(m, "mattext", texttype="text/html").text = html_text
+    ET.SubElement(m, "mattext", texttype="text/html").text = canvas_html(html_text)
 
 
 def _meta(item: ET.Element, fields: dict[str, str]) -> None:
@@ -61,8 +116,11 @@ def _meta(item: ET.Element, fields: dict[str, str]) -> None:
 
 
 def _feedback(item: ET.Element, ident: str, html_text: str) -> None:
+    """A feedback, inside an element with a class: Canvas's importer keeps a feedback as HTML only
+    when it is more than one bare text node (or the import runs with the "canvas" flavour); as
+    text, ``V &gt; E_K`` would be shown with its reference spelled out."""
     fb = ET.SubElement(item, "itemfeedback", ident=ident)
-    _mattext(ET.SubElement(fb, "flow_mat"), html_text)
+    _mattext(ET.SubElement(fb, "flow_mat"), f'<div class="spikeset-feedback">{html_text}</div>')
 
 
 def _item(section: ET.Element, lq: LmsQuestion, media: dict[str, bytes]) -> None:
@@ -93,8 +151,10 @@ def _item(section: ET.Element, lq: LmsQuestion, media: dict[str, bytes]) -> None
             cond = ET.SubElement(res, "respcondition", {"continue": "Yes"})
             ET.SubElement(ET.SubElement(cond, "conditionvar"), "other")
             ET.SubElement(cond, "displayfeedback", feedbacktype="Response", linkrefid="general_incorrect_fb")
-            tips = "".join(f"<li>{html.escape(w.feedback)}</li>" for w in lq.wrong)
-            feedbacks.append(("general_incorrect_fb", f"<p>Not within the accepted range. Common mistakes:</p><ul>{tips}</ul>"))
+            # Line breaks between the blocks keep the words apart in Canvas's plain-text copy.
+            tips = "\n".join(f"<li>{html.escape(w.feedback)}</li>" for w in lq.wrong)
+            feedbacks.append(("general_incorrect_fb",
+                              f"<p>Not within the accepted range. Common mistakes:</p>\n<ul>\n{tips}\n</ul>"))
     else:
         rl = ET.SubElement(pres, "response_lid", ident="response1", rcardinality="Single")
         rc = ET.SubElement(rl, "render_choice")

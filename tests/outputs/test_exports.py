@@ -15,6 +15,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from html.parser import HTMLParser
 
 import pytest
 
@@ -23,7 +24,7 @@ from spikeset.variants.assignment import load_assignment
 from spikeset.exports import (choose_scale, lms_problems, lms_questions, scaled_unit, unit_display,
                               variant_students)
 from spikeset.exports.moodle import moodle_xml
-from spikeset.exports.qti import CP_NS, QTI_NS, qti_zip
+from spikeset.exports.qti import CP_NS, QTI_NS, canvas_html, qti_zip
 from spikeset.model import Misconception, NumericQuestion, Tolerance
 
 from .conftest import SECRET
@@ -290,9 +291,103 @@ def test_qti_items(qti, reference):
                 right = scoring[0].findtext("q:conditionvar/q:varequal", namespaces=Q)
                 assert right in labels
                 right_text = lid.find(f"q:render_choice/q:response_label[@ident='{right}']/q:material/q:mattext", Q).text
-                assert right_text == pq.option_for(pq.correct_label).text
+                assert right_text == canvas_html(pq.option_for(pq.correct_label).text)
                 per_option = [c for c in conds if c.get("continue") == "Yes"]
                 assert len(per_option) == len(labels)
+
+
+# ------------------------------------------------------------------ Canvas's importer
+
+# Canvas's QTI importer (canvas-lms gems/plugins/qti_exporter/lib/qti/html_helper.rb) keeps each
+# option and feedback as HTML and also as a plain-text copy (the answer text of quiz statistics and
+# reports), made by `clear_html`: tags `</?[^>\n]*>` deleted, decimal references `&#NN;` decoded,
+# other references `&name;` deleted (hexadecimal ones are left as written). The importer keeps a
+# feedback as HTML only when it is more than one bare text node (`detect_html`).
+
+def _canvas_plain(text: str) -> str:
+    text = re.sub(r"</?[^>\n]*>", "", text)
+    text = re.sub(r"&#\d+;", lambda m: chr(int(m.group()[2:-1])), text)
+    return re.sub(r"&\w+;", "", text)
+
+
+class _TextContent(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _text_content(fragment: str) -> str:
+    p = _TextContent()
+    p.feed(fragment)
+    p.close()
+    return "".join(p.parts)
+
+
+def _mattexts(qti_bytes: bytes) -> list[tuple[str, str]]:
+    """(where, HTML) of every mattext: "item", "option" or "feedback"."""
+    z = zipfile.ZipFile(io.BytesIO(qti_bytes))
+    href = next(n for n in z.namelist() if n.endswith(".xml") and n != "imsmanifest.xml" and "/" in n
+                and not n.endswith("assessment_meta.xml"))
+    root = ET.fromstring(z.read(href))
+    out = []
+    for item in root.iter(f"{{{QTI_NS}}}item"):
+        out.append(("item", item.find("q:presentation/q:material/q:mattext", Q).text))
+        out += [("option", m.text) for m in item.findall(".//q:response_label/q:material/q:mattext", Q)]
+        out += [("feedback", m.text) for m in item.findall("q:itemfeedback//q:mattext", Q)]
+    return out
+
+
+@pytest.fixture(scope="module")
+def concept_qti(tmp_path_factory):
+    a = tmp_path_factory.mktemp("concepts") / "quiz.toml"
+    a.write_text('id = "q"\ntitle = "Quiz"\n[[problems]]\nfamily = "concepts"\npoints = 10\n'
+                 'params = { n = 10 }\n', encoding="utf-8")
+    quiz = load_assignment(a)
+    return qti_zip(lms_questions(quiz, 4, SECRET), title=quiz.title, assignment_id=quiz.id)
+
+
+def test_canvas_html_writes_what_the_importer_reads_back():
+    given = "<p>dI/dV < 0, V > E<sub>K</sub>: &minus;80 mV, 17&ndash;18 &micro;S, Ohm&#x27;s &amp; &lt;b&gt;</p>"
+    assert canvas_html(given) == ("<p>dI/dV &#60; 0, V &#62; E<sub>K</sub>: \u221280 mV, 17\u201318 \u00b5S, "
+                                  "Ohm&#39;s &#38; &#60;b&#62;</p>")
+    assert _canvas_plain(canvas_html(given)) == _text_content(given)
+    figure = '<img alt="g rises for V > -40 mV" src="x.svg"> V > 0'
+    assert canvas_html(figure) == '<img alt="g rises for V &#62; -40 mV" src="x.svg"> V &#62; 0'
+    assert _canvas_plain(canvas_html(figure)) == " V > 0"
+    assert _canvas_plain(given) != _text_content(given)  # what the importer made of it before
+
+
+@pytest.mark.parametrize("package", ["qti", "concept_qti"])
+def test_qti_text_survives_canvas_plain_text_copy(package, request):
+    """Every text reads the same in the importer's plain-text copy as in the HTML: no sign lost
+    from a minus, no dash from 17-18, no words after a "<"."""
+    texts = _mattexts(request.getfixturevalue(package))
+    assert {where for where, _ in texts} >= ({"item", "feedback"} if package == "qti" else {"item", "option"})
+    for where, text in texts:
+        assert not re.search(r"&(?:[A-Za-z][A-Za-z0-9]*|#[xX][0-9a-fA-F]+);", text), (where, text)
+        assert set(re.findall(r"&#(\d+);", text)) <= {"34", "38", "39", "60", "62"}, (where, text)
+        for piece in re.split(r"<[A-Za-z/!][^<>]*>", text):
+            assert "<" not in piece and ">" not in piece, (where, text)
+        assert _canvas_plain(text) == _text_content(text), (where, text)
+
+
+def test_qti_feedback_is_kept_as_html(qti, concept_qti):
+    """Each feedback is one element with a class, which Canvas's importer keeps as HTML (a bare
+    text would be stored as text with its references spelled out); the list of typical mistakes
+    keeps its words apart in the plain-text copy."""
+    feedbacks = [t for package in (qti, concept_qti) for where, t in _mattexts(package) if where == "feedback"]
+    assert feedbacks
+    for text in feedbacks:
+        assert text.startswith('<div class="spikeset-feedback">') and text.endswith("</div>"), text
+    mistakes = [t for t in feedbacks if "Common mistakes" in t]
+    assert mistakes
+    for text in mistakes:
+        plain = " ".join(_canvas_plain(text).split())
+        tips = [" ".join(_canvas_plain(t).split()) for t in re.findall(r"<li>(.*?)</li>", text, re.S)]
+        assert tips and plain.endswith("Common mistakes: " + " ".join(tips)), plain
 
 
 # ------------------------------------------------------------------ small values
@@ -314,7 +409,7 @@ def test_scaled_question_says_its_unit(assignment):
     base = dict(assignment_id="a", problem_number=1, problem_title="t", qid="p1.b", variant="variant-001", points=2.0)
     lq = _numeric(base, pq, "<p>statement</p>", None)
     assert lq.unit == "uM" and lq.answer == pytest.approx(0.05) and lq.tolerance == pytest.approx(0.001)
-    assert "(in µM)" in lq.html
+    assert "(in µM)" in lq.html and "type the number only, with a decimal point" in lq.html
     assert all(abs(v) >= 1e-4 for v in (lq.low, lq.high, lq.wrong[0].low))
     assert lq.precision == "within ±2 %"
     from spikeset.exports import LmsProblem
