@@ -123,3 +123,13 @@ def formula_html(text: str) -> str:
     for pattern, replace in _FORMULA_RULES:
         out = pattern.sub(replace, out)
     return out + html.escape(tail, quote=False)
+
+
+_MARKUP = re.compile(r"</?(?:sub|sup|i|b|em|span)\b|&(?:[A-Za-z]+|#\d+);")
+
+
+def plain_feedback(text: str) -> str:
+    """A misconception's feedback as plain text for every text report and LMS export (a family may write it with
+    HTML, "&tau;<sub>m</sub>": it reads "τ_m"); the HTML outputs typeset it again
+    (:func:`formula_html`)."""
+    return plain(text) if _MARKUP.search(text) else text

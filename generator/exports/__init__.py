@@ -24,7 +24,7 @@ from typing import Sequence
 
 from ..variants.assemble import PlacedQuestion, ProblemInstance, StudentSet, assemble
 from ..variants.assignment import Assignment
-from ..formatting import plain, unit_html
+from ..formatting import plain, plain_feedback, unit_html
 from ..variants.roster import Student
 
 # Canvas stores numeric answers with four decimals: smaller values are shown in a smaller unit.
@@ -173,7 +173,7 @@ def _numeric(base: dict, pq: PlacedQuestion, statement: str, figure: str | None,
         if fmt((wh - wl) / 2 * scale) == "0":
             continue
         seen.append((wl, wh))
-        wrong.append(WrongAnswer(m.id, m.value * scale, wl * scale, wh * scale, m.feedback))
+        wrong.append(WrongAnswer(m.id, m.value * scale, wl * scale, wh * scale, plain_feedback(m.feedback)))
     precision = _precision(q.tolerance, unit, scale)
     return LmsQuestion(**base, type="numeric", html=_question_html(statement, figure, pq, unit, precision),
                        unit=unit, scale=scale, answer=q.answer * scale, low=low * scale, high=high * scale,
@@ -194,7 +194,7 @@ def _choice(base: dict, pq: PlacedQuestion, statement: str, figure: str | None) 
         if opt.correct:
             feedback = "Correct."
         elif opt.misconception:
-            feedback = opt.misconception.feedback
+            feedback = plain_feedback(opt.misconception.feedback)
         else:
             feedback = "Not this one."
         options.append(ChoiceAnswer(label, opt.text, opt.correct, feedback))

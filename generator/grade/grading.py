@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import math
 import os
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +17,7 @@ from .answer_file import AnswerFile, read_answer_file
 from ..variants.assemble import PlacedQuestion, StudentSet, assemble
 from ..variants.assignment import Assignment
 from ..errors import AnswerFileError, SpikesetError
-from ..formatting import plain, points_number, points_text
+from ..formatting import plain_feedback, points_number, points_text
 from ..model import DEFAULT_FEEDBACK, NumericQuestion, Tolerance
 from ..variants.roster import STUDENT_ID, Student
 from ..variants.seeding import variant_fingerprint
@@ -220,14 +219,6 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, Any], ec
     return QuestionResult(points=0.0, status="incorrect", feedback=f"{miss}{detail}.", **base), x
 
 
-_MARKUP = re.compile(r"</?(?:sub|sup|i|b|em|span)\b|&(?:[A-Za-z]+|#\d+);")
-
-
-def plain_feedback(text: str) -> str:
-    """A misconception's feedback as plain text for every report (a family may write it with
-    HTML, "&tau;<sub>m</sub>": it reads "τ_m"); the HTML outputs typeset it again
-    (:func:`spikeset.formatting.formula_html`)."""
-    return plain(text) if _MARKUP.search(text) else text
 
 
 def _implied(follow_on, earlier: Mapping[str, Any]) -> Any:

@@ -7,7 +7,7 @@ from spikeset.model import (Misconception, NumericQuestion, Tolerance, distinct_
                             misconception_overlaps)
 from spikeset.sampling import Draw
 from spikeset.solutions.constants import thermal_voltage_mV
-from spikeset.solutions.electrochemistry import nernst_concentration, nernst_potential
+from spikeset.solutions.electrochemistry import nernst_potential
 
 ID = "nernst"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)

@@ -431,3 +431,16 @@ def test_a_wrong_answer_too_small_to_print_is_left_out(assignment):
     base = dict(assignment_id="a", problem_number=1, problem_title="t", qid="p1.b", variant="variant-001", points=2.0)
     lq = _numeric(base, pq, "<p>statement</p>", None)
     assert [w.id for w in lq.wrong] == ["half"]
+
+
+def test_feedback_written_with_html_reaches_the_lms_as_plain_text(assignment):
+    """A family may write a misconception's feedback with HTML ("&tau;<sub>m</sub>"); Moodle escapes
+    feedback and Canvas keeps a plain copy, so the exports carry the plain reading ("τ_m")."""
+    from spikeset.exports import _numeric
+
+    q = NumericQuestion("b", "Time constant", 10.0, "ms", Tolerance("rel", 0.01),
+                        misconceptions=(Misconception("x", "&tau;<sub>m</sub> = R<sub>m</sub>C<sub>m</sub>", 20.0),))
+    pq = PlacedQuestion(id="p1.b", question=q, points=2.0)
+    base = dict(assignment_id="a", problem_number=1, problem_title="t", qid="p1.b", variant="variant-001", points=2.0)
+    lq = _numeric(base, pq, "<p>statement</p>", None)
+    assert lq.wrong[0].feedback == "τ_m = R_m C_m"
