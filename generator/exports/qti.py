@@ -91,11 +91,22 @@ def _brackets_as_references(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+#: A tag with a ``<`` or ``>`` inside a quoted attribute value.
+_QUOTED_BRACKET = re.compile(r"""<[A-Za-z/!](?:[^<>"']|"[^"]*"|'[^']*')*?(?:"[^"<>]*[<>][^"]*"|'[^'<>]*[<>][^']*')""")
+
+
 def canvas_html(html_text: str) -> str:
     """HTML as Canvas's importer reads it back unchanged: a ``<`` or ``>`` outside a tag (plain
     feedback such as "dI/dV < 0") or inside an attribute value written as a reference, then
     :func:`literal_characters`. The importer's plain-text copy deletes everything from a ``<`` to
     the next ``>``, and its reading of a question counts the brackets."""
+    outside = _TAG.sub("", html_text)
+    if "<" not in outside and ">" not in outside and not _QUOTED_BRACKET.search(html_text):
+        return literal_characters(html_text)  # no bracket to rewrite: one pass in the regex engine
+    return _canvas_html_by_pieces(html_text)
+
+
+def _canvas_html_by_pieces(html_text: str) -> str:
     pieces = _TAG.split(html_text)
     return literal_characters("".join(
         _QUOTED.sub(lambda m: _brackets_as_references(m.group()), piece) if i % 2 else _brackets_as_references(piece)

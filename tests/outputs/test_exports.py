@@ -444,3 +444,19 @@ def test_feedback_written_with_html_reaches_the_lms_as_plain_text(assignment):
     base = dict(assignment_id="a", problem_number=1, problem_title="t", qid="p1.b", variant="variant-001", points=2.0)
     lq = _numeric(base, pq, "<p>statement</p>", None)
     assert lq.wrong[0].feedback == "τ_m = R_m C_m"
+
+
+def test_canvas_html_fast_path_equals_the_piecewise_rewrite():
+    """canvas_html skips the tag-by-tag rewrite when no bracket needs it; on random HTML-like text
+    (tags, quoted values with and without brackets, stray brackets, references) both agree."""
+    import random
+
+    from spikeset.exports.qti import _canvas_html_by_pieces, canvas_html
+
+    atoms = ["<p>", "</p>", "<b>", '<img src="a.svg" alt="x < y">', "<span class='q>'>", '<a href="x">',
+             " dI/dV < 0 ", " V > E ", "&minus;", "&mu;S", "&#x27;", "&amp;", "text", "\n", "<", ">", '"', "'",
+             "<br/>", "<!-- c -->"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 12)))
+        assert canvas_html(text) == _canvas_html_by_pieces(text), text
