@@ -80,14 +80,23 @@ def _fast_font_subsetting() -> None:
         ffi._parsed_types = _SizedArrayTypes(ffi, parsed)
 
 
+#: WeasyPrint's ``write_pdf`` options for every spikeset PDF.
+WRITE_OPTIONS = {"pdf_identifier": b"spikeset", "uncompressed_pdf": False}
+
+
+def setup() -> None:
+    """Quiet WeasyPrint's logs and speed up its font subsetting (idempotent)."""
+    _quiet_logs()
+    _fast_font_subsetting()
+
+
 def pdf_bytes(html_text: str) -> bytes:
     """``html_text`` (self-contained, print CSS) rendered as PDF."""
     import weasyprint
 
-    _quiet_logs()
-    _fast_font_subsetting()
+    setup()
     doc = weasyprint.HTML(string=printable(html_text), base_url=".")
-    return doc.write_pdf(pdf_identifier=b"spikeset", uncompressed_pdf=False)
+    return doc.write_pdf(**WRITE_OPTIONS)
 
 
 def write_pdf(html_text: str, path: str | Path) -> None:
