@@ -61,10 +61,10 @@ def pdf_seconds(n: int) -> tuple[float, float, list[int], list[int]]:
     import weasyprint
 
     from spikeset.variants.assemble import assemble
-    from spikeset.render.pdf import _quiet_logs
+    from spikeset.render.pdf import WRITE_OPTIONS, printable, setup
     from spikeset.render.render import figures, render_problem_set, render_solutions
 
-    _quiet_logs()
+    setup()
     sets = assemble(_assignment(), _students(n + 1), SECRET)
     docs = []
     for s in sets:
@@ -76,8 +76,8 @@ def pdf_seconds(n: int) -> tuple[float, float, list[int], list[int]]:
     for pair in docs[:n]:
         for k, text in enumerate(pair):
             t0 = time.process_time()
-            doc = weasyprint.HTML(string=text, base_url=".").render()
-            doc.write_pdf()
+            doc = weasyprint.HTML(string=printable(text), base_url=".").render()  # as render.pdf.pdf_bytes
+            doc.write_pdf(**WRITE_OPTIONS)
             times[k] += time.process_time() - t0
             pages[k].append(len(doc.pages))
     return times[0] / n, times[1] / n, pages[0], pages[1]

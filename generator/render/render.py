@@ -102,6 +102,8 @@ def _answer_block(pq: PlacedQuestion) -> Markup:
 
 
 def _snippet(problem: ProblemInstance, which: str, **extra) -> Markup:
+    """A family's statement or solution snippet; ``extra``: more template variables (``answer``,
+    ``hh_shared`` from :func:`_shared_hh_model`)."""
     env = environment()
     source = problem.family.statement_source if which == "statement" else problem.family.solution_source
     template = _compile(env, problem.family.folder + ":" + which, source)
@@ -179,10 +181,47 @@ def _is_long(problem: ProblemInstance, figure: Markup | None) -> bool:
     return figure is not None or len(problem.questions) > 4 or options > 10
 
 
+#: The snippet with which the simulation families print the HH model (problems/_simhh).
+HH_MODEL_SNIPPET = "_simhh/hh_model.html.j2"
+#: The id of the shared HH model box on a student's page and in their solutions.
+HH_MODEL_ANCHOR = "hh-model"
+
+
+def _numbers_text(numbers: Sequence[int]) -> str:
+    """``[11, 12, 13]`` -> "problems 11&ndash;13"; ``[3, 7]`` -> "problems 3 and 7"."""
+    if len(numbers) > 2 and list(numbers) == list(range(numbers[0], numbers[-1] + 1)):
+        return f"problems {numbers[0]}&ndash;{numbers[-1]}"
+    head = ", ".join(str(n) for n in numbers[:-1])
+    return f"problems {head} and {numbers[-1]}"
+
+
+def _shared_hh_model(problems: Sequence[ProblemInstance], *, anchor: str, heading: str
+                     ) -> tuple[dict | None, int | None, Markup]:
+    """The HH model printed once for the set when two or more of its problems print it.
+
+    Returns (``hh_shared`` for those problems' statements, the index of the problem the box
+    goes before, the box). A statement given ``hh_shared`` prints a reference to the box, its
+    own phi and its resting states instead of the whole model (see _simhh/hh_model.html.j2).
+    With fewer than two such problems each statement prints the whole model: (None, None, "").
+    """
+    users = [p for p in problems if HH_MODEL_SNIPPET in p.family.statement_source]
+    if len(users) < 2:
+        return None, None, Markup("")
+    shared = {"anchor": anchor, "first": users[0].spec.number}
+    equations = environment().get_template("_simhh/hh_equations.html.j2").render(shared=True)
+    numbers = _numbers_text([p.spec.number for p in users])
+    box = (f'<section class="hh-shared" id="{anchor}" aria-labelledby="{anchor}-h">'
+           f'<{heading} id="{anchor}-h">The Hodgkin&ndash;Huxley model <span class="points">(used by '
+           f'{numbers})</span></{heading}>\n<div class="hh-model">{equations}</div></section>\n')
+    return shared, users[0].spec.index, Markup(box)
+
+
 def statements(student_set: StudentSet) -> dict[int, Markup]:
     """Each problem's statement (HTML), rendered once per student (by problem index) and shared
-    by the student's page and the instructor's solutions."""
-    return {p.spec.index: _snippet(p, "statement") for p in student_set.problems}
+    by the student's page and the instructor's solutions (which print the shared HH model box
+    with the same anchor, :data:`HH_MODEL_ANCHOR`)."""
+    hh_shared, _, _ = _shared_hh_model(student_set.problems, anchor=HH_MODEL_ANCHOR, heading="h2")
+    return {p.spec.index: _snippet(p, "statement", hh_shared=hh_shared) for p in student_set.problems}
 
 
 def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
@@ -194,11 +233,12 @@ def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
     :func:`statements` (both made here when not given)."""
     drawn = figures(student_set) if drawn is None else drawn
     stated = statements(student_set) if stated is None else stated
+    _, hh_before, hh_box = _shared_hh_model(student_set.problems, anchor=HH_MODEL_ANCHOR, heading="h2")
     problems = []
     for p in student_set.problems:
         figure = drawn.get(p.spec.index)
         problems.append({"instance": p, "statement": stated[p.spec.index], "figure": figure,
-                         "long": _is_long(p, figure)})
+                         "long": _is_long(p, figure), "before": hh_box if p.spec.index == hh_before else ""})
     return environment().get_template("problem_set.html.j2").render(
         s=student_set, a=student_set.assignment, student=student_set.student, problems=problems,
         css=Markup(stylesheet()), paper=paper,
@@ -214,13 +254,21 @@ def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4",
     entries = []
     for i, s in enumerate(sets):
         figs = figures(s) if drawn is None else drawn[i]
-        texts = statements(s) if stated is None else stated[i]
+        # One student's solutions use the page's anchor (their statements are the page's); a page of
+        # several students numbers its boxes.
+        anchor = HH_MODEL_ANCHOR if len(sets) == 1 else f"{HH_MODEL_ANCHOR}-{i + 1}"
+        hh_shared, hh_before, hh_box = _shared_hh_model(s.problems, anchor=anchor, heading="h3")
+        if stated is not None:
+            texts = stated[i]
+        else:
+            texts = {p.spec.index: _snippet(p, "statement", hh_shared=hh_shared) for p in s.problems}
         entries.append({"set": s, "problems": [{
             "instance": p,
             "statement": texts[p.spec.index],
             "figure": figs.get(p.spec.index),
             "solution": _snippet(p, "solution", answer=_answer_block),
             "long": True,
+            "before": hh_box if p.spec.index == hh_before else "",
         } for p in s.problems]})
     assignment = sets[0].assignment if sets else None
     return environment().get_template("solutions.html.j2").render(

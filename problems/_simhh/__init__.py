@@ -4,7 +4,10 @@ the command line a student can use.
 
 ``hh_model.html.j2`` in this folder is the model as every sim statement prints it (equations,
 rate functions, phi, the resting state the simulation starts from); a statement includes it with
-``{% include "_simhh/hh_model.html.j2" %}``.
+``{% include "_simhh/hh_model.html.j2" %}``. It is made of ``hh_equations.html.j2`` (the model)
+and ``hh_rests.html.j2`` (the table of resting states): on a page with several simulation
+problems the equations are printed once, before the first of them, and each statement refers to
+them and keeps its own phi and resting states (spikeset.render.render._shared_hh_model).
 
 Not a family (the folder name starts with ``_``, so the registry skips it).
 """
