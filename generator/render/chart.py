@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -643,7 +644,17 @@ def _layout(chart: Chart, xlim, ylim):
 
 
 def chart_svg(chart: Chart) -> bytes:
-    """``chart`` as a self-contained SVG document (UTF-8 bytes); the same chart gives the same bytes."""
+    """``chart`` as a self-contained SVG document (UTF-8 bytes); the same chart gives the same bytes.
+
+    The last few charts drawn are kept by content (equal charts: the same bytes), so a figure
+    that is the same for every student is drawn once per process."""
+    try:
+        return _recent_svg(chart)
+    except TypeError:  # a field that cannot be hashed: drawn without the cache
+        return _draw_svg(chart)
+
+
+def _draw_svg(chart: Chart) -> bytes:
     fs = FONT_PT
     width, height = chart.width_in * 72.0, chart.height_in * 72.0
     xlim, ylim = _limits(chart)
@@ -747,3 +758,7 @@ def chart_box(chart: Chart) -> tuple[float, float, float, float]:
 def chart_limits(chart: Chart) -> tuple[tuple[float, float], tuple[float, float]]:
     """The (x, y) axis ranges ``chart`` is drawn with (its own, or taken from the data)."""
     return _limits(chart)
+
+
+#: Charts drawn recently, by content (:func:`chart_svg`); bounded, a few hundred kB at most.
+_recent_svg = lru_cache(maxsize=16)(_draw_svg)

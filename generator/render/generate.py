@@ -88,10 +88,11 @@ def _write_student(job: _Job, s) -> _Written:
 
     paths = student_paths(job.out, s.student.id)
     drawn, stated = figures(s), statements(s)  # once each, for the student's page and the solutions
-    page = render_problem_set(s, paper=job.paper, drawn=drawn, stated=stated)
+    blank = blank_answer_file(s)  # once, for answers.toml and the page form's header
+    page = render_problem_set(s, paper=job.paper, drawn=drawn, stated=stated, blank=blank)
     solutions = render_solutions([s], paper=job.paper, drawn=[drawn], stated=[stated])
     write_atomic(paths["html"], page, fsync=False)
-    write_atomic(paths["answers"], blank_answer_file(s), fsync=False)
+    write_atomic(paths["answers"], blank, fsync=False)
     write_atomic(paths["solutions"], solutions, fsync=False)
     if job.signing_key is not None:  # variant.toml: see spikeset.variants.signing
         from ..variants.signing import signed_variant_text

@@ -187,11 +187,12 @@ def statements(student_set: StudentSet) -> dict[int, Markup]:
 
 def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
                        drawn: dict[int, Markup | None] | None = None,
-                       stated: dict[int, Markup] | None = None) -> str:
+                       stated: dict[int, Markup] | None = None, blank: str | None = None) -> str:
     """The student's problem set page (HTML). Contains no reference answers.
 
     ``drawn``: the student's figures from :func:`figures`; ``stated``: the statements from
-    :func:`statements` (both made here when not given)."""
+    :func:`statements` (both made here when not given); ``blank``: the student's blank answer
+    file (:func:`~spikeset.grade.answer_file.blank_answer_file`), when the caller has it."""
     drawn = figures(student_set) if drawn is None else drawn
     stated = statements(student_set) if stated is None else stated
     problems = []
@@ -202,7 +203,7 @@ def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
     return environment().get_template("problem_set.html.j2").render(
         s=student_set, a=student_set.assignment, student=student_set.student, problems=problems,
         css=Markup(stylesheet()), paper=paper,
-        form_head=form_head(), form_help=form_help(student_set), form_body=form_body(student_set))
+        form_head=form_head(), form_help=form_help(student_set), form_body=form_body(student_set, blank))
 
 
 def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4",
