@@ -243,7 +243,8 @@ def _text_xml(text: str, size_pt: float) -> str:
 
 def _n(v: float) -> str:
     """A coordinate rounded to 0.1, without a trailing ".0"."""
-    return _tenths(round(v * 10.0))
+    r = round(v * 10.0)
+    return _TENTHS_TEXT[r] if 0 <= r < len(_TENTHS_TEXT) else _tenths(r)
 
 
 def _tenths(r: int) -> str:
@@ -251,6 +252,21 @@ def _tenths(r: int) -> str:
     whole, tenth = divmod(abs(r), 10)
     text = str(whole) if tenth == 0 else f"{whole}.{tenth}"
     return "-" + text if r < 0 else text
+
+
+#: :func:`_tenths` of 0 .. 1439.9 pt (a 20-inch chart's width), looked up (a chart writes
+#: thousands); filled when the first line is drawn.
+_TENTHS_TABLE_SIZE = 14400
+_TENTHS_TEXT: list[str] = []
+
+
+def _tenths_words(values: list[int]) -> list[str]:
+    """:func:`_tenths` of each of ``values``."""
+    table = _TENTHS_TEXT
+    if not table:
+        table.extend(_tenths(r) for r in range(_TENTHS_TABLE_SIZE))
+    size = len(table)
+    return [table[r] if 0 <= r < size else _tenths(r) for r in values]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,7 +515,7 @@ def _path_data(pieces: Sequence[np.ndarray]) -> str:
         tenths = tenths[keep]
         if len(tenths) < 2:
             continue
-        words = [_tenths(v) for v in tenths.ravel().tolist()]
+        words = _tenths_words(tenths.ravel().tolist())
         out.append(f"M{words[0]} {words[1]}L" + " ".join(words[2:]))
     return "".join(out)
 
