@@ -41,20 +41,29 @@ class Unsupported(Exception):
 
 class _Parser:
     def __init__(self, tex: str):
-        self.tokens = [t for t in _TOKEN.findall(tex)]
+        tokens = _TOKEN.findall(tex)
+        self.tokens = tokens
+        self.n = n = len(tokens)
+        # skip[i]: the first token at or after i that is not white space (n: none)
+        self.skip = skip = [n] * (n + 1)
+        following = n
+        for k in range(n - 1, -1, -1):
+            if not tokens[k].isspace():
+                following = k
+            skip[k] = following
         self.i = 0
 
     def peek(self) -> str | None:
-        while self.i < len(self.tokens) and self.tokens[self.i].isspace():
-            self.i += 1
-        return self.tokens[self.i] if self.i < len(self.tokens) else None
+        i = self.i = self.skip[self.i]
+        return self.tokens[i] if i < self.n else None
 
     def take(self) -> str:
-        tok = self.peek()
-        if tok is None:
+        i = self.skip[self.i]
+        if i >= self.n:
+            self.i = i
             raise Unsupported("unexpected end")
-        self.i += 1
-        return tok
+        self.i = i + 1
+        return self.tokens[i]
 
     def group(self, roman: bool = False) -> str:
         """One argument: a braced group or a single token."""
@@ -129,14 +138,14 @@ class _Parser:
             return out
         if tok.startswith("\\"):
             return self.command(tok[1:], roman=roman)
-        if tok.isalpha():
-            return html.escape(tok) if roman else f"<i>{html.escape(tok)}</i>"
+        if tok.isalpha():  # a letter: nothing to escape
+            return tok if roman else f"<i>{tok}</i>"
         if tok in ("-", "\u2212"):
             return "\u2212"
         if tok == "'":
             return "\u2032"
         if tok in "()[]|0123456789.,+=<>/!:;*" or tok[0].isdigit() or tok[0] == ".":
-            return html.escape(tok)
+            return html.escape(tok) if tok in "<>" else tok  # else one character or digits: nothing to escape
         raise Unsupported(f"character {tok!r}")
 
     def command(self, name: str, roman: bool = False) -> str:
