@@ -479,30 +479,46 @@ def _polylines(points: np.ndarray, box: tuple[float, float, float, float]) -> li
             points[:, 1] <= bottom)
     if inside.all():
         return [points] if len(points) >= 2 else []
-    pieces: list[list[tuple[float, float]]] = []
-    current: list[tuple[float, float]] | None = None
-    fin, ins = finite.tolist(), inside.tolist()
-    for i in range(len(points) - 1):
-        if not (fin[i] and fin[i + 1]):
+    if len(points) < 2:
+        return []
+    # Segments are copied whole in runs (both ends inside), clipped (one end outside, crossing
+    # the box) or left out (a non-finite end, or missing the box: they end the current piece).
+    both_inside = inside[:-1] & inside[1:]
+    both_finite = finite[:-1] & finite[1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        crossing = both_finite & ~both_inside & _segments_hit(
+            points[:-1, 0], points[:-1, 1], points[1:, 0], points[1:, 1], box)
+    whole = np.concatenate([[False], both_inside, [False]])
+    edges = np.flatnonzero(whole[1:] != whole[:-1]).tolist()
+    run_end = dict(zip(edges[::2], edges[1::2]))  # first segment of a run -> its last point
+    events = sorted([*run_end, *np.flatnonzero(crossing).tolist()])
+    ins = inside.tolist()
+    pieces: list[list[np.ndarray]] = []
+    current: list[np.ndarray] | None = None
+    expected = 0  # the segment after the last one drawn: a gap left segments out
+    for i in events:
+        if i != expected:
             current = None
-            continue
-        if ins[i] and ins[i + 1]:
+        end = run_end.get(i)
+        if end is not None:
             if current is None:
-                current = [(points[i, 0], points[i, 1])]
+                current = [points[i:i + 1]]
                 pieces.append(current)
-            current.append((points[i + 1, 0], points[i + 1, 1]))
+            current.append(points[i + 1:end + 1])
+            expected = end
             continue
+        expected = i + 1
         seg = _clip_segment(points[i, 0], points[i, 1], points[i + 1, 0], points[i + 1, 1], box)
         if seg is None:
             current = None
             continue
         if current is None or not ins[i]:
-            current = [(seg[0], seg[1])]
+            current = [np.array([(seg[0], seg[1])])]
             pieces.append(current)
-        current.append((seg[2], seg[3]))
+        current.append(np.array([(seg[2], seg[3])]))
         if not ins[i + 1]:
             current = None
-    return [np.array(p) for p in pieces if len(p) >= 2]
+    return [np.concatenate(piece) for piece in pieces if sum(len(chunk) for chunk in piece) >= 2]
 
 
 def _path_data(pieces: Sequence[np.ndarray]) -> str:
