@@ -62,6 +62,9 @@ def color_hex(color: str) -> str:
 
 
 def _floats(values: Iterable[float]) -> tuple[float, ...]:
+    if isinstance(values, np.ndarray) and values.ndim == 1 and (
+            values.dtype.kind in "iu" or (values.dtype.kind == "f" and values.dtype.itemsize <= 8)):
+        return tuple(values.astype(float).tolist())  # the values float() gives, converted at once
     return tuple(float(v) for v in values)
 
 

@@ -247,7 +247,7 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
     (default: all cores). ``progress(student_id)`` is called once each rendered student's files
     are written; ``reporter(phase, done, total)`` follows the phase "students" (progress bars).
     """
-    from .keyfile import key_csv, key_document
+    from .keyfile import key_csv, key_document, key_json
     from ..parallel import usable_cores
     from .render import render_solutions_index
 
@@ -303,8 +303,7 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
     inst = out / "instructor"
     key_path, csv_path = inst / "key.json", inst / "key.csv"
     order = [s.id for s in students]
-    write_atomic(key_path, json.dumps(key_document(assignment.id, ((sid, entries[sid]) for sid in order)),
-                                      indent=1, sort_keys=False) + "\n")
+    write_atomic(key_path, key_json(key_document(assignment.id, ((sid, entries[sid]) for sid in order))))
     write_atomic(csv_path, key_csv(row for sid in order for row in rows[sid]))
     index = inst / "solutions" / "index.html"
     write_atomic(index, render_solutions_index(assignment, students, pdf=pdf, paper=paper))

@@ -100,3 +100,19 @@ def test_a_chart_that_cannot_be_hashed_is_drawn_anyway(monkeypatch):
     with pytest.raises(TypeError):
         hash(c)
     assert chart_svg(c) == chart._draw_svg(_chart(1.0))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16, np.int64, np.int32, np.uint8, np.uint64])
+def test_arrays_become_the_floats_float_gives(dtype):
+    rng = np.random.default_rng(3)
+    if np.dtype(dtype).kind == "f":
+        values = (rng.normal(0, 1e3, 200)).astype(dtype)
+        values[:4] = [np.nan, np.inf, -np.inf, -0.0]
+    else:
+        info = np.iinfo(dtype)
+        values = rng.integers(info.min, info.max, 200, dtype=dtype, endpoint=True)
+        values[:2] = [info.min, info.max]
+    got = chart._floats(values)
+    want = tuple(float(v) for v in values)
+    assert all(type(g) is float for g in got)
+    assert [repr(g) for g in got] == [repr(w) for w in want]   # NaN and -0.0 included
