@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import Sequence
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}_^]|\s+|[A-Za-z]|[0-9.]+|.", re.S)
 
@@ -40,8 +41,7 @@ class Unsupported(Exception):
 
 
 class _Parser:
-    def __init__(self, tex: str):
-        tokens = _TOKEN.findall(tex)
+    def __init__(self, tokens: Sequence[str]):
         self.tokens = tokens
         self.n = n = len(tokens)
         # skip[i]: the first token at or after i that is not white space (n: none)
@@ -205,12 +205,41 @@ def _join(parts: list[tuple[str, str]]) -> str:
     return "".join(out)
 
 
+#: A number as the tokenizer reads it (at least one digit: a lone "." is ``\left.``).
+_NUMBER = re.compile(r"[0-9.]*[0-9][0-9.]*\Z")
+#: Where the k-th number of an equation goes in its typeset shape (a token read as a number).
+_SLOT = re.compile("0\x00([0-9]+)\x00")
+
+
 @lru_cache(maxsize=8192)
 def equation_html(tex: str, inline: bool = False) -> str | None:
     """``tex`` (mathtext without dollar signs) as HTML text, or None when it uses anything
-    outside the supported subset. Display equations are a centred block."""
+    outside the supported subset. Display equations are a centred block.
+
+    An equation is typeset once per shape: its numbers (which differ from student to student)
+    are typeset as slots and filled in afterwards. A number comes out as written wherever it
+    stands, so the result is what typesetting the whole equation gives."""
+    tokens = _TOKEN.findall(tex)
+    if "\x00" in tex:  # the slots' character: typeset as it is
+        return _typeset(tuple(tokens), inline)
+    numbers: list[str] = []
+    shape = []
+    for tok in tokens:
+        if tok[0] in "0123456789." and _NUMBER.match(tok):
+            shape.append(f"0\x00{len(numbers)}\x00")
+            numbers.append(tok)
+        else:
+            shape.append(tok)
+    text = _typeset(tuple(shape), inline)
+    if text is None or not numbers:
+        return text
+    return _SLOT.sub(lambda m: numbers[int(m.group(1))], text)
+
+
+@lru_cache(maxsize=2048)
+def _typeset(tokens: tuple[str, ...], inline: bool) -> str | None:
     try:
-        body = _Parser(tex).sequence()
+        body = _Parser(tokens).sequence()
     except (Unsupported, IndexError):
         return None
     body = re.sub(r" {2,}", " ", body.replace("</i><i>", "")).strip()
