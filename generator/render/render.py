@@ -14,7 +14,7 @@ import html
 import re
 import sys
 import importlib.resources
-from functools import cache
+from functools import cache, lru_cache
 from typing import Sequence
 
 import jinja2
@@ -77,6 +77,30 @@ class _Environment(jinja2.Environment):
             return self.undefined(obj=obj, name=attribute)
 
 
+def _unit_markup(unit) -> Markup:
+    """The ``unit`` filter: a unit as HTML (``uA/cm^2`` -> ``µA/cm<sup>2</sup>``)."""
+    if unit is None or type(unit) is str:  # a handful of units, thousands of times a class
+        return _unit_markup_kept(unit)
+    return Markup(unit_html(unit))
+
+
+@lru_cache(maxsize=256)
+def _unit_markup_kept(unit: str | None) -> Markup:
+    return Markup(unit_html(unit))
+
+
+def _points_markup(points) -> Markup:
+    """The ``points`` filter: ``1.5&nbsp;pts``."""
+    if type(points) is float or type(points) is int:
+        return _points_markup_kept(points)
+    return Markup(html.escape(points_text(points)).replace(" ", "&nbsp;"))
+
+
+@lru_cache(maxsize=256)
+def _points_markup_kept(points: float) -> Markup:
+    return Markup(html.escape(points_text(points)).replace(" ", "&nbsp;"))
+
+
 @cache
 def environment() -> jinja2.Environment:
     root = importlib.resources.files(TEMPLATES_PACKAGE)
@@ -90,10 +114,10 @@ def environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["num"] = num
-    env.filters["unit"] = lambda u: Markup(unit_html(u))
+    env.filters["unit"] = _unit_markup
     env.filters["plain"] = plain
     env.filters["css_string"] = css_string
-    env.filters["points"] = lambda x: Markup(html.escape(points_text(x)).replace(" ", "&nbsp;"))
+    env.filters["points"] = _points_markup
     env.filters["points_number"] = points_number
     env.filters["formula"] = lambda text: Markup(formula_html(str(text)))
     env.globals["math"] = _math

@@ -21,3 +21,17 @@ def test_dict_lookups_as_jinja_does():
     assert ours.split("|")[0] == "120.0" and ours.split("|")[1] == "True"   # a dict's method stays the method
     assert ours.split("|")[3] == "" and ours.split("|")[5] == "_p"
     assert ours.split("|")[-1].startswith("&lt;built-in method keys")
+
+
+def test_kept_unit_and_points_filters_as_computed():
+    import html
+
+    from markupsafe import Markup
+
+    from spikeset.formatting import points_text, unit_html
+
+    env = environment()
+    for unit in (None, "", "mV", "uA/cm^2", "mS/cm^2", "a<b", Markup("mV"), "mV"):
+        assert env.filters["unit"](unit) == Markup(unit_html(unit))
+    for points in (0, 0.0, -0.0, 0.5, 1, 1.0, 1.25, 2, 2.5, 10.0, 0.333333, float("nan"), 1.0, 0.5):
+        assert env.filters["points"](points) == Markup(html.escape(points_text(points)).replace(" ", "&nbsp;"))
