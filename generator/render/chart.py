@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -61,6 +62,9 @@ def color_hex(color: str) -> str:
 
 
 def _floats(values: Iterable[float]) -> tuple[float, ...]:
+    if isinstance(values, np.ndarray) and values.ndim == 1 and (
+            values.dtype.kind in "iu" or (values.dtype.kind == "f" and values.dtype.itemsize <= 8)):
+        return tuple(values.astype(float).tolist())  # the values float() gives, converted at once
     return tuple(float(v) for v in values)
 
 
@@ -242,7 +246,8 @@ def _text_xml(text: str, size_pt: float) -> str:
 
 def _n(v: float) -> str:
     """A coordinate rounded to 0.1, without a trailing ".0"."""
-    return _tenths(round(v * 10.0))
+    r = round(v * 10.0)
+    return _TENTHS_TEXT[r] if 0 <= r < len(_TENTHS_TEXT) else _tenths(r)
 
 
 def _tenths(r: int) -> str:
@@ -250,6 +255,21 @@ def _tenths(r: int) -> str:
     whole, tenth = divmod(abs(r), 10)
     text = str(whole) if tenth == 0 else f"{whole}.{tenth}"
     return "-" + text if r < 0 else text
+
+
+#: :func:`_tenths` of 0 .. 1439.9 pt (a 20-inch chart's width), looked up (a chart writes
+#: thousands); filled when the first line is drawn.
+_TENTHS_TABLE_SIZE = 14400
+_TENTHS_TEXT: list[str] = []
+
+
+def _tenths_words(values: list[int]) -> list[str]:
+    """:func:`_tenths` of each of ``values``."""
+    table = _TENTHS_TEXT
+    if not table:
+        table.extend(_tenths(r) for r in range(_TENTHS_TABLE_SIZE))
+    size = len(table)
+    return [table[r] if 0 <= r < size else _tenths(r) for r in values]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -462,30 +482,46 @@ def _polylines(points: np.ndarray, box: tuple[float, float, float, float]) -> li
             points[:, 1] <= bottom)
     if inside.all():
         return [points] if len(points) >= 2 else []
-    pieces: list[list[tuple[float, float]]] = []
-    current: list[tuple[float, float]] | None = None
-    fin, ins = finite.tolist(), inside.tolist()
-    for i in range(len(points) - 1):
-        if not (fin[i] and fin[i + 1]):
+    if len(points) < 2:
+        return []
+    # Segments are copied whole in runs (both ends inside), clipped (one end outside, crossing
+    # the box) or left out (a non-finite end, or missing the box: they end the current piece).
+    both_inside = inside[:-1] & inside[1:]
+    both_finite = finite[:-1] & finite[1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        crossing = both_finite & ~both_inside & _segments_hit(
+            points[:-1, 0], points[:-1, 1], points[1:, 0], points[1:, 1], box)
+    whole = np.concatenate([[False], both_inside, [False]])
+    edges = np.flatnonzero(whole[1:] != whole[:-1]).tolist()
+    run_end = dict(zip(edges[::2], edges[1::2]))  # first segment of a run -> its last point
+    events = sorted([*run_end, *np.flatnonzero(crossing).tolist()])
+    ins = inside.tolist()
+    pieces: list[list[np.ndarray]] = []
+    current: list[np.ndarray] | None = None
+    expected = 0  # the segment after the last one drawn: a gap left segments out
+    for i in events:
+        if i != expected:
             current = None
-            continue
-        if ins[i] and ins[i + 1]:
+        end = run_end.get(i)
+        if end is not None:
             if current is None:
-                current = [(points[i, 0], points[i, 1])]
+                current = [points[i:i + 1]]
                 pieces.append(current)
-            current.append((points[i + 1, 0], points[i + 1, 1]))
+            current.append(points[i + 1:end + 1])
+            expected = end
             continue
+        expected = i + 1
         seg = _clip_segment(points[i, 0], points[i, 1], points[i + 1, 0], points[i + 1, 1], box)
         if seg is None:
             current = None
             continue
         if current is None or not ins[i]:
-            current = [(seg[0], seg[1])]
+            current = [np.array([(seg[0], seg[1])])]
             pieces.append(current)
-        current.append((seg[2], seg[3]))
+        current.append(np.array([(seg[2], seg[3])]))
         if not ins[i + 1]:
             current = None
-    return [np.array(p) for p in pieces if len(p) >= 2]
+    return [np.concatenate(piece) for piece in pieces if sum(len(chunk) for chunk in piece) >= 2]
 
 
 def _path_data(pieces: Sequence[np.ndarray]) -> str:
@@ -498,7 +534,7 @@ def _path_data(pieces: Sequence[np.ndarray]) -> str:
         tenths = tenths[keep]
         if len(tenths) < 2:
             continue
-        words = [_tenths(v) for v in tenths.ravel().tolist()]
+        words = _tenths_words(tenths.ravel().tolist())
         out.append(f"M{words[0]} {words[1]}L" + " ".join(words[2:]))
     return "".join(out)
 
@@ -643,7 +679,17 @@ def _layout(chart: Chart, xlim, ylim):
 
 
 def chart_svg(chart: Chart) -> bytes:
-    """``chart`` as a self-contained SVG document (UTF-8 bytes); the same chart gives the same bytes."""
+    """``chart`` as a self-contained SVG document (UTF-8 bytes); the same chart gives the same bytes.
+
+    The last few charts drawn are kept by content (equal charts: the same bytes), so a figure
+    that is the same for every student is drawn once per process."""
+    try:
+        return _recent_svg(chart)
+    except TypeError:  # a field that cannot be hashed: drawn without the cache
+        return _draw_svg(chart)
+
+
+def _draw_svg(chart: Chart) -> bytes:
     fs = FONT_PT
     width, height = chart.width_in * 72.0, chart.height_in * 72.0
     xlim, ylim = _limits(chart)
@@ -747,3 +793,7 @@ def chart_box(chart: Chart) -> tuple[float, float, float, float]:
 def chart_limits(chart: Chart) -> tuple[tuple[float, float], tuple[float, float]]:
     """The (x, y) axis ranges ``chart`` is drawn with (its own, or taken from the data)."""
     return _limits(chart)
+
+
+#: Charts drawn recently, by content (:func:`chart_svg`); bounded, a few hundred kB at most.
+_recent_svg = lru_cache(maxsize=16)(_draw_svg)

@@ -88,10 +88,11 @@ def _write_student(job: _Job, s) -> _Written:
 
     paths = student_paths(job.out, s.student.id)
     drawn, stated = figures(s), statements(s)  # once each, for the student's page and the solutions
-    page = render_problem_set(s, paper=job.paper, drawn=drawn, stated=stated)
+    blank = blank_answer_file(s)  # once, for answers.toml and the page form's header
+    page = render_problem_set(s, paper=job.paper, drawn=drawn, stated=stated, blank=blank)
     solutions = render_solutions([s], paper=job.paper, drawn=[drawn], stated=[stated])
     write_atomic(paths["html"], page, fsync=False)
-    write_atomic(paths["answers"], blank_answer_file(s), fsync=False)
+    write_atomic(paths["answers"], blank, fsync=False)
     write_atomic(paths["solutions"], solutions, fsync=False)
     if job.signing_key is not None:  # variant.toml: see spikeset.variants.signing
         from ..variants.signing import signed_variant_text
@@ -246,7 +247,7 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
     (default: all cores). ``progress(student_id)`` is called once each rendered student's files
     are written; ``reporter(phase, done, total)`` follows the phase "students" (progress bars).
     """
-    from .keyfile import key_csv, key_document
+    from .keyfile import key_csv, key_document, key_json
     from ..parallel import usable_cores
     from .render import render_solutions_index
 
@@ -302,8 +303,7 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
     inst = out / "instructor"
     key_path, csv_path = inst / "key.json", inst / "key.csv"
     order = [s.id for s in students]
-    write_atomic(key_path, json.dumps(key_document(assignment.id, ((sid, entries[sid]) for sid in order)),
-                                      indent=1, sort_keys=False) + "\n")
+    write_atomic(key_path, key_json(key_document(assignment.id, ((sid, entries[sid]) for sid in order))))
     write_atomic(csv_path, key_csv(row for sid in order for row in rows[sid]))
     index = inst / "solutions" / "index.html"
     write_atomic(index, render_solutions_index(assignment, students, pdf=pdf, paper=paper))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import Sequence
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}_^]|\s+|[A-Za-z]|[0-9.]+|.", re.S)
 
@@ -40,21 +41,29 @@ class Unsupported(Exception):
 
 
 class _Parser:
-    def __init__(self, tex: str):
-        self.tokens = [t for t in _TOKEN.findall(tex)]
+    def __init__(self, tokens: Sequence[str]):
+        self.tokens = tokens
+        self.n = n = len(tokens)
+        # skip[i]: the first token at or after i that is not white space (n: none)
+        self.skip = skip = [n] * (n + 1)
+        following = n
+        for k in range(n - 1, -1, -1):
+            if not tokens[k].isspace():
+                following = k
+            skip[k] = following
         self.i = 0
 
     def peek(self) -> str | None:
-        while self.i < len(self.tokens) and self.tokens[self.i].isspace():
-            self.i += 1
-        return self.tokens[self.i] if self.i < len(self.tokens) else None
+        i = self.i = self.skip[self.i]
+        return self.tokens[i] if i < self.n else None
 
     def take(self) -> str:
-        tok = self.peek()
-        if tok is None:
+        i = self.skip[self.i]
+        if i >= self.n:
+            self.i = i
             raise Unsupported("unexpected end")
-        self.i += 1
-        return tok
+        self.i = i + 1
+        return self.tokens[i]
 
     def group(self, roman: bool = False) -> str:
         """One argument: a braced group or a single token."""
@@ -129,14 +138,14 @@ class _Parser:
             return out
         if tok.startswith("\\"):
             return self.command(tok[1:], roman=roman)
-        if tok.isalpha():
-            return html.escape(tok) if roman else f"<i>{html.escape(tok)}</i>"
+        if tok.isalpha():  # a letter: nothing to escape
+            return tok if roman else f"<i>{tok}</i>"
         if tok in ("-", "\u2212"):
             return "\u2212"
         if tok == "'":
             return "\u2032"
         if tok in "()[]|0123456789.,+=<>/!:;*" or tok[0].isdigit() or tok[0] == ".":
-            return html.escape(tok)
+            return html.escape(tok) if tok in "<>" else tok  # else one character or digits: nothing to escape
         raise Unsupported(f"character {tok!r}")
 
     def command(self, name: str, roman: bool = False) -> str:
@@ -196,12 +205,41 @@ def _join(parts: list[tuple[str, str]]) -> str:
     return "".join(out)
 
 
+#: A number as the tokenizer reads it (at least one digit: a lone "." is ``\left.``).
+_NUMBER = re.compile(r"[0-9.]*[0-9][0-9.]*\Z")
+#: Where the k-th number of an equation goes in its typeset shape (a token read as a number).
+_SLOT = re.compile("0\x00([0-9]+)\x00")
+
+
 @lru_cache(maxsize=8192)
 def equation_html(tex: str, inline: bool = False) -> str | None:
     """``tex`` (mathtext without dollar signs) as HTML text, or None when it uses anything
-    outside the supported subset. Display equations are a centred block."""
+    outside the supported subset. Display equations are a centred block.
+
+    An equation is typeset once per shape: its numbers (which differ from student to student)
+    are typeset as slots and filled in afterwards. A number comes out as written wherever it
+    stands, so the result is what typesetting the whole equation gives."""
+    tokens = _TOKEN.findall(tex)
+    if "\x00" in tex:  # the slots' character: typeset as it is
+        return _typeset(tuple(tokens), inline)
+    numbers: list[str] = []
+    shape = []
+    for tok in tokens:
+        if tok[0] in "0123456789." and _NUMBER.match(tok):
+            shape.append(f"0\x00{len(numbers)}\x00")
+            numbers.append(tok)
+        else:
+            shape.append(tok)
+    text = _typeset(tuple(shape), inline)
+    if text is None or not numbers:
+        return text
+    return _SLOT.sub(lambda m: numbers[int(m.group(1))], text)
+
+
+@lru_cache(maxsize=2048)
+def _typeset(tokens: tuple[str, ...], inline: bool) -> str | None:
     try:
-        body = _Parser(tex).sequence()
+        body = _Parser(tokens).sequence()
     except (Unsupported, IndexError):
         return None
     body = re.sub(r" {2,}", " ", body.replace("</i><i>", "")).strip()

@@ -56,9 +56,10 @@ def unit_dimension(unit: str | None, prompt: str = "") -> dict[str, str]:
     return {"dimension": "exact", "unit": text}
 
 
-def answer_header(student_set: StudentSet) -> str:
-    """The answer file's text before ``[answers]``, verbatim from the blank file."""
-    text = blank_answer_file(student_set)
+def answer_header(student_set: StudentSet, blank: str | None = None) -> str:
+    """The answer file's text before ``[answers]``, verbatim from the blank file (``blank``:
+    :func:`~spikeset.grade.answer_file.blank_answer_file` of ``student_set`` when the caller has it)."""
+    text = blank_answer_file(student_set) if blank is None else blank
     at = text.find("\n[answers]\n")
     if at < 0:
         raise ValueError("the blank answer file has no [answers] line")
@@ -95,8 +96,9 @@ def simulator_setup(params: dict[str, Any]) -> dict[str, Any] | None:
     return {"params": hh, "pulses": [pulse], "t_end": t_end}
 
 
-def form_data(student_set: StudentSet) -> dict[str, Any]:
-    """Everything the page's script needs (JSON-ready); no reference answer."""
+def form_data(student_set: StudentSet, blank: str | None = None) -> dict[str, Any]:
+    """Everything the page's script needs (JSON-ready); no reference answer. ``blank``: the
+    student's blank answer file, when the caller has it (see :func:`answer_header`)."""
     a, st = student_set.assignment, student_set.student
     questions, sims = [], []
     for problem in student_set.problems:
@@ -114,7 +116,7 @@ def form_data(student_set: StudentSet) -> dict[str, Any]:
             sims.append({"problem": problem.spec.prefix, "number": problem.spec.number,
                          "trace": f"{problem.spec.prefix}-trace.csv", **setup})
     return {"assignment": a.id, "student": st.id, "variant": student_set.fingerprint,
-            "header": answer_header(student_set), "questions": questions, "simulators": sims}
+            "header": answer_header(student_set, blank), "questions": questions, "simulators": sims}
 
 
 @cache
@@ -137,9 +139,9 @@ def form_head() -> Markup:
     return Markup("".join(f"<style>{_asset(p)}</style>\n" for p in STYLES))
 
 
-def form_body(student_set: StudentSet) -> Markup:
-    """The page's data and inlined scripts (for the end of ``<body>``)."""
-    out = [f'<script type="application/json" id="spikeset-form-data">{json_for_script(form_data(student_set))}'
+def form_body(student_set: StudentSet, blank: str | None = None) -> Markup:
+    """The page's data and inlined scripts (for the end of ``<body>``; ``blank`` as for :func:`form_data`)."""
+    out = [f'<script type="application/json" id="spikeset-form-data">{json_for_script(form_data(student_set, blank))}'
            "</script>\n"]
     out += [f"<script>{_asset(p)}</script>\n" for p in SCRIPTS]
     return Markup("".join(out))

@@ -14,7 +14,7 @@ import html
 import re
 import sys
 import importlib.resources
-from functools import cache
+from functools import cache, lru_cache
 from typing import Sequence
 
 import jinja2
@@ -51,23 +51,73 @@ def _math(tex: str, alt: str | None = None, inline: bool = False) -> Markup:
     return Markup(text)
 
 
+#: The attributes of a plain dict (its methods): ``params.items`` in a template stays the method.
+_DICT_ATTRIBUTES = frozenset(name for name in dir(dict) if hasattr({}, name))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with ``a.b`` on a plain dict (``params.g_Na``, ``q.a``) looked up
+    as the item at once: Jinja tries the attribute first and catches its AttributeError, about
+    half a microsecond each, thousands of times a student. Same result: an item unless the name
+    is one of a dict's own attributes."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except LookupError:
+                return self.undefined(obj=obj, name=attribute)
+        try:  # as jinja2.Environment.getattr (inlined: it is called thousands of times a student)
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+
+def _unit_markup(unit) -> Markup:
+    """The ``unit`` filter: a unit as HTML (``uA/cm^2`` -> ``µA/cm<sup>2</sup>``)."""
+    if unit is None or type(unit) is str:  # a handful of units, thousands of times a class
+        return _unit_markup_kept(unit)
+    return Markup(unit_html(unit))
+
+
+@lru_cache(maxsize=256)
+def _unit_markup_kept(unit: str | None) -> Markup:
+    return Markup(unit_html(unit))
+
+
+def _points_markup(points) -> Markup:
+    """The ``points`` filter: ``1.5&nbsp;pts``."""
+    if type(points) is float or type(points) is int:
+        return _points_markup_kept(points)
+    return Markup(html.escape(points_text(points)).replace(" ", "&nbsp;"))
+
+
+@lru_cache(maxsize=256)
+def _points_markup_kept(points: float) -> Markup:
+    return Markup(html.escape(points_text(points)).replace(" ", "&nbsp;"))
+
+
 @cache
 def environment() -> jinja2.Environment:
     root = importlib.resources.files(TEMPLATES_PACKAGE)
     # A family snippet may include a snippet shared by several families from a "_" folder of
     # problems/ ({% include "_simhh/hh_model.html.j2" %}).
     problems = importlib.resources.files("spikeset.problems")
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(root)), jinja2.FileSystemLoader(str(problems))]),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
         undefined=jinja2.ChainableUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["num"] = num
-    env.filters["unit"] = lambda u: Markup(unit_html(u))
+    env.filters["unit"] = _unit_markup
     env.filters["plain"] = plain
     env.filters["css_string"] = css_string
-    env.filters["points"] = lambda x: Markup(html.escape(points_text(x)).replace(" ", "&nbsp;"))
+    env.filters["points"] = _points_markup
     env.filters["points_number"] = points_number
     env.filters["formula"] = lambda text: Markup(formula_html(str(text)))
     env.globals["math"] = _math
@@ -226,11 +276,12 @@ def statements(student_set: StudentSet) -> dict[int, Markup]:
 
 def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
                        drawn: dict[int, Markup | None] | None = None,
-                       stated: dict[int, Markup] | None = None) -> str:
+                       stated: dict[int, Markup] | None = None, blank: str | None = None) -> str:
     """The student's problem set page (HTML). Contains no reference answers.
 
     ``drawn``: the student's figures from :func:`figures`; ``stated``: the statements from
-    :func:`statements` (both made here when not given)."""
+    :func:`statements` (both made here when not given); ``blank``: the student's blank answer
+    file (:func:`~spikeset.grade.answer_file.blank_answer_file`), when the caller has it."""
     drawn = figures(student_set) if drawn is None else drawn
     stated = statements(student_set) if stated is None else stated
     _, hh_before, hh_box = _shared_hh_model(student_set.problems, anchor=HH_MODEL_ANCHOR, heading="h2")
@@ -242,7 +293,7 @@ def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
     return environment().get_template("problem_set.html.j2").render(
         s=student_set, a=student_set.assignment, student=student_set.student, problems=problems,
         css=Markup(stylesheet()), paper=paper,
-        form_head=form_head(), form_help=form_help(student_set), form_body=form_body(student_set))
+        form_head=form_head(), form_help=form_help(student_set), form_body=form_body(student_set, blank))
 
 
 def render_solutions(sets: Sequence[StudentSet], *, paper: str = "A4",
