@@ -245,6 +245,12 @@ def _numbers_text(numbers: Sequence[int]) -> str:
     return f"problems {head} and {numbers[-1]}"
 
 
+@cache
+def _hh_equations_html() -> str:
+    """The HH model's equations as the shared box prints them (the same for every student)."""
+    return environment().get_template("_simhh/hh_equations.html.j2").render(shared=True)
+
+
 def _shared_hh_model(problems: Sequence[ProblemInstance], *, anchor: str, heading: str
                      ) -> tuple[dict | None, int | None, Markup]:
     """The HH model printed once for the set when two or more of its problems print it.
@@ -258,7 +264,7 @@ def _shared_hh_model(problems: Sequence[ProblemInstance], *, anchor: str, headin
     if len(users) < 2:
         return None, None, Markup("")
     shared = {"anchor": anchor, "first": users[0].spec.number}
-    equations = environment().get_template("_simhh/hh_equations.html.j2").render(shared=True)
+    equations = _hh_equations_html()
     numbers = _numbers_text([p.spec.number for p in users])
     box = (f'<section class="hh-shared" id="{anchor}" aria-labelledby="{anchor}-h">'
            f'<{heading} id="{anchor}-h">The Hodgkin&ndash;Huxley model <span class="points">(used by '
