@@ -32,6 +32,8 @@ def sample(draw: Draw) -> dict:
     threshold and the slow ramp's slope as a fraction of the critical slope (both set in
     solve_batch, printed to 0.1 uA/cm^2 and 0.01 uA/cm^2 per ms)."""
     p = sample_hh(draw, temperature=(6.3, 14.0))
+    # the leak varied too, so that the step threshold spreads across the class
+    p["g_L"] = draw.log_uniform("g_L", 0.15, 0.5, sig=2)
     p["final_factor"] = draw.uniform("final_factor", 1.6, 2.3, digits=2)
     p["slow_factor"] = draw.uniform("slow_factor", 0.3, 0.7, digits=2)
     for name in ("final_current", "slow_slope"):  # an assignment may fix them; else solve_batch sets them
