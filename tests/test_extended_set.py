@@ -13,7 +13,7 @@ from spikeset.variants.registry import all_families
 
 EXTENDED = Path(str(importlib.resources.files("spikeset") / "data" / "default_extended.toml"))
 NEW_FAMILIES = {"passive-membrane", "ghk-current", "gate-kinetics", "voltage-clamp", "cable",
-                "strength-duration", "fi-curve", "spike-charge", "temperature"}
+                "strength-duration", "fi-curve", "spike-charge", "temperature", "anode-break", "accommodation"}
 
 
 def _filled(blank: Path, answers: dict) -> str:

@@ -20,7 +20,9 @@ SEEDS = range(20)
 
 # family id -> (REVISION, SHA-256 of the canonical dump of sample() for SEEDS)
 RECORDED = {
+    "accommodation": (1, "0e01a1ebf83e4b2d02cb94995ff48e2e4ecfa495c50435333be0e7d1dbf7540f"),
     "ahp": (2, "6c608a813c4f343953b143939cc70afebe25f17273a10813bea4f842fe876b6d"),
+    "anode-break": (1, "c8fba18abfe6a7c8f66d855d5b7cfdacc7bd014889ff183d8179e2e90be00dec"),
     "cable": (1, "c371b6405134cf3765342185cb2bf45c174f51492b5ac672ced035e0e12a4019"),
     "concepts": (2, "fb9a9223b8833b1a42b2394d093e4e11c98400c234f87b1c1bd989aa96b62c84"),
     "driving-force": (1, "4e5c0287ce743e9e7d5f8bb340de1b18f86fd8b8614f46c2e7ecb1c61ee44fc2"),
