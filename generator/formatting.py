@@ -64,6 +64,7 @@ def _plain(text: str) -> str:
 
 UNIT_HTML = {
     "uA/cm^2": "µA/cm<sup>2</sup>",
+    "uA/cm^2/ms": "µA/cm<sup>2</sup>/ms",
     "mS/cm^2": "mS/cm<sup>2</sup>",
     "uF/cm^2": "µF/cm<sup>2</sup>",
     "uM": "µM",

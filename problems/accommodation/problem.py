@@ -106,18 +106,21 @@ def questions(params: dict, solution: dict) -> list:
         ChoiceQuestion(
             "c", f"A ramp of slope {slow:g} &micro;A/cm<sup>2</sup> per ms to the same final current does not fire, "
                  "although its current ends well above the step threshold of (a). Why?",
-            (Option("accommodation", "While V rises slowly, h has time to fall (Na<sup>+</sup> channels inactivate) and "
-                    "n to rise (K<sup>+</sup> channels open), so the threshold rises with V and the membrane never "
-                    "reaches it", correct=True),
-             Option("charge", "The slow ramp delivers less charge than the step", misconception=Misconception(
-                 "charge-deficit", "By the time it reaches the final current the slow ramp has delivered more charge "
-                 "than a fast one; what differs is how far the gates h and n have moved meanwhile.")),
-             Option("leak", "The leak current grows with the ramp and cancels it, so V does not change",
+            (Option("accommodation", "While V rises slowly, h falls (Na<sup>+</sup> channels inactivate) and n rises "
+                    "(K<sup>+</sup> channels open): the threshold rises along with V and is never reached", correct=True),
+             Option("charge", "When it reaches the final current the slow ramp has delivered less charge than the step, "
+                    "so the membrane is charged too little to reach threshold", misconception=Misconception(
+                        "charge-deficit", "By the time it reaches the final current the slow ramp has delivered more "
+                        "charge than a fast one; what differs is how far the gates h and n have moved meanwhile.")),
+             Option("leak", "The leak current grows in step with the ramp and cancels the injected current, so V stays "
+                    "at rest until the current is switched off",
                     misconception=Misconception("leak-cancels-ramp", "V does rise during the ramp; the leak alone "
                                                 "cannot prevent a spike, which the step of (a) shows.")),
-             Option("refractory", "The slow ramp makes a small spike early on and the membrane is then refractory",
-                    misconception=Misconception("hidden-spike", "No spike happens during the slow ramp; the Na+ "
-                                                "inactivation builds up gradually, without a spike."))),
+             Option("m-needs-a-jump", "Na<sup>+</sup> activation m responds only to a sudden jump of V; while V "
+                    "creeps up slowly, m stays at its resting value and no Na<sup>+</sup> current develops",
+                    misconception=Misconception("m-needs-a-jump", "m follows V within a fraction of a millisecond at "
+                                                "any rate of change; what a slow ramp gives time to move are the slow "
+                                                "gates h and n."))),
         ),
     ])
 

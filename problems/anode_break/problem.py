@@ -110,22 +110,21 @@ def questions(params: dict, solution: dict) -> list:
             )),
         ChoiceQuestion(
             "d", "Why does the membrane fire when the hyperpolarizing current is switched off?",
-            (Option("slow-gates", "During the hyperpolarization h rose (Na<sup>+</sup> inactivation removed) and n fell "
-                    "(K<sup>+</sup> channels closed); both recover slowly, so just after the release more Na<sup>+</sup> "
-                    "and less K<sup>+</sup> conductance is available and the threshold is transiently below the "
-                    "membrane's return to rest", correct=True),
-             Option("capacitor-overshoot", "The membrane capacitance, charged negative, discharges past rest like a "
-                    "spring and the overshoot carries V above threshold",
+            (Option("slow-gates", "h rose and n fell during the hyperpolarization and recover only slowly: just after the "
+                    "release more Na<sup>+</sup> and less K<sup>+</sup> conductance is available, so the threshold is "
+                    "transiently lower", correct=True),
+             Option("capacitor-overshoot", "The membrane capacitance, charged negative during the step, discharges past "
+                    "rest like a spring after the release, and this passive overshoot carries V above threshold",
                     misconception=Misconception("passive-overshoot", "A passive RC membrane returns to rest "
                                                 "exponentially without overshoot; the rebound needs the slow gates h "
                                                 "and n.")),
-             Option("driving-force", "The hyperpolarization enlarged the Na<sup>+</sup> driving force, so more "
-                    "Na<sup>+</sup> rushes in once the current stops",
+             Option("driving-force", "The hyperpolarization enlarged the driving force on Na<sup>+</sup> (V &minus; "
+                    "E<sub>Na</sub> more negative), so more Na<sup>+</sup> rushes in once the current stops",
                     misconception=Misconception("driving-force-rebound", "After the release the driving force is "
                                                 "set by V at that moment; what changed is the number of available "
                                                 "Na+ channels (h), not the driving force.")),
-             Option("release-is-a-pulse", "Switching the current off is itself a depolarizing pulse of amplitude |I|, "
-                    "which fires the membrane like any suprathreshold pulse",
+             Option("release-is-a-pulse", "Switching the current off is itself a depolarizing pulse of amplitude |I| "
+                    "applied to the membrane, and it fires it like any suprathreshold pulse",
                     misconception=Misconception("release-as-stimulus", "Switching off only returns the injected "
                                                 "current to zero; the same step from a membrane whose gates had not "
                                                 "changed would relax to rest without a spike."))),
