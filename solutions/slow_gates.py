@@ -35,6 +35,8 @@ from spikeset.solutions.hh_stimulus import Stimulus
 
 #: Largest hyperpolarizing magnitude tried by the rebound search, uA/cm2 (about -150 mV at steady state).
 MAX_REBOUND_UA_PER_CM2 = 30.0
+#: Largest step amplitude tried by the step-threshold search, uA/cm2.
+MAX_STEP_UA_PER_CM2 = 50.0
 #: Slopes tried by the ramp search, uA/cm2 per ms: below the floor a ramp is taken as not firing
 #: (a ramp that slow to the usual currents lasts over a second), above the ceiling it is a step.
 MIN_SLOPE = 0.01
@@ -121,7 +123,7 @@ def step_threshold(params: HHParams, *, start_ms: float, hold_ms: float, rel_tol
                    bracket: tuple[float, float] = (1.5, 5.0), rtol: float = DEFAULT_RTOL,
                    atol: float = DEFAULT_ATOL, n_threads: int | None = None) -> np.ndarray:
     """Smallest amplitude (uA/cm2) of a step from ``start_ms`` held for ``hold_ms`` that makes a
-    spike peaking while it is on, shape (N,) (NaN if none up to MAX_SLOPE uA/cm2)."""
+    spike peaking while it is on, shape (N,) (NaN if none up to MAX_STEP_UA_PER_CM2)."""
     p = params.broadcast()
     var = _Variants(p)
     t_end = start_ms + float(hold_ms)
@@ -134,7 +136,7 @@ def step_threshold(params: HHParams, *, start_ms: float, hold_ms: float, rel_tol
 
     n = p.n_variants
     return bisect_monotone(fires, np.full(n, float(bracket[0])), np.full(n, float(bracket[1])), rel_tol=rel_tol,
-                           grow=1.5, floor=0.0, ceiling=MAX_SLOPE, max_expand=12, max_iter=40)
+                           grow=1.5, floor=0.0, ceiling=MAX_STEP_UA_PER_CM2, max_expand=12, max_iter=40)
 
 
 def critical_slope(params: HHParams, final: Any, *, start_ms: float, hold_ms: float,
