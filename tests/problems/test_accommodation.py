@@ -67,3 +67,13 @@ def test_independent_solver_from_the_statement(sets):
         pieces, _ = ramp_pieces(start, final, slow, hold)
         t, V, m, h, n = run(p, y0, pieces, pieces[0][1] + 0.01)
         assert h[-1] == pytest.approx(inst.solution["h_end"], abs=2e-3)
+
+
+def test_check_reports_nothing():
+    """`spikeset check --n 200`: no degenerate variant, every numeric question spread over many
+    tolerance bins, no fixed answer passing more than 10 % of the class, no predictable choice."""
+    from spikeset.variants.catalog import check_family
+    from spikeset.variants.registry import all_families
+    result = check_family(all_families()[FAMILY], 200)
+    assert result.ok, (result.problems[:3], result.flags)
+    assert all(q.bins >= 20 for q in result.questions if q.type == "numeric"), result.questions

@@ -69,3 +69,13 @@ def test_searches_are_bounded():
     hh = HHParams(temperature=np.array([6.3, 25.0]))
     thr = slow_gates.rebound_threshold(hh, 20.0, start_ms=5.0, window_ms=30.0)
     assert 1.0 < thr[0] < 5.0 and np.isnan(thr[1])
+
+
+def test_check_reports_nothing():
+    """`spikeset check --n 200`: no degenerate variant, every numeric question spread over many
+    tolerance bins, no fixed answer passing more than 10 % of the class, no predictable choice."""
+    from spikeset.variants.catalog import check_family
+    from spikeset.variants.registry import all_families
+    result = check_family(all_families()[FAMILY], 200)
+    assert result.ok, (result.problems[:3], result.flags)
+    assert all(q.bins >= 20 for q in result.questions if q.type == "numeric"), result.questions
