@@ -61,7 +61,7 @@ def pdf_seconds(n: int) -> tuple[float, float, list[int], list[int]]:
     import weasyprint
 
     from spikeset.variants.assemble import assemble
-    from spikeset.render.pdf import WRITE_OPTIONS, printable, setup
+    from spikeset.render.pdf import WRITE_OPTIONS, font_config, printable, setup
     from spikeset.render.render import figures, render_problem_set, render_solutions
 
     setup()
@@ -70,13 +70,13 @@ def pdf_seconds(n: int) -> tuple[float, float, list[int], list[int]]:
     for s in sets:
         drawn = figures(s)
         docs.append((render_problem_set(s, drawn=drawn), render_solutions([s], drawn=[drawn])))
-    weasyprint.HTML(string=docs[-1][0]).write_pdf()  # fonts, caches
+    weasyprint.HTML(string=docs[-1][0]).write_pdf(font_config=font_config())  # fonts, caches
     times: dict[int, float] = {0: 0.0, 1: 0.0}
     pages: dict[int, list[int]] = {0: [], 1: []}
     for pair in docs[:n]:
         for k, text in enumerate(pair):
             t0 = time.process_time()
-            doc = weasyprint.HTML(string=printable(text), base_url=".").render()  # as render.pdf.pdf_bytes
+            doc = weasyprint.HTML(string=printable(text), base_url=".").render(font_config=font_config())  # as render.pdf.pdf_bytes
             doc.write_pdf(**WRITE_OPTIONS)
             times[k] += time.process_time() - t0
             pages[k].append(len(doc.pages))
@@ -127,8 +127,11 @@ def peak_rss(n: int, tmp: Path) -> int:
     return rss
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Summed resident memory [kB] of ``root`` and all its descendants, read from /proc."""
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """(summed resident, summed proportional) memory [kB] of ``root`` and all its descendants,
+    read from /proc. Forked workers share the parent's pages until they write them: the summed
+    RSS counts a shared page once per process, the summed PSS (``smaps_rollup``) splits it among
+    them, so PSS is what the processes take from the machine together."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -143,19 +146,23 @@ def _tree_rss_kb(root: int) -> int:
         kids = [c for c, p in parents.items() if p == pid and c not in tree]
         tree.update(kids)
         frontier.extend(kids)
-    total = 0
+    rss = pss = 0
     for pid in tree:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
         except OSError:
             continue
-    return total
+    return rss, pss
 
 
-def class_with_pdfs(n: int, tmp: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak summed RSS [MB], PDFs written) of ``spikeset generate`` with PDFs for n students."""
+def class_with_pdfs(n: int, tmp: Path) -> tuple[float, int, int, int, list[tuple[int, int]]]:
+    """(wall seconds, peak summed RSS [MB], peak summed PSS [MB], PDFs written, [(students done,
+    peak summed PSS [MB] so far)] about every 10 s) of ``spikeset generate`` with PDFs for n
+    students."""
     from spikeset.cli.demo import default_files
     from spikeset.parallel import usable_cores
 
@@ -166,15 +173,23 @@ def class_with_pdfs(n: int, tmp: Path) -> tuple[float, int, int]:
            "--out", str(out), "--jobs", str(usable_cores()), "--quiet"]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak_rss = peak_pss = 0
+    progress: list[tuple[int, int]] = []
+    next_look = time.perf_counter() + 10
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_kb(proc.pid))
+        rss, pss = _tree_memory_kb(proc.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        if time.perf_counter() > next_look:
+            sols = out / "instructor" / "solutions"
+            done = sum(1 for _ in sols.glob("*.pdf")) if sols.is_dir() else 0
+            progress.append((done, peak_pss // 1024))
+            next_look += 10
         time.sleep(0.2)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"generate of {n} students failed:\n{proc.stderr.read()[-2000:]}")
     pdfs = sum(1 for _ in out.rglob("*.pdf"))
-    return wall, peak // 1024, pdfs
+    return wall, peak_rss // 1024, peak_pss // 1024, pdfs, progress
 
 
 def incremental(n: int, tmp: Path) -> tuple[float, float, str]:
@@ -221,9 +236,11 @@ def main() -> int:
         first, again, note = incremental(args.roster, tmp)
         print(f"incremental: {args.roster} students {first:.1f} s; +3 students re-run {again:.1f} s ({note})")
         for n in args.class_pdf:
-            wall, rss, pdfs = class_with_pdfs(n, tmp)
+            wall, rss, pss, pdfs, progress = class_with_pdfs(n, tmp)
             print(f"class of {n:4d} with PDFs:      {wall / 60:6.1f} min wall on {usable_cores()} cores, {pdfs} PDFs, "
-                  f"peak RSS of all processes {rss} MB (targets: 300 in <= 5 min; <= 1024 MB)")
+                  f"peak of all processes: PSS {pss} MB, RSS {rss} MB (targets: 300 in <= 5 min; <= 1024 MB)")
+            marks = [progress[int(len(progress) * q / 10) - 1] for q in range(1, 11) if int(len(progress) * q / 10) > 0]
+            print("  peak PSS so far, by students done: " + ", ".join(f"{d}: {m} MB" for d, m in marks))
     print(f"load at the end {os.getloadavg()[0]:.1f}")
     return 0
 

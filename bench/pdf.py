@@ -29,13 +29,13 @@ def _phases(html_text: str) -> tuple[float, float, float, int]:
     """(parse, style + layout, draw + write) CPU seconds and pages of one document."""
     import weasyprint
 
-    from spikeset.render.pdf import WRITE_OPTIONS, printable, setup
+    from spikeset.render.pdf import WRITE_OPTIONS, font_config, printable, setup
 
     setup()
     c0 = time.process_time()
     doc = weasyprint.HTML(string=printable(html_text), base_url=".")
     c1 = time.process_time()
-    rendered = doc.render()
+    rendered = doc.render(font_config=font_config())
     c2 = time.process_time()
     rendered.write_pdf(**WRITE_OPTIONS)
     c3 = time.process_time()

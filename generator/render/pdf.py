@@ -90,13 +90,32 @@ def setup() -> None:
     _fast_font_subsetting()
 
 
+_FONT_CONFIG = None
+
+
+def font_config():
+    """This process's one WeasyPrint ``FontConfiguration``, made on first use.
+
+    Without it WeasyPrint makes a new one for each document: Fontconfig loads its configuration
+    and fonts again and Pango a new font map, and the process keeps them: it grew by about
+    0.5 MB per student (set and solutions), measured over 40 students, against 0.1 MB with one
+    configuration. One shared configuration gives the same bytes (tested). A forked worker
+    inherits the parent's."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
 def pdf_bytes(html_text: str) -> bytes:
     """``html_text`` (self-contained, print CSS) rendered as PDF."""
     import weasyprint
 
     setup()
     doc = weasyprint.HTML(string=printable(html_text), base_url=".")
-    return doc.write_pdf(**WRITE_OPTIONS)
+    return doc.write_pdf(font_config=font_config(), **WRITE_OPTIONS)
 
 
 def write_pdf(html_text: str, path: str | Path) -> None:

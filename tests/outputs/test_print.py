@@ -117,3 +117,17 @@ def test_the_builtin_assignment_prints_on_12_a4_pages_unsplit(builtin_set):
         ids = {i for i, text in enumerate(pages) for pq in problem.questions if f"{pq.id} " in text}
         assert len(heading) == 1 and ids == {heading[0]}, (
             f"problem {problem.spec.number}: heading on pages {heading}, questions on {sorted(ids)}")
+
+
+def test_one_font_configuration_serves_every_pdf_and_gives_the_same_bytes(builtin_set):
+    import weasyprint
+
+    from spikeset.render.pdf import WRITE_OPTIONS, font_config, pdf_bytes, printable
+
+    assert font_config() is font_config()
+    html_text = render_problem_set(builtin_set)
+    part = html_text[:html_text.index("</section>")] + "</section></main></body></html>"  # a page or two
+    shared = pdf_bytes(part)
+    assert pdf_bytes(part) == shared  # the second document through the same, now used, configuration
+    fresh = weasyprint.HTML(string=printable(part), base_url=".").write_pdf(**WRITE_OPTIONS)  # WeasyPrint's own
+    assert shared == fresh
