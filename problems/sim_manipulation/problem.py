@@ -191,8 +191,8 @@ def questions(params: dict, solution: dict) -> list:
                            "question asks for the amplitude.", None)
     return distinct_misconceptions([
         NumericQuestion(
-            "a", f"E<sub>K</sub> with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM (tolerance &plusmn;0.5 mV)", ek2, "mV",
-            Tolerance("abs", 0.5),
+            "a", f"E<sub>K</sub> with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM (tolerance &plusmn;0.2 mV)", ek2, "mV",
+            Tolerance("abs", 0.2),
             misconceptions=(
                 Misconception("log10-instead-of-ln", "You used log10 instead of ln.", rt_f * math.log10(ko2 / ki)),
                 Misconception("ratio-inverted", "The Nernst ratio is [K]o/[K]i, outside over inside.", -ek2),
