@@ -153,7 +153,8 @@ def test_sim_refractory_from_statement():
         check_switch(q["b"], lambda a: n_spikes_by(model.run(rest, [(start, dur, a)], start + dur + window),
                                                    start + dur + window) >= 1)
         check_switch(q["c"], lambda a2: two_spikes(delay, a2))
-        assert q["d"].question.correct_option.id == ("higher" if answer(q["c"]) > answer(q["b"]) else "lower")
+        probe = printed.number(r"\(d\) Two identical pulses again, the second (\d+(?:\.\d+)?) ms after")
+        assert q["d"].question.correct_option.id == ("fires" if two_spikes(probe) else "fails")
 
 
 def test_sim_manipulation_from_statement():
