@@ -15,7 +15,7 @@ from spikeset.solutions.constants import thermal_voltage_mV
 from spikeset.solutions.electrochemistry import nernst_potential
 
 ID = "sim-manipulation"
-REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Manipulating a simulated neuron: TTX, raised K+, temperature"
 TOPIC = "simulation"
 

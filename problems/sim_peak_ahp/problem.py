@@ -12,7 +12,7 @@ from spikeset.problems._simhh import (batch, cli_params, distinct_misconceptions
 from spikeset.sampling import Draw
 
 ID = "sim-peak-ahp"
-REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Peak and undershoot of a simulated spike"
 TOPIC = "simulation"
 

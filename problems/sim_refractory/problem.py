@@ -12,7 +12,7 @@ from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_param
 from spikeset.sampling import Draw
 
 ID = "sim-refractory"
-REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Refractory period from paired pulses"
 TOPIC = "simulation"
 
