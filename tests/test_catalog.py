@@ -105,13 +105,27 @@ def test_check_flags_non_discriminating_and_predictable_questions(monkeypatch):
                 ChoiceQuestion("e", "shuffled", options)]
     monkeypatch.setattr(family.module, "questions", questions)
     monkeypatch.setattr(family.module, "plausible", lambda params, solution, questions: [])
+    monkeypatch.setattr(family.module, "FIXED_CONCEPT_QUESTIONS", frozenset({"d"}), raising=False)
     result = check_family(family, 300)
     stats = {q.key: q for q in result.questions}
     assert stats["a"].best_fixed_share == 1.0 and stats["a"].bins == 1
     assert stats["b"].best_fixed_share < 0.05 and stats["b"].bins > 50
+    assert stats["e"].key_counts == {"x": 300}
     flagged = {f.split(":")[0] for f in result.flags}
-    assert flagged == {"a", "c"}
+    # c: fixed order and constant key; d: constant key, declared a fixed concept question;
+    # e: shuffled labels, but the same option keyed in every variant
+    assert flagged == {"a", "c", "e"}
     assert "c: the correct label is always 'a'" in result.flags
+    assert any(f.startswith("e: option 'x' is keyed in 100 % of variants") for f in result.flags)
+
+
+def test_constant_key_flag_threshold():
+    from collections import Counter
+    from spikeset.variants.catalog import constant_key_flag
+    assert constant_key_flag("q", Counter({"x": 91, "y": 9})).startswith("q: option 'x' is keyed in 91 %")
+    assert constant_key_flag("q", Counter({"x": 90, "y": 10})) is None
+    assert constant_key_flag("q", Counter({"x": 100}), fixed_concept=True) is None
+    assert constant_key_flag("q", Counter()) is None
 
 
 def test_check_unknown_family(capsys):
