@@ -36,7 +36,7 @@ RECORDED = {
     "resting-potential": (1, "3f748c6b7bc96c1cc5c54ac9ed3af031a2dd1c49006cb00aff57d3eaf01c7423"),
     "rise-vs-fall": (2, "177b35cb340bfb5ccbc52f3b74886898569fef77b09dbb1d34afc59d1d8507ad"),
     "sim-firing": (2, "a42ba05024a0a563a080dde4879dd1aa9bf0b4b649fb14082089e3a387a20db8"),
-    "sim-manipulation": (3, "6982c1473bd504cc38c8d4ee3726aceb229e5e4faf1e987781355298db64455b"),
+    "sim-manipulation": (3, "c996a193a3f7e812f0b6582b3ba5ed9135dff7bf6ed0a9401e3a93e6a8a2f0be"),
     "sim-peak-ahp": (3, "a756ed263ea6719a63289b85444433db7c1bed925d4fd3e4665926682452d0f1"),
     "sim-phases": (2, "5a5aca364012851c8e9e08ea1601d0880a2598f59fd41d6f0332d2574ada5905"),
     "sim-refractory": (3, "1e6f5706c1f56a43c34ae0ce26e5d53301859355a141384328f8071b266bc7e1"),

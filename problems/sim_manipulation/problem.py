@@ -27,7 +27,7 @@ MIN_K_RATIO = 0.15        # raised-K+ threshold below 0.15 x control or 0.5 uA/c
 MIN_K_THRESHOLD = 0.5     # spontaneous firing and the threshold is ill-conditioned (degenerate)
 STEP_START_MS = 5.0
 STEP_MS = 100.0
-COOLEST_C = 2.0           # a cooled patch is not taken below this temperature [degC]
+COOLEST_C = 2.0           # a cooled patch stays above this temperature [degC]
 STEP_RTOL = 1e-5          # half-widths and rates within ~1e-5 relative of 1e-7 runs (tolerances 3 %)
 
 
@@ -48,7 +48,9 @@ def sample(draw: Draw) -> dict:
     if draw.choice("temperature_change", ("warming", "cooling")) == "warming":
         p["temperature2"] = round(p["temperature"] + change, 1)
     else:
-        p["temperature2"] = round(max(p["temperature"] - change, COOLEST_C), 1)
+        # scaled down near the coldest temperature (not clipped: a clip would pile many variants
+        # onto COOLEST_C, and a fixed answer would pass them all)
+        p["temperature2"] = round(p["temperature"] - change * min(1.0, (p["temperature"] - COOLEST_C) / 8.0), 1)
     p["excitability_probe"] = draw.choice("excitability_probe", ("raised-K", "TTX"))
     p["start_ms"], p["window_ms"] = START_MS, WINDOW_MS
     p["step_start_ms"], p["step_ms"] = STEP_START_MS, STEP_MS
