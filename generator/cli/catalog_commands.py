@@ -84,7 +84,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             else:
                 total = sum(q.label_counts.values())
                 share = ", ".join(f"{lab} {100 * c / total:.0f}%" for lab, c in q.label_counts.items())
-                print(f"  {q.key}: correct label {share}")
+                keyed = ", ".join(f"{k} {100 * c / total:.0f}%" for k, c in q.key_counts.items())
+                print(f"  {q.key}: correct label {share}; keyed option {keyed}")
         findings = list(result.flags) + list(result.problems)
         for p in findings[:20]:
             print(f"  ! {p}")

@@ -12,7 +12,11 @@ Discrimination, per numeric question over the drawn variants:
 Per choice question: the share of variants keyed by the most common label (what always
 answering that label scores) is flagged above chance (1/options) + :data:`MAX_LABEL_EXCESS`,
 and a pair of choice questions whose labels predict each other (:func:`label_dependence`)
-beyond :data:`MAX_LABEL_DEPENDENCE` is flagged.
+beyond :data:`MAX_LABEL_DEPENDENCE` is flagged. Shuffling the options hides a constant key from
+the label count, so the keyed option *id* is counted too: a question keying the same option in
+more than :data:`MAX_KEY_SHARE` of variants is flagged (a student who learns "the answer is the
+one about X" passes it everywhere), unless its family lists the question's key in
+``FIXED_CONCEPT_QUESTIONS``, a module-level set of keys that are fixed concept questions on purpose.
 """
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ MAX_FIXED_SHARE = 0.10
 MAX_LABEL_EXCESS = 0.10
 #: Two choice questions are flagged when one's label predicts the other's this much better than chance.
 MAX_LABEL_DEPENDENCE = 0.20
+#: A choice question keying one and the same option id in more than this share of variants is flagged.
+MAX_KEY_SHARE = 0.90
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class QuestionStats:
     maximum: float | None = None
     median: float | None = None
     label_counts: dict[str, int] = field(default_factory=dict)
+    key_counts: dict[str, int] = field(default_factory=dict)
     bins: int | None = None
     best_fixed_value: float | None = None
     best_fixed_share: float | None = None
@@ -114,6 +121,19 @@ def label_dependence(first: Sequence[str], second: Sequence[str]) -> float:
     return (sum(best_given.values()) - max(Counter(second).values())) / n
 
 
+def constant_key_flag(key: str, key_counts: Counter, *, fixed_concept: bool = False) -> str | None:
+    """The flag for a choice question whose most common keyed option id exceeds
+    :data:`MAX_KEY_SHARE` of the variants, or None (also for a declared fixed concept question)."""
+    total = sum(key_counts.values())
+    if fixed_concept or total == 0:
+        return None
+    top_id, top = key_counts.most_common(1)[0]
+    if top / total <= MAX_KEY_SHARE:
+        return None
+    return (f"{key}: option {top_id!r} is keyed in {100 * top / total:.0f} % of variants (more than "
+            f"{100 * MAX_KEY_SHARE:.0f} %): the shuffled labels hide a constant answer")
+
+
 def check_family(family: Family, n: int, *, secret: bytes = b"spikeset-check") -> FamilyCheck:
     """Draw ``n`` variants of ``family`` (as ``n`` pseudo-students, batched) and report
     answer ranges, discrimination, label balance and every degenerate or failed variant."""
@@ -130,6 +150,7 @@ def check_family(family: Family, n: int, *, secret: bytes = b"spikeset-check") -
     intervals: dict[str, list[tuple[float, float]]] = {}
     tolerances: dict[str, set[str]] = {}
     labels: dict[str, list[str]] = {}
+    keyed_ids: dict[str, list[str]] = {}
     n_options: dict[str, int] = {}
     types: dict[str, tuple[str, str | None]] = {}
     redrawn = 0
@@ -153,9 +174,11 @@ def check_family(family: Family, n: int, *, secret: bytes = b"spikeset-check") -
                                         "within tolerance (cannot be told apart)")
             else:
                 labels.setdefault(pq.key, []).append(pq.correct_label)
+                keyed_ids.setdefault(pq.key, []).append(pq.question.correct_option.id)
                 n_options[pq.key] = max(n_options.get(pq.key, 0), len(pq.labelled))
     stats: list[QuestionStats] = []
     flags: list[str] = []
+    fixed_concepts = frozenset(getattr(family.module, "FIXED_CONCEPT_QUESTIONS", ()))
     for key, (qtype, unit) in types.items():
         if qtype == "numeric":
             xs = sorted(v for v in values[key] if math.isfinite(v))
@@ -170,7 +193,12 @@ def check_family(family: Family, n: int, *, secret: bytes = b"spikeset-check") -
                              f"(more than {100 * MAX_FIXED_SHARE:.0f} %); the answers cover {bins} tolerance bins")
         else:
             counts = Counter(labels[key])
-            stats.append(QuestionStats(key, qtype, label_counts=dict(sorted(counts.items()))))
+            key_counts = Counter(keyed_ids[key])
+            stats.append(QuestionStats(key, qtype, label_counts=dict(sorted(counts.items())),
+                                       key_counts=dict(sorted(key_counts.items()))))
+            flag = constant_key_flag(key, key_counts, fixed_concept=key in fixed_concepts)
+            if flag:
+                flags.append(flag)
             top_label, top = counts.most_common(1)[0]
             chance = 1.0 / max(n_options[key], 1)
             if len(counts) == 1:

@@ -9,6 +9,8 @@ from spikeset.solutions.membrane import ahp_potential, g_k_for_ahp, g_k_within_o
 
 ID = "ahp"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+#: Choice questions that key the same option on purpose (why the undershoot happens is the same physics in every variant); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset({"d"})
 TITLE = "The undershoot (afterhyperpolarization)"
 TOPIC = "undershoot"
 

@@ -23,6 +23,8 @@ MAX_N = 10
 OPTIONS_PER_QUESTION = 4
 ANY = "any"
 KEYS = "abcdefghijklmnopqrstuvwxyz"
+#: Choice questions that key the same option id on purpose (each key asks a different bank item; option ids are pool positions (o1 = the correct one)); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset(KEYS)
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FEEDBACK_PREFIX = "Misconception:"
 

@@ -11,6 +11,8 @@ from spikeset.solutions.membrane import ghk_potential, weighted_potential
 
 ID = "ghk"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+#: Choice questions that key the same option on purpose (the permeability-weighting concept is the same in every variant); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset({"c"})
 TITLE = "Goldman-Hodgkin-Katz equation"
 TOPIC = "resting potential"
 

@@ -8,6 +8,8 @@ from spikeset.solutions.membrane import conductance_for_potential, weighted_pote
 
 ID = "peak-voltage"
 REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+#: Choice questions that key the same option on purpose (why the peak stays below E_Na is the same physics in every variant); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset({"c"})
 TITLE = "Why the spike peak stays below the sodium reversal potential"
 TOPIC = "peak and repolarization"
 

@@ -11,6 +11,8 @@ from spikeset.solutions.membrane import input_conductance
 
 ID = "refractory"
 REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+#: Choice questions that key the same option on purpose (the gate states and threshold direction in the refractory period are fixed by HH); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset({"f", "g"})
 TITLE = "Absolute and relative refractoriness"
 TOPIC = "refractoriness"
 

@@ -7,6 +7,8 @@ from spikeset.solutions.membrane import na_k_ratio_for_potential, weighted_poten
 
 ID = "resting-potential"
 REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+#: Choice questions that key the same option on purpose (the direction of the effect is fixed by the physics asked about); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset({"c"})
 TITLE = "Resting potential from conductances"
 TOPIC = "resting potential"
 

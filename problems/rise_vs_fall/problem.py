@@ -7,6 +7,8 @@ from spikeset.sampling import Draw
 
 ID = "rise-vs-fall"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+#: Choice questions that key the same option on purpose (which currents dominate rise and fall is fixed by HH); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset({"c", "d"})
 TITLE = "Rising versus falling phase"
 TOPIC = "peak and repolarization"
 

@@ -15,7 +15,7 @@ from spikeset.solutions.constants import thermal_voltage_mV
 from spikeset.solutions.electrochemistry import nernst_potential
 
 ID = "sim-manipulation"
-REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Manipulating a simulated neuron: TTX, raised K+, temperature"
 TOPIC = "simulation"
 
@@ -27,11 +27,13 @@ MIN_K_RATIO = 0.15        # raised-K+ threshold below 0.15 x control or 0.5 uA/c
 MIN_K_THRESHOLD = 0.5     # spontaneous firing and the threshold is ill-conditioned (degenerate)
 STEP_START_MS = 5.0
 STEP_MS = 100.0
+COOLEST_C = 2.0           # a cooled patch stays above this temperature [degC]
 STEP_RTOL = 1e-5          # half-widths and rates within ~1e-5 relative of 1e-7 runs (tolerances 3 %)
 
 
 def sample(draw: Draw) -> dict:
-    """HH parameters at T1 with E_K from [K]o/[K]i, a TTX fraction, a raised [K]o, a second temperature."""
+    """HH parameters at T1 with E_K from [K]o/[K]i, a TTX fraction, a raised [K]o, a second temperature
+    (warmer or cooler, drawn) and which manipulation (e) asks about."""
     # g_Na / g_K kept away from the ratio where a slightly depolarized patch fires by itself
     p = sample_hh(draw, temperature=(6.3, 14.0), g_na=(110.0, 130.0), g_k=(33.0, 39.0))
     p["E_L"] = draw.uniform("E_L", -60.0, -50.0, digits=1)
@@ -41,8 +43,15 @@ def sample(draw: Draw) -> dict:
     p["E_K"] = nernst_potential(p["K_out_mM"], p["K_in_mM"], 1, p["temperature"])
     p["ttx_fraction"] = draw.uniform("ttx_fraction", 0.2, 0.5, digits=2)
     p["duration_ms"] = draw.uniform("duration_ms", 0.5, 2.0, digits=1)
-    p["temperature2"] = round(p["temperature"] + draw.uniform("warming", 4.0, 8.0, digits=1), 1)
+    change = draw.uniform("warming", 4.0, 8.0, digits=1)
     p["step_amplitude"] = draw.uniform("step_amplitude", 12.0, 40.0, digits=1)
+    if draw.choice("temperature_change", ("warming", "cooling")) == "warming":
+        p["temperature2"] = round(p["temperature"] + change, 1)
+    else:
+        # scaled down near the coldest temperature (not clipped: a clip would pile many variants
+        # onto COOLEST_C, and a fixed answer would pass them all)
+        p["temperature2"] = round(p["temperature"] - change * min(1.0, (p["temperature"] - COOLEST_C) / 8.0), 1)
+    p["excitability_probe"] = draw.choice("excitability_probe", ("raised-K", "TTX"))
     p["start_ms"], p["window_ms"] = START_MS, WINDOW_MS
     p["step_start_ms"], p["step_ms"] = STEP_START_MS, STEP_MS
     return p
@@ -166,7 +175,8 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
                "count_1": int(count[0, i]), "count_2": int(count[1, i]),
                "growth": [float(g) for g in growth[:, i]], "quiet": [bool(q) for q in quiet[:, i]],
                "search": {"rel_tol": THR_REL_TOL, "rtol": SEARCH_RTOL, "step_rtol": STEP_RTOL}}
-        adjusted[i]["rests"] = [{"label": "control (also warming: the rest does not depend on T)", **printed[i]},
+        adjusted[i]["rests"] = [{"label": "control (also at the second temperature: the rest does not depend on T)",
+                                 **printed[i]},
                                 {"label": "TTX", **printed[n + i]}]
         adjusted[i]["cli"] = cli_params(p)
         adjusted[i]["cli_ttx"] = cli_params(p, g_Na=der["g_Na_ttx"])
@@ -183,16 +193,13 @@ def questions(params: dict, solution: dict) -> list:
     ko, ki, ko2 = params["K_out_mM"], params["K_in_mM"], params["K_out_raised_mM"]
     ek2 = nernst_potential(ko2, ki, 1, t1)
     rt_f = thermal_voltage_mV(t1)
-    k_lower = s["threshold_k"] < s["threshold"]
-    narrower = s["half_width_2"] < s["half_width_1"]
-    faster = s["rate_2"] > s["rate_1"]
     d = params["duration_ms"]
     charge = Misconception("charge-instead-of-amplitude", "You gave a charge (amplitude x duration); the "
                            "question asks for the amplitude.", None)
     return distinct_misconceptions([
         NumericQuestion(
-            "a", f"E<sub>K</sub> with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM (tolerance &plusmn;0.5 mV)", ek2, "mV",
-            Tolerance("abs", 0.5),
+            "a", f"E<sub>K</sub> with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM (tolerance &plusmn;0.2 mV)", ek2, "mV",
+            Tolerance("abs", 0.2),
             misconceptions=(
                 Misconception("log10-instead-of-ln", "You used log10 instead of ln.", rt_f * math.log10(ko2 / ki)),
                 Misconception("ratio-inverted", "The Nernst ratio is [K]o/[K]i, outside over inside.", -ek2),
@@ -221,20 +228,7 @@ def questions(params: dict, solution: dict) -> list:
                 Misconception("threshold-unchanged-by-K", "Raising [K]o depolarizes the rest and changes the "
                               "gates at rest: the threshold changes.", s["threshold"]),
                 Misconception(charge.id, charge.feedback, s["threshold_k"] * d))),
-        ChoiceQuestion(
-            "e", f"Raising [K<sup>+</sup>]<sub>o</sub> from {ko:g} to {ko2:g} mM makes the patch&hellip;",
-            (Option("more", "more excitable (lower threshold)", correct=k_lower,
-                    misconception=None if k_lower else Misconception(
-                        "depolarization-always-helps", "A larger depolarization of the rest inactivates Na+ "
-                        "channels (h falls) and raises g_K at rest: here the threshold rises.")),
-             Option("less", "less excitable (higher threshold)", correct=not k_lower,
-                    misconception=None if not k_lower else Misconception(
-                        "k-always-inactivates", "A moderate depolarization of the rest brings V closer to "
-                        "threshold: here the threshold falls.")),
-             Option("same", "neither: only the resting potential changes",
-                    misconception=Misconception("threshold-fixed", "The threshold depends on the state of the "
-                                                "gates at rest, which the new resting potential changes."))),
-            follow_on=FollowOn.comparison("c", "d", higher="less", lower="more", same="same")),
+        _excitability_question(params, s),
         NumericQuestion(
             "f", f"Threshold amplitude of the same pulse with {100 * params['ttx_fraction']:g} % of the Na<sup>+</sup> "
                  "channels blocked (tolerance &plusmn;2 %)", s["threshold_ttx"], "uA/cm^2", Tolerance("rel", 0.02),
@@ -267,19 +261,73 @@ def questions(params: dict, solution: dict) -> list:
                               "count divided by the step duration.", 1000.0 * s["count_2"] / STEP_MS),
                 Misconception("q10-applied-to-rate", "The rate does not simply scale by phi = 3^(dT/10).",
                               s["rate_1"] * 3.0 ** ((t2 - t1) / 10.0)))),
-        ChoiceQuestion(
-            "k", f"Warming from {t1:g} to {t2:g} &deg;C&hellip;",
-            (Option("faster", "narrows the spikes and raises the firing rate: every gate moves faster",
-                    correct=narrower and faster),
-             Option("wider", "widens the spikes and lowers the firing rate: warmer channels stay open longer",
-                    correct=(not narrower) and (not faster),
-                    misconception=Misconception("warming-slows", "All HH rates grow with temperature "
-                                                "(Q10 = 3): the gates open and close faster.")),
-             Option("mixed", "narrows the spikes but leaves the firing rate unchanged",
-                    correct=not ((narrower and faster) or (not narrower and not faster)),
-                    misconception=Misconception("rate-set-by-stimulus", "The interval between spikes is set by "
-                                                "the recovery of h and n, which speeds up with temperature.")))),
+        _temperature_question(params, s),
     ])
+
+
+def _excitability_question(params: dict, s: dict) -> ChoiceQuestion:
+    """(e): does the drawn manipulation (raised K+ or TTX) make the patch more or less excitable?
+    Keyed by that condition's simulated threshold against control."""
+    if params["excitability_probe"] == "TTX":
+        lower = s["threshold_ttx"] < s["threshold"]
+        prompt = f"Blocking {100 * params['ttx_fraction']:g} % of the Na<sup>+</sup> channels makes the patch&hellip;"
+        wrong_more = Misconception("block-helps-firing", "With fewer Na+ channels a pulse must open a larger share "
+                                   "of them to outrun the K+ and leak currents: the threshold rises.")
+        wrong_less = Misconception("block-always-hinders", "Here the simulated threshold falls.")
+        wrong_same = Misconception("threshold-set-by-rest", "Blocking Na+ channels barely moves the rest, but the "
+                                   "threshold depends on how much Na+ current a pulse can recruit.")
+        follow_on = None    # (f), the TTX threshold, comes after (e): nothing earlier to carry from
+    else:
+        lower = s["threshold_k"] < s["threshold"]
+        prompt = (f"Raising [K<sup>+</sup>]<sub>o</sub> from {params['K_out_mM']:g} to {params['K_out_raised_mM']:g} "
+                  "mM makes the patch&hellip;")
+        wrong_more = Misconception("depolarization-always-helps", "A larger depolarization of the rest inactivates "
+                                   "Na+ channels (h falls) and raises g_K at rest: here the threshold rises.")
+        wrong_less = Misconception("k-always-inactivates", "A moderate depolarization of the rest brings V closer to "
+                                   "threshold: here the threshold falls.")
+        wrong_same = Misconception("threshold-fixed", "The threshold depends on the state of the gates at rest, "
+                                   "which the new resting potential changes.")
+        follow_on = FollowOn.comparison("c", "d", higher="less", lower="more", same="same")
+    return ChoiceQuestion(
+        "e", prompt,
+        (Option("more", "more excitable (lower threshold)", correct=lower, misconception=None if lower else wrong_more),
+         Option("less", "less excitable (higher threshold)", correct=not lower,
+                misconception=None if not lower else wrong_less),
+         Option("same", "neither: the threshold is a fixed property of the membrane", misconception=wrong_same)),
+        follow_on=follow_on)
+
+
+def _temperature_question(params: dict, s: dict) -> ChoiceQuestion:
+    """(k): what warming or cooling (drawn) does to spike width and firing rate; keyed by the two
+    simulated steps."""
+    t1, t2 = params["temperature"], params["temperature2"]
+    narrower = s["half_width_2"] < s["half_width_1"]
+    faster = s["rate_2"] > s["rate_1"]
+    key = "faster" if narrower and faster else "slower" if not narrower and not faster else "mixed"
+    wrong_direction = {
+        "faster": Misconception("warming-slows", "All HH rates grow with temperature (Q10 = 3): warmed, the gates "
+                                "open and close faster."),
+        "slower": Misconception("cooling-speeds", "All HH rates fall with temperature (Q10 = 3): cooled, the gates "
+                                "open and close more slowly."),
+    }
+    verb = "Warming" if t2 > t1 else "Cooling"
+
+    def wrong(option_id: str) -> Misconception | None:
+        if option_id == key:
+            return None
+        if option_id == "mixed":
+            return Misconception("rate-set-by-stimulus", "The interval between spikes is set by the recovery of h "
+                                 "and n, which changes with temperature as the width does.")
+        return wrong_direction.get(key, Misconception("temperature-acts-alike", "Here the width and the rate do "
+                                                      "not move together."))
+    return ChoiceQuestion(
+        "k", f"{verb} from {t1:g} to {t2:g} &deg;C&hellip;",
+        (Option("faster", "narrows the spikes and raises the firing rate: every gate moves faster",
+                correct=key == "faster", misconception=wrong("faster")),
+         Option("slower", "widens the spikes and lowers the firing rate: every gate moves more slowly",
+                correct=key == "slower", misconception=wrong("slower")),
+         Option("mixed", "changes the spike width but leaves the firing rate unchanged: the rate is set by the "
+                "stimulus", correct=key == "mixed", misconception=wrong("mixed"))))
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
@@ -296,7 +344,9 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         out.append("the step does not make repetitive firing at both temperatures")
     if math.isfinite(s["threshold_ttx"]) and not s["threshold_ttx"] > 1.04 * s["threshold"]:
         out.append("TTX threshold not clearly above control")
-    if not (s["half_width_2"] < 0.97 * s["half_width_1"] and s["rate_2"] > 1.03 * s["rate_1"]):
+    warm = (s["half_width_2"] < 0.97 * s["half_width_1"] and s["rate_2"] > 1.03 * s["rate_1"])
+    cool = (s["half_width_1"] < 0.97 * s["half_width_2"] and s["rate_1"] > 1.03 * s["rate_2"])
+    if not (warm if params["temperature2"] > params["temperature"] else cool):
         out.append("temperature effect not clear")
     for name, g, q in zip(("control", "TTX", "raised-K+"), s.get("growth", [0.0] * 3), s.get("quiet", [True] * 3)):
         out += unstable_reason(g, f"the {name} resting state")

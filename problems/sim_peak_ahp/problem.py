@@ -12,7 +12,7 @@ from spikeset.problems._simhh import (batch, cli_params, distinct_misconceptions
 from spikeset.sampling import Draw
 
 ID = "sim-peak-ahp"
-REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Peak and undershoot of a simulated spike"
 TOPIC = "simulation"
 
@@ -20,6 +20,13 @@ START_MS = 2.0
 AFTER_MS = 40.0           # simulated time after the pulse onset
 ROBUST_REL = 0.01
 RECORD_DT_MS = 0.02
+#: (c) changes one conductance at the peak, (d) one at the undershoot minimum, by one of these
+#: factors; the reversal potential of each lies on a known side of V there (E_Na above the peak,
+#: E_K and E_L below it; E_K below the minimum, E_L above it), so the direction is the physics'.
+PEAK_PROBES = ("g_Na", "g_K", "g_L")
+AHP_PROBES = ("g_K", "g_L")
+PROBE_FACTORS = (0.5, 2.0)
+PROBE_NAMES = {"g_Na": "g<sub>Na</sub>", "g_K": "g<sub>K</sub>", "g_L": "g<sub>L</sub>"}
 
 
 def sample(draw: Draw) -> dict:
@@ -37,8 +44,21 @@ def sample(draw: Draw) -> dict:
     p["amplitude"] = float(draw.overrides.get("amplitude", round(charge / p["duration_ms"])))
     p["start_ms"] = START_MS
     p["t_end_ms"] = START_MS + AFTER_MS
+    # (c), (d): which conductance is changed at each extreme, and whether it is halved or doubled
+    p["peak_probe"] = draw.choice("peak_probe", PEAK_PROBES)
+    p["peak_probe_factor"] = draw.choice("peak_probe_factor", PROBE_FACTORS)
+    p["ahp_probe"] = draw.choice("ahp_probe", AHP_PROBES)
+    p["ahp_probe_factor"] = draw.choice("ahp_probe_factor", PROBE_FACTORS)
     p["cli"] = cli_params(p)
     return p
+
+
+def probe_chord(p: dict, g_na: float, g_k: float, g_l: float, probe: str, factor: float) -> float:
+    """The chord (balance) potential [mV] with the conductances g_na, g_k, g_l [mS/cm^2] of one
+    instant, the one named by ``probe`` ("g_Na", "g_K" or "g_L") multiplied by ``factor``."""
+    g = {"g_Na": g_na, "g_K": g_k, "g_L": g_l}
+    g[probe] *= factor
+    return (g["g_Na"] * p["E_Na"] + g["g_K"] * p["E_K"] + g["g_L"] * p["E_L"]) / sum(g.values())
 
 
 def _chord(p: dict, m: float, h: float, n: float) -> tuple[float, float, float, float]:
@@ -105,6 +125,9 @@ def _solve(params_list: list[dict]) -> list[dict]:
             sol.update({f"{name}_m": gates[0], f"{name}_h": gates[1], f"{name}_n": gates[2],
                         f"{name}_gNa": g_na, f"{name}_gK": g_k, f"{name}_gL": g_l, f"{name}_chord": v_chord})
         sol["all_open_chord"] = _chord(p, 1.0, 1.0, 1.0)[3]
+        for name in ("peak", "ahp"):
+            sol[f"{name}_probe_chord"] = probe_chord(p, sol[f"{name}_gNa"], sol[f"{name}_gK"], sol[f"{name}_gL"],
+                                                     p[f"{name}_probe"], p[f"{name}_probe_factor"])
         out.append(sol)
     return out
 
@@ -136,32 +159,68 @@ def questions(params: dict, solution: dict) -> list:
                 volts_misconception(ahp),
             ),
             trace_feature="ahp_min_mV", digits=1),
-        ChoiceQuestion(
-            "c", "Why is the simulated peak below E<sub>Na</sub>?",
-            (Option("chord", "At the peak, dV/dt = 0: the inward Na<sup>+</sup> current is balanced by outward "
-                    "K<sup>+</sup> and leak currents, so V is the conductance-weighted average of E<sub>Na</sub>, "
-                    "E<sub>K</sub> and E<sub>L</sub>, which lies below E<sub>Na</sub>", correct=True),
-             Option("concentration", "The Na<sup>+</sup> entering during the spike raises [Na<sup>+</sup>]<sub>i</sub> "
-                    "enough to lower E<sub>Na</sub> to the peak value",
-                    misconception=Misconception("concentrations-change-in-one-spike", "One spike moves far too "
-                                                "few ions to change E_Na; and the HH model keeps E_Na fixed anyway.")),
-             Option("capacitance", "The membrane capacitance makes V lag: with enough time V would reach "
-                    "E<sub>Na</sub>, but the pulse is too short",
-                    misconception=Misconception("peak-limited-by-time", "At the peak dV/dt = 0: V has stopped "
-                                                "rising because the currents balance, not for lack of time.")))),
-        ChoiceQuestion(
-            "d", "Why does the undershoot stay above E<sub>K</sub>?",
-            (Option("chord", "g<sub>L</sub> (and a small g<sub>Na</sub>) are still nonzero at the minimum: V is the "
-                    "conductance-weighted average, pulled above E<sub>K</sub> by E<sub>L</sub> and E<sub>Na</sub>",
-                    correct=True),
-             Option("closed", "At the minimum all K<sup>+</sup> channels have closed again",
-                    misconception=Misconception("k-channels-closed-at-ahp", "At the undershoot n is still well "
-                                                "above its resting value: the raised g_K is what makes the undershoot.")),
-             Option("concentration", "K<sup>+</sup> leaving during the spike lowers [K<sup>+</sup>]<sub>i</sub>, "
-                    "which moves E<sub>K</sub> up to the minimum",
-                    misconception=Misconception("concentrations-change-in-one-spike", "One spike moves far too "
-                                                "few ions to change E_K; and the HH model keeps E_K fixed anyway.")))),
+        _peak_question(params, solution),
+        _ahp_question(params, solution),
     ])
+
+
+def _change(params: dict, at: str) -> str:
+    """The printed counterfactual of (c) or (d): "g<sub>K</sub> were doubled"."""
+    verb = "halved" if params[f"{at}_probe_factor"] < 1 else "doubled"
+    return f"{PROBE_NAMES[params[f'{at}_probe']]} were {verb}"
+
+
+def _peak_question(params: dict, solution: dict) -> ChoiceQuestion:
+    """(c): the balance point at the peak after a drawn change of one conductance; keyed by the
+    chord average of the simulated conductances at the peak."""
+    higher = solution["peak_probe_chord"] > solution["peak_chord"]
+    if params["peak_probe"] == "g_Na":
+        wrong = Misconception("na-weight-direction", "E_Na lies above the peak: more g_Na gives it more weight in "
+                              "the conductance-weighted average and raises the balance point; less lowers it.")
+    else:
+        wrong = Misconception("outward-weight-direction", "E_K and E_L lie below the peak: more g_K or g_L pulls the "
+                              "balance point down, less lets it rise towards E_Na.")
+    return ChoiceQuestion(
+        "c", "At the peak dV/dt = 0: the inward and outward ionic currents cancel. Suppose that at that instant "
+             f"{_change(params, 'peak')}, every gate staying as it is at the peak. The potential at which the "
+             "currents cancel would be&hellip;",
+        (Option("higher", "higher, closer to E<sub>Na</sub>: V is the conductance-weighted average of "
+                "E<sub>Na</sub>, E<sub>K</sub> and E<sub>L</sub>, and the change gives E<sub>Na</sub> more weight",
+                correct=higher, misconception=None if higher else wrong),
+         Option("lower", "lower, further below E<sub>Na</sub>: V is the conductance-weighted average, and the "
+                "change gives E<sub>K</sub> and E<sub>L</sub> more weight",
+                correct=not higher, misconception=None if not higher else wrong),
+         Option("unchanged", "unchanged: the peak is set by E<sub>Na</sub> and by how long the Na<sup>+</sup> "
+                "channels stay open, not by the balance of conductances",
+                misconception=Misconception("peak-set-by-ENa-alone", "The peak is where the currents cancel: "
+                                            "V there is the conductance-weighted average of all reversal "
+                                            "potentials, so every conductance moves it."))))
+
+
+def _ahp_question(params: dict, solution: dict) -> ChoiceQuestion:
+    """(d): the balance point at the undershoot minimum after a drawn change of g_K or g_L; keyed
+    by the chord average of the simulated conductances at the minimum."""
+    lower = solution["ahp_probe_chord"] < solution["ahp_chord"]
+    if params["ahp_probe"] == "g_K":
+        wrong = Misconception("k-weight-direction", "E_K lies below the undershoot: more g_K pulls the balance "
+                              "point down towards E_K, less lets it rise.")
+    else:
+        wrong = Misconception("leak-weight-direction", "E_L lies above the undershoot: more leak pulls the balance "
+                              "point up, away from E_K; less lets it fall towards E_K.")
+    return ChoiceQuestion(
+        "d", "At the undershoot minimum dV/dt = 0 as well. Suppose that at that instant "
+             f"{_change(params, 'ahp')}, every gate staying as it is at the minimum. The potential at which the "
+             "currents cancel would be&hellip;",
+        (Option("lower", "lower, closer to E<sub>K</sub>: the change gives E<sub>K</sub> more weight in the "
+                "conductance-weighted average", correct=lower, misconception=None if lower else wrong),
+         Option("higher", "higher, further above E<sub>K</sub>: the change gives E<sub>L</sub> (and "
+                "E<sub>Na</sub>) more weight in the conductance-weighted average",
+                correct=not lower, misconception=None if not lower else wrong),
+         Option("unchanged", "unchanged: the undershoot is set by the K<sup>+</sup> channels alone and tracks "
+                "E<sub>K</sub>, whatever the leak",
+                misconception=Misconception("ahp-set-by-EK-alone", "The undershoot stays above E_K because g_L "
+                                            "(and a little g_Na) still pull towards E_L and E_Na: V there is the "
+                                            "conductance-weighted average, so g_K and g_L both move it."))))
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
@@ -176,5 +235,8 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         out.append("no clear undershoot between E_K and rest")
     if not solution["peak_mV"] < params["E_Na"] - 2.0:
         out.append("peak too close to E_Na")
+    for at in ("peak", "ahp"):
+        if not abs(solution[f"{at}_probe_chord"] - solution[f"{at}_chord"]) > 0.05:
+            out.append(f"the change asked about at the {at} moves the balance point by less than 0.05 mV")
     out += unstable_reason(solution.get("growth", 0.0))
     return out

@@ -12,7 +12,7 @@ from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_param
 from spikeset.sampling import Draw
 
 ID = "sim-refractory"
-REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Refractory period from paired pulses"
 TOPIC = "simulation"
 
@@ -21,6 +21,8 @@ WINDOW_MS = 25.0          # a spike must come within this time after its pulse's
 THR_REL_TOL = 2.8e-3      # threshold brackets: midpoint within 0.14 % (tolerance 2 %)
 DELAY_REL_TOL = 3e-3      # refractory interval bracket: midpoint within 0.15 % (tolerance 3 %)
 MIN_GAP = 0.05            # second-pulse threshold vs single threshold: > 5 % apart
+PROBE_OFFSET = (0.08, 0.25)  # (d)'s delay: this fraction of the refractory interval before or after it
+MIN_PROBE_GAP = 0.05      # (d)'s printed delay at least 5 % from the refractory interval (tolerance of (a): 3 %)
 
 
 def sample(draw: Draw) -> dict:
@@ -37,6 +39,11 @@ def sample(draw: Draw) -> dict:
     p["delay_ms"] = float(draw.overrides.get("delay_ms", 0.0))
     p["start_ms"] = START_MS
     p["window_ms"] = WINDOW_MS
+    # (d): two identical pulses at a delay PROBE_OFFSET before or after the refractory interval
+    # (set in solve_batch): does the second one fire?
+    p["probe_side"] = draw.choice("probe_side", ("before", "after"))
+    p["probe_offset"] = draw.uniform("probe_offset", *PROBE_OFFSET, digits=2)
+    p["probe_delay_ms"] = 0.0
     p["cli"] = cli_params(p)
     return p
 
@@ -98,11 +105,15 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     if close.size:
         delay[close] = np.ceil(10 * 1.03 * r[close]) / 10
         thr2[close] = second_threshold(close)
+    side = np.array([1.0 if p["probe_side"] == "after" else -1.0 for p in params_list])
+    offset = np.array([p["probe_offset"] for p in params_list])
+    probe = np.round(r * (1.0 + side * offset), 1)    # printed to 0.1 ms
     growth, rests = rest_rows("all simulations", hh)
     search = {"thr_rel_tol": THR_REL_TOL, "delay_rel_tol": DELAY_REL_TOL, "rtol": SEARCH_RTOL}
     return [{"threshold": float(thr1[i]), "refractory_ms": float(refr[i]), "threshold2": float(thr2[i]),
              "growth": float(growth[i]), "search": search,
-             "adjusted_params": {"delay_ms": float(delay[i]), "amplitude": float(amp[i]), "rests": rests[i]}}
+             "adjusted_params": {"delay_ms": float(delay[i]), "amplitude": float(amp[i]),
+                                 "probe_delay_ms": float(probe[i]), "rests": rests[i]}}
             for i in range(n)]
 
 
@@ -138,21 +149,34 @@ def questions(params: dict, solution: dict) -> list:
                 Misconception("charge-instead-of-amplitude", "You gave a charge (amplitude x duration); the "
                               "question asks for the amplitude.", thr2 * d),
             )),
-        ChoiceQuestion(
-            "d", "Compared with the single-pulse threshold (b), the second-pulse threshold (c) is&hellip;",
-            (Option("higher", "higher: the membrane is relatively refractory (Na<sup>+</sup> channels still partly "
-                    "inactivated, K<sup>+</sup> conductance still raised)", correct=higher,
-                    misconception=None if higher else Misconception(
-                        "always-refractory", "At this delay the simulation gives a lower threshold.")),
-             Option("lower", "lower: the first spike leaves the membrane closer to threshold", correct=not higher,
-                    misconception=None if not higher else Misconception(
-                        "spike-leaves-membrane-primed", "After a spike the membrane is hyperpolarized, h is low and "
-                        "g_K high: a second spike needs a stronger pulse.")),
-             Option("same", "the same: the threshold is a fixed property of the membrane",
-                    misconception=Misconception("threshold-is-fixed", "Threshold depends on the state of the "
-                                                "gates, which a spike leaves far from rest for many ms."))),
-            follow_on=FollowOn.comparison("b", "c", higher="higher", lower="lower", same="same")),
+        _probe_question(params, solution),
     ])
+
+
+def _probe_question(params: dict, solution: dict) -> ChoiceQuestion:
+    """(d): does a second pulse of the conditioning amplitude at the printed probe delay fire?
+    Keyed by the variant's refractory interval (the switch point of exactly this outcome)."""
+    probe, amp, refr = params["probe_delay_ms"], params["amplitude"], solution["refractory_ms"]
+    fires = probe > refr
+    return ChoiceQuestion(
+        "d", f"Two identical {amp:g} &micro;A/cm<sup>2</sup> pulses with the second one {probe:g} ms after the "
+             "first (onset to onset): does the second pulse make a spike?",
+        (Option("fires", "yes: the patch is still relatively refractory, but at this delay enough Na<sup>+</sup> "
+                "channels have recovered for this amplitude to exceed the raised threshold", correct=fires,
+                misconception=None if fires else Misconception(
+                    "refractory-over-too-soon", "This delay is shorter than the refractory interval (a): too few "
+                    "Na+ channels have recovered from inactivation (and g_K is still raised) for this amplitude.")),
+         Option("fails", "no: at this delay too few Na<sup>+</sup> channels have recovered from inactivation (and "
+                "g<sub>K</sub> is still raised) for this amplitude to make a second spike", correct=not fires,
+                misconception=None if not fires else Misconception(
+                    "refractory-lasts-longer", "This delay is longer than the refractory interval (a): h has "
+                    "recovered enough that the conditioning amplitude exceeds the second pulse's threshold.")),
+         Option("summation", "only if the two pulses overlap, so that their currents add: a spiking membrane "
+                "cannot fire again until V is back at rest",
+                misconception=Misconception("refractory-until-rest", "A second spike does not wait for V to "
+                                            "return to rest: it needs enough Na+ channels recovered from "
+                                            "inactivation, which happens during the undershoot."))),
+        follow_on=FollowOn(("a",), lambda answers, probe=probe: "fires" if answers["a"] < probe else "fails"))
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
@@ -167,6 +191,10 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         out.append("refractory interval shorter than the pulse")
     if math.isfinite(thr2) and not thr2 < params["amplitude"]:
         out.append("second threshold above the conditioning amplitude although delay > refractory interval")
+    if math.isfinite(refr) and not abs(params["probe_delay_ms"] / refr - 1.0) >= MIN_PROBE_GAP:
+        out.append("the delay of (d) is too close to the refractory interval")
+    if math.isfinite(refr) and not params["probe_delay_ms"] > params["duration_ms"]:
+        out.append("the pulses of (d) overlap")
     if rel_gap(thr1, thr2) < MIN_GAP:
         out.append("second-pulse and single-pulse thresholds too close for the choice")
     out += unstable_reason(solution.get("growth", 0.0))

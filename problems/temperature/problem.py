@@ -11,6 +11,8 @@ from spikeset.solutions.temperature import (q10_from_durations, rate_factor, tem
 
 ID = "temperature"
 REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+#: Choice questions that key the same option on purpose (how temperature acts on x_inf and tau_x is fixed by the Q10 model); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset({"c"})
 TITLE = "Temperature and Q10: faster gates, briefer spikes"
 TOPIC = "channel gating"
 

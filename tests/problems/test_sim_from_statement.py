@@ -153,7 +153,8 @@ def test_sim_refractory_from_statement():
         check_switch(q["b"], lambda a: n_spikes_by(model.run(rest, [(start, dur, a)], start + dur + window),
                                                    start + dur + window) >= 1)
         check_switch(q["c"], lambda a2: two_spikes(delay, a2))
-        assert q["d"].question.correct_option.id == ("higher" if answer(q["c"]) > answer(q["b"]) else "lower")
+        probe = printed.number(r"\(d\) Two identical pulses again, the second (\d+(?:\.\d+)?) ms after")
+        assert q["d"].question.correct_option.id == ("fires" if two_spikes(probe) else "fails")
 
 
 def test_sim_manipulation_from_statement():
@@ -163,7 +164,7 @@ def test_sim_manipulation_from_statement():
         k_in = printed.number(r"\[K\+\]i = (\d+(?:\.\d+)?) mM")
         k_out2 = printed.number(r"raised K\+: \[K\+\]o = (\d+(?:\.\d+)?) mM")
         ttx = printed.number(r"g\u0304Na multiplied by (\d+(?:\.\d+)?)")
-        t2 = printed.number(r"warming: T = (\d+(?:\.\d+)?) °C")
+        t2 = printed.number(r"(?:warming|cooling): T = (\d+(?:\.\d+)?) °C")
         dur = printed.number(r"One rectangular depolarizing pulse of (\d+(?:\.\d+)?) ms")
         start = printed.number(r"ms at\s+t = (\d+(?:\.\d+)?) ms\. A spike")
         window = printed.number(r"makes a spike peaking within (\d+(?:\.\d+)?) ms")
@@ -182,7 +183,8 @@ def test_sim_manipulation_from_statement():
             limit = start + dur + window
             check_switch(q[key], lambda a, model=model, rest=rest: n_spikes_by(
                 model.run(rest, [(start, dur, a)], limit), limit) >= 1)
-        assert q["e"].question.correct_option.id == ("more" if answer(q["d"]) < answer(q["c"]) else "less")
+        probed = answer(q["f"]) if "Na+ channels" in q["e"].question.prompt.replace("<sup>+</sup>", "+") else answer(q["d"])
+        assert q["e"].question.correct_option.id == ("more" if probed < answer(q["c"]) else "less")
         widths, rates = [], []
         for key_w, key_r, model in (("g", "i", PrintedModel(printed)), ("h", "j", PrintedModel(printed, temperature=t2))):
             run = model.run(rows[0], [(step_on, step_end - step_on, step_amp)], step_end)
@@ -197,6 +199,10 @@ def test_sim_manipulation_from_statement():
             check_value(q[key_r], rates[-1])
         if widths[1] < widths[0] and rates[1] > rates[0]:
             assert q["k"].question.correct_option.id == "faster"
+        elif widths[1] > widths[0] and rates[1] < rates[0]:
+            assert q["k"].question.correct_option.id == "slower"
+        else:
+            assert q["k"].question.correct_option.id == "mixed"
 
 
 def test_sim_phases_from_statement():

@@ -38,9 +38,12 @@ def test_plausible_nernst_rest(sets):
         assert qs["a"].answer == pytest.approx(ek2, abs=1e-3)
         assert qs["b"].answer == pytest.approx(_rest({**prm, "E_K": ek2})[0], abs=1e-3)
         # direction choices match the numbers and are robust (> 4 % apart)
-        assert qs["e"].correct_option.id == ("more" if sol["threshold_k"] < sol["threshold"] else "less")
+        probed = sol["threshold_ttx"] if prm["excitability_probe"] == "TTX" else sol["threshold_k"]
+        assert qs["e"].correct_option.id == ("more" if probed < sol["threshold"] else "less")
         assert abs(sol["threshold_k"] / sol["threshold"] - 1) > 0.04
-        assert qs["k"].correct_option.id == "faster"
+        warmer = prm["temperature2"] > prm["temperature"]
+        assert qs["k"].correct_option.id == ("faster" if warmer else "slower")
+        assert (sol["half_width_2"] < sol["half_width_1"]) == warmer and (sol["rate_2"] > sol["rate_1"]) == warmer
         assert sol["threshold_ttx"] > sol["threshold"]
 
 
@@ -75,3 +78,36 @@ def test_step_radau(sets):
     width = np.interp(level, [V[down + 1], V[down]], [t[down + 1], t[down]]) - \
         np.interp(level, [V[up], V[up + 1]], [t[up], t[up + 1]])
     assert width == pytest.approx(sol["half_width_2"], rel=0.01)
+
+
+def test_direction_keys_vary(sets):
+    """(e) and (k) key both directions over the seeds, neither in more than ~80 %."""
+    for key, ids in (("e", ("more", "less")), ("k", ("faster", "slower"))):
+        keyed = [next(pq.question.correct_option.id for pq in s.problems[0].questions if pq.key == key) for s in sets]
+        assert set(keyed) == set(ids)
+        assert max(keyed.count(i) for i in ids) <= 0.8 * len(keyed)
+
+
+def test_direction_keys_radau(sets):
+    """(e) and (k) from an independent simulation: the probed condition fires or not at 0.97x and
+    1.03x the control threshold; the step at the second temperature gives the keyed change of rate."""
+    for s in sets[:4]:
+        prm, sol = s.problems[0].params, s.problems[0].solution
+        qs = {pq.key: pq.question for pq in s.problems[0].questions}
+        ek2 = _nernst(prm["K_out_raised_mM"], prm["K_in_mM"], prm["temperature"])
+        cond = ({**prm, "g_Na": prm["g_Na"] * (1 - prm["ttx_fraction"])} if prm["excitability_probe"] == "TTX"
+                else {**prm, "E_K": ek2})
+        thr = sol["threshold"]
+        if qs["e"].correct_option.id == "more":
+            assert _fires(cond, thr * 0.97)
+        else:
+            assert not _fires(cond, thr * 1.03)
+    prm = sets[0].problems[0].params
+    s0, t1 = prm["step_start_ms"], prm["step_start_ms"] + prm["step_ms"]
+    rates = []
+    for temp in (prm["temperature"], prm["temperature2"]):
+        t, V, *_ = ref_sim({**prm, "temperature": temp}, [(s0, t1, prm["step_amplitude"])], t1)
+        times, _ = spike_peaks(t, V)
+        rates.append((len(times) - 1) / (times[-1] - times[0]))
+    k = next(pq.question for pq in sets[0].problems[0].questions if pq.key == "k")
+    assert k.correct_option.id == ("faster" if rates[1] > rates[0] else "slower")

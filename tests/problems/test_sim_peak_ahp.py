@@ -44,3 +44,38 @@ def test_independent_radau(sets):
         after = V[t > times[0]]
         k = np.flatnonzero((after[1:-1] < after[:-2]) & (after[1:-1] <= after[2:]))
         assert after[k + 1].min() == pytest.approx(sol["ahp_mV"], abs=0.05)
+
+
+def _balance_after_change(p, m, h, n, probe, factor):
+    """Closed form: the chord potential of the printed model with the gates (m, h, n) and one
+    conductance scaled, and without the change."""
+    g = {"g_Na": p["g_Na"] * m**3 * h, "g_K": p["g_K"] * n**4, "g_L": p["g_L"]}
+    e = {"g_Na": p["E_Na"], "g_K": p["E_K"], "g_L": p["E_L"]}
+    before = sum(g[k] * e[k] for k in g) / sum(g.values())
+    g[probe] *= factor
+    return sum(g[k] * e[k] for k in g) / sum(g.values()), before
+
+
+def test_probe_keys_against_radau_gates(sets):
+    """(c), (d): the keyed direction is that of the chord average computed from an independent
+    simulation's gates at the peak and at the undershoot minimum."""
+    for s in sets[:6]:
+        p = s.problems[0].params
+        keys = {pq.key: pq.question.correct_option.id for pq in s.problems[0].questions if pq.type == "choice"}
+        t, V, m, h, n = ref_sim(p, [(p["start_ms"], p["start_ms"] + p["duration_ms"], p["amplitude"])],
+                                p["t_end_ms"], dt=0.005)
+        i_peak = int(np.argmax(V))
+        after = np.flatnonzero(t > t[i_peak])
+        i_min = after[np.argmin(V[after])]
+        new, old = _balance_after_change(p, m[i_peak], h[i_peak], n[i_peak], p["peak_probe"], p["peak_probe_factor"])
+        assert keys["c"] == ("higher" if new > old else "lower")
+        new, old = _balance_after_change(p, m[i_min], h[i_min], n[i_min], p["ahp_probe"], p["ahp_probe_factor"])
+        assert keys["d"] == ("lower" if new < old else "higher")
+
+
+def test_probe_keys_vary(sets):
+    """(c) and (d) key each direction in some variants and neither in more than ~80 %."""
+    for key in ("c", "d"):
+        ids = [next(pq.question.correct_option.id for pq in s.problems[0].questions if pq.key == key) for s in sets]
+        assert set(ids) == {"higher", "lower"}
+        assert max(ids.count("higher"), ids.count("lower")) <= 0.8 * len(ids)

@@ -30,7 +30,8 @@ def test_plausible_and_consistent(sets):
         # relative refractoriness: threshold(single) < threshold(second) < conditioning amplitude
         assert sol["threshold"] * 1.05 < sol["threshold2"] < prm["amplitude"]
         d = next(q for q in qs if q.key == "d")
-        assert d.correct_option.id == "higher"
+        assert d.correct_option.id == ("fires" if prm["probe_delay_ms"] > sol["refractory_ms"] else "fails")
+        assert abs(prm["probe_delay_ms"] / sol["refractory_ms"] - 1) >= 0.05
 
 
 def _n_spikes(p, amp2, delay):
@@ -51,3 +52,18 @@ def test_independent_radau(sets):
     for f, n in ((0.985, 0), (1.015, 1)):
         t, V, *_ = ref_sim(p, [(s, s + d, sol["threshold"] * f)], s + d + p["window_ms"])
         assert len(spike_peaks(t, V)[0]) == n
+
+
+def test_probe_key_against_radau(sets):
+    """(d): an independent simulation of two identical pulses at the printed delay gives the keyed outcome."""
+    for s in sets[:2]:
+        p = s.problems[0].params
+        d = next(pq.question for pq in s.problems[0].questions if pq.key == "d")
+        assert _n_spikes(p, p["amplitude"], p["probe_delay_ms"]) == (2 if d.correct_option.id == "fires" else 1)
+
+
+def test_probe_keys_vary(sets):
+    """(d) keys both outcomes over the seeds, neither in more than ~80 %."""
+    ids = [next(pq.question.correct_option.id for pq in s.problems[0].questions if pq.key == "d") for s in sets]
+    assert set(ids) == {"fires", "fails"}
+    assert max(ids.count("fires"), ids.count("fails")) <= 0.8 * len(ids)
