@@ -15,6 +15,8 @@ from spikeset.sampling import Draw
 
 ID = "accommodation"
 REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+#: Choice questions that key the same option on purpose (why a slow ramp fails is the same accommodation mechanism in every variant); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset({"c"})
 TITLE = "Accommodation: fast and slow current ramps"
 TOPIC = "simulation"
 

@@ -13,6 +13,8 @@ from spikeset.sampling import Draw
 
 ID = "anode-break"
 REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+#: Choice questions that key the same option on purpose (why a rebound spike follows the release is the same slow-gate mechanism in every variant); `spikeset check` does not flag them.
+FIXED_CONCEPT_QUESTIONS = frozenset({"d"})
 TITLE = "Anode-break excitation: the rebound spike after hyperpolarization"
 TOPIC = "simulation"
 
