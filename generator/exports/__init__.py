@@ -24,7 +24,7 @@ from typing import Sequence
 
 from ..variants.assemble import PlacedQuestion, ProblemInstance, StudentSet, assemble
 from ..variants.assignment import Assignment
-from ..formatting import plain, plain_feedback, unit_html
+from ..formatting import formula_html, plain, plain_feedback, unit_html
 from ..variants.roster import Student
 
 # Canvas stores numeric answers with four decimals: smaller values are shown in a smaller unit.
@@ -40,7 +40,8 @@ def variant_students(n: int) -> list[Student]:
 
 @dataclass(frozen=True)
 class WrongAnswer:
-    """A typical wrong numeric answer (a misconception) and its accepted interval."""
+    """A typical wrong numeric answer (a misconception) and its accepted interval;
+    ``feedback`` is plain text."""
 
     id: str
     value: float
@@ -48,13 +49,25 @@ class WrongAnswer:
     high: float
     feedback: str
 
+    @property
+    def feedback_html(self) -> str:
+        """The feedback typeset as the question text is (g<sub>Na</sub>, E<sub>K</sub>, τ); escaped."""
+        return formula_html(self.feedback)
+
 
 @dataclass(frozen=True)
 class ChoiceAnswer:
+    """An option of a choice part: its text (HTML) and its feedback (plain text)."""
+
     label: str
     html: str
     correct: bool
     feedback: str
+
+    @property
+    def feedback_html(self) -> str:
+        """The feedback typeset as the question text is (g<sub>Na</sub>, E<sub>K</sub>, τ); escaped."""
+        return formula_html(self.feedback)
 
 
 @dataclass
