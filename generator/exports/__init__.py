@@ -15,6 +15,7 @@ that repeats its variant's statement (see :mod:`spikeset.exports.qti`).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import math
@@ -38,6 +39,17 @@ def variant_students(n: int) -> list[Student]:
     return [Student(id=f"variant-{i:03d}", name=f"Variant {i}") for i in range(1, n + 1)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _typeset(text: str) -> str:
+    """:func:`formula_html`, kept: a few hundred feedback texts recur in tens of thousands of options."""
+    return formula_html(text)
+
+
+def typeset_feedback(text: str) -> str:
+    """A plain feedback typeset as the question text is (g<sub>Na</sub>, E<sub>K</sub>, τ); escaped."""
+    return _typeset(text) if type(text) is str else formula_html(text)
+
+
 @dataclass(frozen=True)
 class WrongAnswer:
     """A typical wrong numeric answer (a misconception) and its accepted interval;
@@ -51,8 +63,8 @@ class WrongAnswer:
 
     @property
     def feedback_html(self) -> str:
-        """The feedback typeset as the question text is (g<sub>Na</sub>, E<sub>K</sub>, τ); escaped."""
-        return formula_html(self.feedback)
+        """The feedback typeset as the question text is (:func:`typeset_feedback`)."""
+        return typeset_feedback(self.feedback)
 
 
 @dataclass(frozen=True)
@@ -66,8 +78,8 @@ class ChoiceAnswer:
 
     @property
     def feedback_html(self) -> str:
-        """The feedback typeset as the question text is (g<sub>Na</sub>, E<sub>K</sub>, τ); escaped."""
-        return formula_html(self.feedback)
+        """The feedback typeset as the question text is (:func:`typeset_feedback`)."""
+        return typeset_feedback(self.feedback)
 
 
 @dataclass
