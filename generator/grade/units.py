@@ -209,18 +209,21 @@ def _explicit_unit(unit: str) -> str:
     refused: it reads both as per-ms and as times-ms."""
     if not re.fullmatch(UNIT, unit):
         return unit
-    parts, divided = [], False
+    parts, divided, ambiguous = [], False, None
     for m in _COMPOUND_FACTOR.finditer(unit):
         join = (m.group("join") or "").strip()
         if join == "/":
             divided = True
         elif m.group("join") is not None and divided:
-            raise AnswerValueError(
-                f"the unit {short(unit)} is ambiguous (is {m.group('symbol')} divided or multiplied?); "
-                f"write each divisor after its own /, such as uA/cm^2/ms", "unit")
+            ambiguous = ambiguous or m.group("symbol")
+            join = "/"
         power = m.group("power")
         parts.append(f"{'' if m.group('join') is None else join or '*'}{m.group('symbol')}"
                      f"{'' if power is None else '^' + power}")
+    if ambiguous:
+        raise AnswerValueError(
+            f"the unit {short(unit)} is ambiguous (is {ambiguous} divided or multiplied?); write each "
+            f"divisor after its own /, such as {''.join(parts)}", "unit")
     return "".join(parts)
 
 

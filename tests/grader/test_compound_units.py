@@ -98,3 +98,10 @@ def test_simple_units_are_unchanged():
     assert to_unit("2 ua/cm2", "uA/cm^2") == 2.0
     assert to_unit("20 nA/mm^2", "uA/cm^2") == pytest.approx(2.0)
     assert to_unit("5 degC", "K") == pytest.approx(278.15)
+
+
+def test_the_ambiguity_message_spells_the_students_unit_with_each_divisor():
+    with pytest.raises(AnswerValueError) as info:
+        to_unit("3 mV/ms s", "mV/ms^2")
+    assert "'mV/ms s' is ambiguous" in str(info.value) and "such as mV/ms/s" in str(info.value)
+    assert to_unit("3 mV/ms/s", "mV/ms^2") == pytest.approx(0.003, rel=1e-12)
