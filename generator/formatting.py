@@ -111,6 +111,9 @@ _FORMULA_RULES: tuple[tuple[re.Pattern, object], ...] = (
     (re.compile(r"\]_?([oi])\b"), lambda m: f"]<sub>{m[1]}</sub>"),
     # V0, Q10
     (re.compile(r"\b([VQ])(\d{1,2})\b"), lambda m: f"{m[1]}<sub>{m[2]}</sub>"),
+    # g_{Na}, E_{rev}: a subscript in braces, as in TeX
+    (re.compile(r"(?<![\w])([A-Za-z\u03b1-\u03c9\u1e21])_\{([A-Za-z0-9,]{1,8})\}"),
+     lambda m: f"{m[1]}<sub>{_SUBSCRIPT_WORDS.get(m[2], m[2])}</sub>"),
     # E_K, g_Na, tau_m, n_inf: one letter (or Greek letter) and a short subscript
     (re.compile(r"(?<![\w])([A-Za-z\u03b1-\u03c9\u1e21])_([A-Za-z0-9]{1,5})(?![\w])"),
      lambda m: f"{m[1]}<sub>{_SUBSCRIPT_WORDS.get(m[2], m[2])}</sub>"),

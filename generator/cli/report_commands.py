@@ -41,6 +41,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         families = {p.prefix: f"{p.prefix} {p.title or get_family(p.family).title}" for p in a.problems}
         title = a.title
     stats = class_stats(data, families)
+    if stats.missing_detail:
+        import sys
+        print(f"spikeset: note: {args.grades}: {stats.missing_detail}", file=sys.stderr)
     paths = write_report(stats, Path(args.out), title=title)
     print(f"Class report: {paths[0]} (CSV: {', '.join(str(p) for p in paths[1:])})")
     return 0
@@ -167,7 +170,8 @@ def questions_csv(stats) -> str:
         top = q.wrong[0] if q.wrong else ("", "", 0)
         w.writerow([q.id, q.problem, q.family, q.n, f"{q.max_points:g}", f"{q.mean_fraction:.4f}",
                     "" if q.discrimination is None else f"{q.discrimination:.4f}",
-                    q.counts["correct"], q.counts["incorrect"], q.counts["missing"], q.counts["invalid"], q.ecf,
+                    q.counts["correct"], q.counts["incorrect"], q.counts["missing"], q.counts["invalid"],
+                    "" if q.ecf is None else q.ecf,
                     top[0], top[2]])
     return buf.getvalue()
 

@@ -15,6 +15,7 @@ that repeats its variant's statement (see :mod:`spikeset.exports.qti`).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import math
@@ -24,7 +25,7 @@ from typing import Sequence
 
 from ..variants.assemble import PlacedQuestion, ProblemInstance, StudentSet, assemble
 from ..variants.assignment import Assignment
-from ..formatting import plain, plain_feedback, unit_html
+from ..formatting import formula_html, plain, plain_feedback, unit_html
 from ..variants.roster import Student
 
 # Canvas stores numeric answers with four decimals: smaller values are shown in a smaller unit.
@@ -38,9 +39,21 @@ def variant_students(n: int) -> list[Student]:
     return [Student(id=f"variant-{i:03d}", name=f"Variant {i}") for i in range(1, n + 1)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _typeset(text: str) -> str:
+    """:func:`formula_html`, kept: a few hundred feedback texts recur in tens of thousands of options."""
+    return formula_html(text)
+
+
+def typeset_feedback(text: str) -> str:
+    """A plain feedback typeset as the question text is (g<sub>Na</sub>, E<sub>K</sub>, τ); escaped."""
+    return _typeset(text) if type(text) is str else formula_html(text)
+
+
 @dataclass(frozen=True)
 class WrongAnswer:
-    """A typical wrong numeric answer (a misconception) and its accepted interval."""
+    """A typical wrong numeric answer (a misconception) and its accepted interval;
+    ``feedback`` is plain text."""
 
     id: str
     value: float
@@ -48,13 +61,25 @@ class WrongAnswer:
     high: float
     feedback: str
 
+    @property
+    def feedback_html(self) -> str:
+        """The feedback typeset as the question text is (:func:`typeset_feedback`)."""
+        return typeset_feedback(self.feedback)
+
 
 @dataclass(frozen=True)
 class ChoiceAnswer:
+    """An option of a choice part: its text (HTML) and its feedback (plain text)."""
+
     label: str
     html: str
     correct: bool
     feedback: str
+
+    @property
+    def feedback_html(self) -> str:
+        """The feedback typeset as the question text is (:func:`typeset_feedback`)."""
+        return typeset_feedback(self.feedback)
 
 
 @dataclass

@@ -18,6 +18,9 @@ figure, then the parts, each with its answer box embedded as Moodle's Cloze synt
 
 ``w``, the weight of a part, is its points (scaled to whole numbers when a part has half
 points; the question's default mark is then the scaled total, and the category's info says so).
+Feedback (of an option, of a typical wrong number) is typeset as the question text is
+(:func:`spikeset.formatting.formula_html`: g<sub>Na</sub>, E<sub>K</sub>, τ) and escaped for
+the Cloze syntax (:func:`cloze_html`).
 Text is written as CDATA, so spaces and markup reach Moodle verbatim; equations are TeX for
 Moodle's MathJax filter; figures are SVG files of the question text (``@@PLUGINFILE@@``).
 """
@@ -56,11 +59,15 @@ def _text_el(tag: str, text: str, *, fmt_: str | None = "html", files: dict[str,
 
 
 def cloze_escape(text: str) -> str:
-    """Plain text (feedback) safe inside a Cloze answer: Moodle ends a feedback at ``}`` or
-    ``~`` and decodes HTML entities once before storing the text as HTML, so the text is
-    HTML-escaped, then escaped once more, and the delimiters become character references."""
-    escaped = html.escape(text, quote=False).replace("&", "&amp;")
-    return re.sub(r"[}#~]", lambda m: f"&#{ord(m.group())};", escaped)
+    """Plain text (feedback) safe inside a Cloze answer (see :func:`cloze_html`)."""
+    return cloze_html(html.escape(text, quote=False))
+
+
+def cloze_html(html_text: str) -> str:
+    """HTML (a typeset feedback) safe inside a Cloze answer: Moodle ends a feedback at ``}`` or
+    ``~`` and decodes HTML entities once before storing the text as HTML, so the HTML's ``&``
+    are escaped once more and the delimiters become character references; tags stay as written."""
+    return re.sub(r"[}#~]", lambda m: f"&#{ord(m.group())};", html_text.replace("&", "&amp;"))
 
 
 def _option_escape(html_text: str) -> str:
@@ -82,14 +89,14 @@ def part_weights(parts: Sequence[LmsQuestion]) -> tuple[list[int], int]:
 def _numerical(part: LmsQuestion, weight: int) -> str:
     alts = [f"={fmt(part.centre)}:{fmt(part.tolerance)}#Correct."]
     for w in part.wrong:
-        alts.append(f"%0%{fmt((w.low + w.high) / 2)}:{fmt((w.high - w.low) / 2)}#{cloze_escape(w.feedback)}")
+        alts.append(f"%0%{fmt((w.low + w.high) / 2)}:{fmt((w.high - w.low) / 2)}#{cloze_html(w.feedback_html)}")
     return "{" + f"{weight}:NUMERICAL:" + "~".join(alts) + "}"
 
 
 def _multichoice(part: LmsQuestion, weight: int) -> str:
     alts = []
     for opt in part.options:
-        alts.append(("%100%" if opt.correct else "%0%") + _option_escape(opt.html) + "#" + cloze_escape(opt.feedback))
+        alts.append(("%100%" if opt.correct else "%0%") + _option_escape(opt.html) + "#" + cloze_html(opt.feedback_html))
     return "{" + f"{weight}:MULTICHOICE_V:" + "~".join(alts) + "}"
 
 

@@ -163,7 +163,7 @@ def _item(section: ET.Element, lq: LmsQuestion, media: dict[str, bytes]) -> None
             ET.SubElement(ET.SubElement(cond, "conditionvar"), "other")
             ET.SubElement(cond, "displayfeedback", feedbacktype="Response", linkrefid="general_incorrect_fb")
             # Line breaks between the blocks keep the words apart in Canvas's plain-text copy.
-            tips = "\n".join(f"<li>{html.escape(w.feedback)}</li>" for w in lq.wrong)
+            tips = "\n".join(f"<li>{w.feedback_html}</li>" for w in lq.wrong)
             feedbacks.append(("general_incorrect_fb",
                               f"<p>Not within the accepted range. Common mistakes:</p>\n<ul>\n{tips}\n</ul>"))
     else:
@@ -179,7 +179,7 @@ def _item(section: ET.Element, lq: LmsQuestion, media: dict[str, bytes]) -> None
             ET.SubElement(ET.SubElement(cond, "conditionvar"), "varequal", respident="response1").text = oid
             fid = f"{oid}_fb"
             ET.SubElement(cond, "displayfeedback", feedbacktype="Response", linkrefid=fid)
-            feedbacks.append((fid, opt.feedback))
+            feedbacks.append((fid, opt.feedback_html))
         right = next(o for o in lq.options if o.correct)
         cond = ET.SubElement(res, "respcondition", {"continue": "No"})
         ET.SubElement(ET.SubElement(cond, "conditionvar"), "varequal", respident="response1").text = \

@@ -28,6 +28,8 @@ from .units import (AnswerValueError, question_unit, significant_figures, to_uni
 
 STATUSES = ("correct", "incorrect", "missing", "invalid")
 DEFAULT_SIGFIG_SHARE = 0.5
+#: The fields of a question's JSON that say why it earned its points, left out at ``correctness``.
+CORRECTNESS_HIDDEN = ("misconception", "ecf", "sigfig")
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,18 @@ class QuestionResult:
     def fraction(self) -> float:
         return self.points / self.max_points if self.max_points else 0.0
 
-    def to_dict(self, *, reveal: bool = False) -> dict:
+    def to_dict(self, *, reveal: bool = False, feedback: str = "full") -> dict:
+        """The result as the JSON report holds it. At the ``feedback`` level ``correctness`` only
+        what says right or wrong and the points: no ``misconception``, ``ecf`` or ``sigfig``
+        field (why an answer earned what it did)."""
         d = {"id": self.id, "points": round(self.points, 6), "max_points": round(self.max_points, 6),
              "status": self.status, "feedback": self.feedback,
              "misconception": self.misconception, "ecf": self.ecf,
              "type": self.type, "given": json_safe(self.given), "line": self.line,
              "sigfig": self.sigfig, "trace": self.trace}
+        if feedback == "correctness" and not reveal:
+            for key in CORRECTNESS_HIDDEN:
+                del d[key]
         if reveal:
             d["answer"] = json_safe(self.reference)
             d["unit"] = self.unit
@@ -77,7 +85,7 @@ def json_safe(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class SubmissionResult:
-    """One graded answer file. ``prepared_json`` is (reveal, text) when the JSON of this result
+    """One graded answer file. ``prepared_json`` is ((reveal, feedback level), text) when the JSON of this result
     was encoded where it was graded (see :mod:`spikeset.grade.report_json`)."""
 
     file: str
@@ -87,7 +95,7 @@ class SubmissionResult:
     warnings: tuple[str, ...] = ()
     name: str = ""
     section: str = ""
-    prepared_json: tuple[bool, str] | None = field(default=None, compare=False, repr=False)
+    prepared_json: tuple[tuple[bool, str], str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def score(self) -> float:
@@ -101,11 +109,11 @@ class SubmissionResult:
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
-    def to_dict(self, *, reveal: bool = False) -> dict:
+    def to_dict(self, *, reveal: bool = False, feedback: str = "full") -> dict:
         return {"file": self.file, "student": self.student, "score": self.score, "max_score": self.max_score,
                 "percent": round(self.percent, 4), "name": self.name, "section": self.section,
                 "variant": self.variant,
-                "questions": [q.to_dict(reveal=reveal) for q in self.questions],
+                "questions": [q.to_dict(reveal=reveal, feedback=feedback) for q in self.questions],
                 "warnings": list(self.warnings)}
 
 
@@ -151,11 +159,21 @@ class GradeReport:
     errors: tuple[GradeError, ...] = ()
     shard: ShardPositions | None = None
 
+    @property
+    def json_feedback(self) -> str:
+        """The feedback level the JSON report is written at: the assignment's, ``full`` when revealed."""
+        return self.assignment.feedback
+
     def to_dict(self, *, reveal: bool = False) -> dict:
+        """The JSON report. At ``correctness`` it says so (``"feedback": "correctness"``, before
+        the submissions) and its results lack the fields :data:`CORRECTNESS_HIDDEN`."""
+        level = "full" if reveal else self.json_feedback
         d = {"assignment": self.assignment.id, "title": self.assignment.title,
-             "max_score": self.assignment.total_points,
-             "submissions": [s.to_dict(reveal=reveal) for s in self.submissions],
-             "errors": [e.to_dict() for e in self.errors]}
+             "max_score": self.assignment.total_points}
+        if level == "correctness":
+            d["feedback"] = level
+        d["submissions"] = [s.to_dict(reveal=reveal, feedback=level) for s in self.submissions]
+        d["errors"] = [e.to_dict() for e in self.errors]
         if self.shard is not None:
             d["shard"] = self.shard.to_dict()
         return d
@@ -623,7 +641,9 @@ def _grade_files(files: Sequence[Path], assignment: Assignment, secret: bytes | 
             result = grade_submission(sset, o, sigfig_share=sigfig_share)
             if prepare_json is not None:
                 from .report_json import submission_json
-                result = replace(result, prepared_json=(prepare_json, submission_json(result, reveal=prepare_json)))
+                level = "full" if prepare_json else assignment.feedback
+                result = replace(result, prepared_json=((prepare_json, level), submission_json(
+                    result, reveal=prepare_json, feedback=level)))
             results.append(result)
         except Exception as exc:
             results.append(_not_graded(o.source_path or o.path, exc, "grading it"))

@@ -3,7 +3,7 @@
 A large batch is graded in worker processes; each worker can also encode the JSON of the
 submissions it graded (:func:`submission_json`, kept on the result as ``prepared_json``), so
 the report's biggest output is written in parallel too. :func:`json_text` uses a prepared text
-when it was made with the same ``reveal`` and gives exactly the text it would compute itself.
+when it was made with the same ``reveal`` and feedback level and gives exactly the text it would compute itself.
 """
 from __future__ import annotations
 
@@ -38,16 +38,17 @@ def _block(open_: str, items: list[str], close: str, indent: int, level: int) ->
     return open_ + "\n" + ",\n".join(pad + item for item in items) + "\n" + " " * (indent * level) + close
 
 
-def submission_json(result: SubmissionResult, *, reveal: bool) -> str:
-    """One submission's JSON as it stands inside the report."""
-    return layered_json(result.to_dict(reveal=reveal), depth=DEPTH, _level=2)
+def submission_json(result: SubmissionResult, *, reveal: bool, feedback: str = "full") -> str:
+    """One submission's JSON as it stands inside the report (``feedback``: the level it is written at)."""
+    return layered_json(result.to_dict(reveal=reveal, feedback=feedback), depth=DEPTH, _level=2)
 
 
 def json_text(report: GradeReport, *, reveal: bool = False) -> str:
     """The report as JSON: ``layered_json(report.to_dict(reveal=reveal), depth=4)`` and a newline."""
     top = dataclasses.replace(report, submissions=()).to_dict(reveal=reveal)
-    texts = [s.prepared_json[1] if s.prepared_json and s.prepared_json[0] == reveal
-             else submission_json(s, reveal=reveal) for s in report.submissions]
+    level = "full" if reveal else report.json_feedback
+    texts = [s.prepared_json[1] if s.prepared_json and s.prepared_json[0] == (reveal, level)
+             else submission_json(s, reveal=reveal, feedback=level) for s in report.submissions]
     items = []
     for key, value in top.items():
         if key == "submissions" and texts:

@@ -8,6 +8,11 @@ The grammar of an answer (the one definition; the web answer form mirrors it and
     unit   = factor {("/" | "*" | "·" | space) factor}
     factor = symbol [["^"] [sign] digits]       symbol = letters (µ, μ, Ω, ° included) or "%"
 
+A factor's digits are its power, in simple and compound units alike: "cm2" is cm^2, so
+"uA/cm2/ms", "uA/cm^2/ms", "µA/cm²/ms" and "uA cm-2 ms-1" are one unit. Each divisor takes its
+own "/": a factor multiplied after a division ("uA/cm^2 ms", "uA/cm2*ms") is refused as
+ambiguous, and so are parentheses ("uA/(cm2 ms)"), which the grammar does not have.
+
 Before matching, surrounding space is dropped, Unicode minus signs and dashes (U+2212, U+2013,
 U+2014, U+FE63, U+FF0D) become "-", superscripts become ``^n`` (cm⁻² -> cm^-2) and "·", "×"
 become "*", no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
@@ -20,7 +25,9 @@ question's dimension ("mv" on a voltage question is mV, "ua/cm2" is uA/cm^2, "mm
 concentration question is mM). A unit that reads exactly as typed is taken as typed: "MV"
 is megavolts and "MM" megamolar (the feedback then asks "megavolts (MV)? write mV").
 On a question asked in % (unit "%"), "%" is the unit: "58.36 %" is 58.36; on other
-dimensionless questions "%" means hundredths ("58 %" = 0.58).
+dimensionless questions "%" means hundredths ("58 %" = 0.58). In a compound unit each factor's
+base symbol may be typed in any case when exactly one reading fits the question's dimension
+("ua/cm2/ms" is uA/cm^2/ms); a unit that reads as typed with that dimension is taken as typed.
 
 pint is imported only for units outside the course's table, so grading stays fast.
 """
@@ -95,6 +102,7 @@ _THOUSANDS = re.compile(r"([+-]?[0-9]{1,3}(?:[, '][0-9]{3})+(?:\.[0-9]+)?)[ \t]*
 _SPACED = re.compile(r"([+-]?[0-9.]+(?:[ \t]+[0-9.]+)+)[ \t]*(.*)")
 _TIMES_TEN = re.compile(rf"({NUMBER})[ \t]*[*xX][ \t]*10[ \t]*(?:\^|\*\*)[ \t]*([+-]?[0-9]+)[ \t]*(.*)")
 _TWO_NUMBERS = re.compile(rf"{NUMBER}[ \t]*(?:{UNIT})?(?:[ \t]*[,;][ \t]*|[ \t]+)(?:[+-]|(?<=[^0-9. \t] ))[0-9.][^ \t]*[ \t]*(?:{UNIT})?|{NUMBER}[ \t]*(?:{UNIT})[ \t]+{NUMBER}[ \t]*(?:{UNIT})?")
+_PARENTHESIZED_UNIT = re.compile(rf"({NUMBER})[ \t]*([^()]*\(.*)")
 _OPERATOR = re.compile(r"[0-9.][ \t]*[-+*/^][ \t]*[0-9.]|[*/^][ \t]*[0-9]|[0-9][ \t]*[*/]")
 
 
@@ -127,6 +135,10 @@ def diagnose(text: str, unit: str | None = None) -> str:
                 f"(e for the power of ten)")
     if _TWO_NUMBERS.fullmatch(text):
         return f"{short(text)} holds two numbers; write one number with its unit, such as {written('-12.5', '')}"
+    m = _PARENTHESIZED_UNIT.fullmatch(text)
+    if m and re.fullmatch(UNIT, re.sub(r"[()]", " ", m.group(2)).strip()):
+        return (f"{short(text)} has parentheses in its unit; write the unit without them, a / before each "
+                f"divisor, such as {written(m.group(1), '')}")
     if _OPERATOR.search(text):
         return (f"{short(text)} is a calculation; work it out and write one number with its unit, "
                 f"such as {written('-12.5', '')}")
@@ -186,9 +198,39 @@ def registry():
     return ureg
 
 
+_COMPOUND_FACTOR = re.compile(rf"(?P<join>[ \t]*[/*][ \t]*|[ \t]+)?(?P<symbol>{_SYMBOL})(?:\^?(?P<power>[+-]?[0-9]+))?")
+
+
+def _explicit_unit(unit: str) -> str:
+    """A unit of the answer grammar with each factor's power and each join written out, as pint
+    reads it: "uA/cm2/ms" -> "uA/cm^2/ms", "uA cm-2 ms-1" -> "uA*cm^-2*ms^-1" (a factor's
+    digits are its power, as "cm2" is cm^2 in a simple unit). Text outside the grammar is
+    returned as it is. A factor multiplied after a division ("uA/cm^2 ms", "uA/cm2*ms") is
+    refused: it reads both as per-ms and as times-ms."""
+    if not re.fullmatch(UNIT, unit):
+        return unit
+    parts, divided, ambiguous = [], False, None
+    for m in _COMPOUND_FACTOR.finditer(unit):
+        join = (m.group("join") or "").strip()
+        if join == "/":
+            divided = True
+        elif m.group("join") is not None and divided:
+            ambiguous = ambiguous or m.group("symbol")
+            join = "/"
+        power = m.group("power")
+        parts.append(f"{'' if m.group('join') is None else join or '*'}{m.group('symbol')}"
+                     f"{'' if power is None else '^' + power}")
+    if ambiguous:
+        raise AnswerValueError(
+            f"the unit {short(unit)} is ambiguous (is {ambiguous} divided or multiplied?); write each "
+            f"divisor after its own /, such as {''.join(parts)}", "unit")
+    return "".join(parts)
+
+
 def _pint_unit(unit: str):
     ureg = registry()
     cleaned = unit.replace("µ", "u").replace("μ", "u").replace("Ω", "ohm").replace("Ω", "ohm")
+    cleaned = _explicit_unit(cleaned)
     cleaned = cleaned.replace("degC", "degree_Celsius").replace("°C", "degree_Celsius")
     try:
         return ureg.parse_units(cleaned)
@@ -267,14 +309,61 @@ def to_unit(value: Any, unit: str | None) -> float:
             raise AnswerValueError(f"the unit {short(unit_text)} is not a {fast_wanted[0]}; "
                                    f"the answer is asked in {unit}", "unit")
         return _check_finite(_shifted(value, x, fast_given[1] / fast_wanted[1]), value)
-    given = _pint_unit(unit_text)
     wanted = _pint_unit(unit) if unit else registry().dimensionless
+    try:
+        given = _pint_unit(unit_text)
+    except AnswerValueError as unknown:
+        given = _relaxed_compound(unit_text, wanted)
+        if given is None:
+            raise unknown from None
+    if given.dimensionality != wanted.dimensionality:
+        given = _relaxed_compound(unit_text, wanted) or given
     if given.dimensionality != wanted.dimensionality:
         raise AnswerValueError(
             f"the unit {short(unit_text)} is not a {_dimension_name(unit)}; the answer is asked in {unit or 'a pure number'}",
             "unit")
+    factor = float(registry().Quantity(1.0, given).to(wanted).magnitude)
+    power = round(math.log10(factor)) if factor > 0 else None
+    if (power is not None and abs(factor / 10.0 ** power - 1) < 1e-12
+            and registry().Quantity(0.0, given).to(wanted).magnitude == 0):
+        return _check_finite(_shifted(value, x, 10.0 ** power), value)
     converted = registry().Quantity(x, given).to(wanted).magnitude
     return _check_finite(float(converted), value)
+
+
+_FACTOR_BASES = ("V", "A", "S", "F", "M", "s", "Hz", "ohm", "m", "L")
+_FACTOR_PREFIX = {**_PREFIX, "c": 1e-2}
+
+
+def _relaxed_compound(unit_text: str, wanted):
+    """The pint unit of a compound ``unit_text`` read with each factor's base symbol in any case
+    ("ua/cm2/ms" is uA/cm^2/ms), if exactly one such reading has the dimension of ``wanted``
+    (the prefix keeps its case, as in a simple unit); else None."""
+    import itertools
+
+    cleaned = unit_text.replace("µ", "u").replace("μ", "u")
+    if not re.fullmatch(UNIT, cleaned) or not re.search(r"[ \t/*]", cleaned):
+        return None
+    factors = list(_COMPOUND_FACTOR.finditer(cleaned))
+    if len(factors) > 4:
+        return None
+    choices = []
+    for m in factors:
+        symbol = m.group("symbol")
+        spellings = {symbol} | {prefix + base for base in _FACTOR_BASES for prefix in _FACTOR_PREFIX
+                                if symbol.startswith(prefix) and symbol[len(prefix):].lower() == base.lower()}
+        choices.append(sorted(spellings))
+    readings = {}
+    for spelling in itertools.product(*choices):
+        text = "".join(f"{m.group('join') or ''}{symbol}{'^' + m.group('power') if m.group('power') else ''}"
+                       for m, symbol in zip(factors, spelling))
+        try:
+            reading = _pint_unit(text)
+        except AnswerValueError:
+            continue
+        if reading.dimensionality == wanted.dimensionality:
+            readings[text] = reading
+    return next(iter(readings.values())) if len(readings) == 1 else None
 
 
 def unit_note(value: Any, unit: str | None) -> str | None:

@@ -11,6 +11,9 @@ Numbers (all from the JSON alone; ``assignment`` only adds problem titles and fa
   matched (``misconception`` id and its feedback) or as "no known misconception"; missing and
   invalid answers are counted apart. When the JSON carries the student's value (``given``),
   the most frequent values are listed too;
+* a grades JSON written at feedback level ``correctness`` holds no carried-credit or
+  misconception fields: those columns are left empty and the report says why
+  (:data:`CORRECTNESS_NOTE`);
 * time to complete per problem family, when submissions carry a duration (``duration_s``,
   ``elapsed_s`` or ``time_seconds``, or ``started``/``submitted`` ISO times); otherwise
   "not recorded".
@@ -43,7 +46,7 @@ class QuestionStats:
     discrimination: float | None
     max_points: float
     counts: dict[str, int]
-    ecf: int
+    ecf: int | None   # None: not in the grades JSON (written at feedback level correctness)
     wrong: list[tuple[str, str, int]] = field(default_factory=list)   # (misconception id, feedback, count)
     given: list[tuple[str, int]] = field(default_factory=list)        # most frequent wrong values
 
@@ -69,6 +72,8 @@ class ClassStats:
     questions: list[QuestionStats]
     times: dict[str, list[float]] | None   # family -> minutes; None when not recorded
     scores: list[ScoreRow] = field(default_factory=list)   # every submission, graded or not
+    #: What the grades JSON does not hold, said on the page ("" when it holds everything).
+    missing_detail: str = ""
 
     @property
     def mean(self) -> float:
@@ -125,6 +130,7 @@ def _minutes(sub: dict) -> float | None:
 def class_stats(data: dict, families: dict[str, str] | None = None, top: int = 5) -> ClassStats:
     """``families``: problem prefix ("p1") -> label (family title); default the prefix."""
     families = families or {}
+    points_only = data.get("feedback") == "correctness"
     subs = [s for s in data["submissions"] if isinstance(s, dict) and s.get("questions")]
     percents = [100.0 * s["score"] / s["max_score"] if s.get("max_score") else 0.0 for s in subs]
     order: list[str] = []
@@ -163,9 +169,10 @@ def class_stats(data: dict, families: dict[str, str] | None = None, top: int = 5
             discrimination=pearson(fr, rest),
             max_points=max((results[i]["max_points"] for i in idx), default=0.0),
             counts={k: counts.get(k, 0) for k in ("correct", "incorrect", "missing", "invalid")},
-            ecf=sum(1 for i in idx if results[i].get("ecf")),
-            wrong=[(mid, feedback.get(mid, "no known misconception (outside the tolerance)" if not mid else ""), n)
-                   for mid, n in wrong.most_common(top)],
+            ecf=None if points_only else sum(1 for i in idx if results[i].get("ecf")),
+            wrong=[] if points_only else
+            [(mid, feedback.get(mid, "no known misconception (outside the tolerance)" if not mid else ""), n)
+             for mid, n in wrong.most_common(top)],
             given=given.most_common(top)))
     times: dict[str, list[float]] | None = None
     durations = [(s, _minutes(s)) for s in subs]
@@ -183,7 +190,14 @@ def class_stats(data: dict, families: dict[str, str] | None = None, top: int = 5
         times = dict(times)
     return ClassStats(assignment=str(data.get("assignment", "")), graded=len(subs),
                       not_graded=len(data.get("errors") or []), percents=percents, questions=questions, times=times,
-                      scores=score_rows(data, subs, percents))
+                      scores=score_rows(data, subs, percents),
+                      missing_detail=CORRECTNESS_NOTE if points_only else "")
+
+
+#: Why a class report from a ``correctness``-level grades JSON lacks some columns.
+CORRECTNESS_NOTE = ("The grades JSON was written at feedback level correctness (points and right or wrong "
+                    "only): carried credit and misconceptions are not in it. For them, grade with "
+                    "--feedback full into a JSON kept for the instructor.")
 
 
 def score_rows(data: dict, graded: list[dict], percents: list[float]) -> list[ScoreRow]:

@@ -53,6 +53,10 @@ def merge_grade_json(parts: Sequence[tuple[str, dict]]) -> dict:
         if any(data.get(k) != first.get(k) for k in _KEYS):
             raise UsageError(f"a report of assignment {data.get('assignment')!r}; {first_name} is of "
                              f"{first.get('assignment')!r}", file=name)
+        if data.get("feedback", "full") != first.get("feedback", "full"):
+            raise UsageError(f"written at feedback level {data.get('feedback', 'full')!r}; {first_name} at "
+                             f"{first.get('feedback', 'full')!r} (grade every shard with the same --feedback)",
+                             file=name)
         if shard.get("index") in seen:
             raise UsageError(f"shard {shard.get('index')}/{count} given twice (also {seen[shard['index']]})", file=name)
         seen[shard.get("index")] = name
@@ -80,7 +84,9 @@ def grade_json_text(merged: dict) -> str:
 
 
 def report_from_json(data: dict, assignment: Assignment) -> GradeReport:
-    """A :class:`GradeReport` from a JSON report (for the gradebook and other writers)."""
+    """A :class:`GradeReport` from a JSON report (for the gradebook and other writers). A report
+    written at ``correctness`` has no carried-credit, significant-figure or misconception fields:
+    its results read as having none."""
     if data.get("assignment") != assignment.id:
         raise UsageError(f"the report is of assignment {data.get('assignment')!r}, not {assignment.id!r}")
     subs = tuple(SubmissionResult(

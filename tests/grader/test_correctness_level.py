@@ -4,7 +4,7 @@ Carried credit (error carried forward) and the significant-figure notes say why 
 earned points; at ``correctness`` no student-facing output says so (Markdown, the JSON's
 ``feedback`` texts, JUnit, GitHub Classroom, the HTML pages), while ``misconceptions`` and
 ``full`` keep the notes and the JSON keeps the ``ecf`` and ``sigfig`` fields the instructor's
-class report counts.
+class report counts (at ``correctness`` the JSON has neither: tests/grader/test_correctness_json.py).
 """
 from __future__ import annotations
 
@@ -91,14 +91,19 @@ def test_correctness_shows_right_or_wrong_and_points_only():
         assert not [n for n in NOTES if n in text], name
 
 
-def test_correctness_keeps_the_instructors_record():
-    """Points, status and the ``ecf``/``sigfig`` fields are those of the other levels."""
+def test_correctness_grades_as_the_other_levels_but_its_json_says_only_points():
+    """Points, status and the in-memory ``ecf``/``sigfig`` record are those of the other levels;
+    the JSON at ``correctness`` drops the fields that say why (the other levels keep them)."""
     _, _, low, low_report = _graded("correctness")
-    _, _, high, _ = _graded("misconceptions")
+    _, _, high, high_report = _graded("misconceptions")
     for i in low:
         assert (low[i].points, low[i].status, low[i].ecf, low[i].sigfig) == \
                (high[i].points, high[i].status, high[i].ecf, high[i].sigfig), i
-    questions = json.loads(json_text(low_report))["submissions"][0]["questions"]
+    low_json, high_json = json.loads(json_text(low_report)), json.loads(json_text(high_report))
+    assert low_json["feedback"] == "correctness" and "feedback" not in high_json
+    for x in low_json["submissions"][0]["questions"]:
+        assert not {"ecf", "sigfig", "misconception"} & set(x), x
+    questions = high_json["submissions"][0]["questions"]
     assert [x["ecf"] for x in questions] == [False, True, True, True, False]
     assert questions[-1]["sigfig"] == "too-many"
 

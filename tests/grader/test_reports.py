@@ -198,7 +198,8 @@ def test_prepared_json_gives_the_same_text(batch, reveal):
     path, folder, report, sets = batch
     prepared = grade_again(assignment=report.assignment, submissions=[folder], secret=SECRET,
                            roster=[s.student for s in sets], prepare_json=reveal)
-    assert all(s.prepared_json and s.prepared_json[0] == reveal for s in prepared.submissions)
+    level = "full" if reveal else report.assignment.feedback
+    assert all(s.prepared_json and s.prepared_json[0] == (reveal, level) for s in prepared.submissions)
     expected = layered_json(report.to_dict(reveal=reveal), depth=4) + "\n"
     assert json_text(report, reveal=reveal) == expected
     assert json_text(prepared, reveal=reveal) == expected
