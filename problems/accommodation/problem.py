@@ -86,8 +86,8 @@ def questions(params: dict, solution: dict) -> list:
     final, slow, hold = params["final_current"], params["slow_slope"], params["hold_ms"]
     return distinct_misconceptions([
         NumericQuestion(
-            "a", f"Step threshold: the smallest amplitude of a step held for {hold:g} ms that makes a spike "
-                 "(tolerance &plusmn;2 %)", i_step, "uA/cm^2", Tolerance("rel", 0.02), weight=2, digits=3,
+            "a", f"Step threshold: the smallest amplitude of a step held for {hold:g} ms that makes a spike",
+                 i_step, "uA/cm^2", Tolerance("rel", 0.02), weight=2, digits=3,
             misconceptions=(
                 Misconception("final-current-as-threshold", "A step to the final current fires, but it is not the "
                               "smallest step that does: bisect on the step's amplitude.", final),
@@ -96,7 +96,7 @@ def questions(params: dict, solution: dict) -> list:
             )),
         NumericQuestion(
             "b", f"Critical slope: the smallest slope of the ramp to {final:g} &micro;A/cm<sup>2</sup> that makes a "
-                 "spike (tolerance &plusmn;2 %)", s_c, "uA/cm^2/ms", Tolerance("rel", 0.02), weight=2, digits=3,
+                 "spike", s_c, "uA/cm^2/ms", Tolerance("rel", 0.02), weight=2, digits=3,
             misconceptions=(
                 Misconception("ramp-duration-for-slope", "You gave the ramp's duration (final current / slope, in "
                               "ms); the question asks for its slope.", final / s_c),

@@ -83,7 +83,7 @@ def questions(params: dict, solution: dict) -> list:
     return distinct_misconceptions([
         NumericQuestion(
             "a", f"Rebound threshold: the smallest magnitude |I| of a {d:g} ms hyperpolarizing step that gives a "
-                 "rebound spike (a positive number; tolerance &plusmn;2 %)", thr, "uA/cm^2", Tolerance("rel", 0.02),
+                 "rebound spike (a positive number)", thr, "uA/cm^2", Tolerance("rel", 0.02),
             weight=2, digits=3, misconceptions=(
                 Misconception("sign-of-magnitude", "The question asks for the magnitude |I| of the step, a positive "
                               "number; the injected current itself is -|I|.", -thr),
@@ -91,8 +91,8 @@ def questions(params: dict, solution: dict) -> list:
                               "nC/cm^2); the question asks for the current.", thr * d),
             )),
         NumericQuestion(
-            "b", f"Latency of the rebound spike's peak after the release, for |I| = {amp:g} &micro;A/cm<sup>2</sup> "
-                 "(tolerance &plusmn;2 %)", lat, "ms", Tolerance("rel", 0.02), digits=3, misconceptions=(
+            "b", f"Latency of the rebound spike's peak after the release, for |I| = {amp:g} &micro;A/cm<sup>2</sup>",
+                 lat, "ms", Tolerance("rel", 0.02), digits=3, misconceptions=(
                 Misconception("latency-from-step-onset", "The latency is measured from the release (the end of the "
                               "step), not from its onset.", lat + d),
                 Misconception("latency-from-time-zero", "You gave the time of the peak; the latency is measured from "
@@ -102,7 +102,7 @@ def questions(params: dict, solution: dict) -> list:
             )),
         NumericQuestion(
             "c", f"K<sup>+</sup> activation gate n at the moment of release, for |I| = {amp:g} "
-                 "&micro;A/cm<sup>2</sup> (tolerance &plusmn;2 %)", n_rel, None, Tolerance("rel", 0.02), digits=4,
+                 "&micro;A/cm<sup>2</sup>", n_rel, None, Tolerance("rel", 0.02), digits=4,
             misconceptions=(
                 Misconception("n-unchanged", "That is n at rest: during the hyperpolarization n relaxes towards "
                               "its smaller steady state, so fewer K+ channels are open at the release.", n_rest),
