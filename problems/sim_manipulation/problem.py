@@ -175,7 +175,7 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
                "count_1": int(count[0, i]), "count_2": int(count[1, i]),
                "growth": [float(g) for g in growth[:, i]], "quiet": [bool(q) for q in quiet[:, i]],
                "search": {"rel_tol": THR_REL_TOL, "rtol": SEARCH_RTOL, "step_rtol": STEP_RTOL}}
-        adjusted[i]["rests"] = [{"label": "control (also at the second temperature: the rest does not depend on T)",
+        adjusted[i]["rests"] = [{"label": "control (the same at either temperature)",
                                  **printed[i]},
                                 {"label": "TTX", **printed[n + i]}]
         adjusted[i]["cli"] = cli_params(p)
