@@ -17,6 +17,7 @@ import re
 import tempfile
 import threading
 from pathlib import Path
+from typing import Iterable
 
 #: Characters of the target's name kept in a temporary file's name.
 NAME_KEPT = 40
@@ -31,9 +32,12 @@ _lock = threading.Lock()
 _leftovers: dict[tuple[int, int], dict[str, list[tuple[str, int]]]] = {}
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = "utf-8",
+def write_atomic(path: str | os.PathLike, data: str | bytes | Iterable[str], *, encoding: str = "utf-8",
                  newline: str | None = "", fsync: bool = True) -> Path:
     """Write ``data`` to ``path`` atomically, creating its folder; return the path.
+
+    ``data`` is text, bytes, or an iterable of text pieces written one after another (a file
+    too large to hold in memory at once).
 
     ``newline`` is passed to the text layer for ``str`` data (``""`` writes line ends as given).
     ``fsync=False`` skips the flush to disk (still atomic against a killed process, not against
@@ -53,7 +57,11 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = 
                     os.fsync(fh.fileno())
         else:
             with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
-                fh.write(data)
+                if isinstance(data, str):
+                    fh.write(data)
+                else:
+                    for piece in data:
+                        fh.write(piece)
                 fh.flush()
                 if fsync:
                     os.fsync(fh.fileno())

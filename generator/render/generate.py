@@ -63,8 +63,10 @@ class _Written:
     """One student's rendered outputs, as the parent needs them for the class-wide files."""
 
     student_id: str
-    key: dict
-    rows: list
+    key_entry: str
+    """The student's entry of ``key.json``, as text (see :mod:`.keyspool`)."""
+    key_lines: str
+    """The student's lines of ``key.csv``, as CSV text."""
 
 
 def student_paths(out: Path, student_id: str) -> dict[str, Path]:
@@ -83,7 +85,8 @@ def _pdf_bytes(html_text: str) -> bytes:
 
 def _write_student(job: _Job, s) -> _Written:
     from ..grade.answer_file import blank_answer_file
-    from .keyfile import student_key, student_key_rows
+    from .keyfile import entry_json, student_key, student_key_rows
+    from .keyspool import ENTRY_LEVEL, csv_lines
     from .render import figures, render_problem_set, render_solutions, statements
 
     paths = student_paths(job.out, s.student.id)
@@ -104,7 +107,8 @@ def _write_student(job: _Job, s) -> _Written:
             write_atomic(target, _pdf_bytes(html_text), fsync=False)
         else:
             target.unlink(missing_ok=True)  # a PDF of an earlier variant must not stay beside the new page
-    return _Written(student_id=s.student.id, key=student_key(s), rows=student_key_rows(s))
+    return _Written(student_id=s.student.id, key_entry=entry_json(student_key(s), ENTRY_LEVEL),
+                    key_lines=csv_lines(student_key_rows(s)))
 
 
 _JOB: _Job | None = None
@@ -203,18 +207,6 @@ def prepare_output(out: Path, assignment: Assignment, secret: bytes | None, *, f
     return manifest
 
 
-def _old_key(out: Path, assignment_id: str) -> tuple[dict, dict]:
-    from .keyfile import read_key_csv
-
-    try:
-        data = json.loads((out / "instructor" / "key.json").read_text(encoding="utf-8"))
-        entries = data["students"] if data.get("assignment") == assignment_id else {}
-        rows = read_key_csv((out / "instructor" / "key.csv").read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}, {}
-    return (entries if isinstance(entries, dict) else {}), rows
-
-
 def _up_to_date(out: Path, student_id: str, pdf: bool, signed: bool = False) -> bool:
     paths = student_paths(out, student_id)
     names = ("html", "answers", "solutions") + (("pdf", "solutions_pdf") if pdf else ()) + (("variant",) if signed else ())
@@ -247,7 +239,7 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
     (default: all cores). ``progress(student_id)`` is called once each rendered student's files
     are written; ``reporter(phase, done, total)`` follows the phase "students" (progress bars).
     """
-    from .keyfile import key_csv, key_document, key_json
+    from .keyspool import KeySpool, spool_key_files
     from ..parallel import usable_cores
     from .render import render_solutions_index
 
@@ -258,57 +250,58 @@ def generate(*, assignment: Assignment, students: Sequence[Student], secret: byt
     out = Path(out_dir)
     manifest = prepare_output(out, assignment, secret, force=force)
     old_hashes = manifest.students if manifest else {}
-    old_entries, old_rows = _old_key(out, assignment.id) if manifest else ({}, {})
-
-    inputs = inputs_digest(assignment, secret, paper=paper, pdf=pdf,
-                           signing_key_id=getattr(signing_key, "key_id", None))
-    digests = {s.id: student_digest(inputs, s) for s in students}
-    keep = {s.id for s in students
-            if old_hashes.get(s.id) == digests[s.id] and s.id in old_entries and s.id in old_rows
-            and _up_to_date(out, s.id, pdf, signing_key is not None)}
-    todo = [s for s in students if s.id not in keep]
-    on_roster = {s.id for s in students}
-    removed = sorted((set(old_hashes) | _listed_students(out)) - on_roster)
-    for sid in removed:
-        _remove_student(out, sid)
-
-    manifest_path = out / MANIFEST_NAME
-    fp, version = secret_fingerprint(secret), spikeset_version()
-    # Until the run ends, the manifest lists only the students kept as they were: a killed run
-    # renders the others again next time.
-    write_atomic(manifest_path, Manifest(assignment.id, fp, version, {k: digests[k] for k in sorted(keep)},
-                                             paper, pdf).to_json())
-
-    entries = {sid: old_entries[sid] for sid in keep}
-    rows = {sid: old_rows[sid] for sid in keep}
-    done = 0
-    report("students", 0, len(todo))
-
-    def on_batch(written: list[_Written]) -> None:
-        nonlocal done
-        for w in written:
-            entries[w.student_id] = w.key
-            rows[w.student_id] = w.rows
-            done += 1
-            if progress:
-                progress(w.student_id)
-        report("students", done, len(todo))
-
-    # The first student alone (the first page appears at once), then batches small enough that
-    # every process gets work.
-    size = max(1, min(BATCH_WITH_PDF if pdf else BATCH, -(-(len(todo) - 1) // jobs)))
-    batches = [todo[:1]] + [todo[i:i + size] for i in range(1, len(todo), size)] if todo else []
-    _run(_Job(assignment, secret, out, paper, pdf, signing_key), batches, jobs, on_batch)
-
     inst = out / "instructor"
-    key_path, csv_path = inst / "key.json", inst / "key.csv"
-    order = [s.id for s in students]
-    write_atomic(key_path, key_json(key_document(assignment.id, ((sid, entries[sid]) for sid in order))))
-    write_atomic(csv_path, key_csv(row for sid in order for row in rows[sid]))
-    index = inst / "solutions" / "index.html"
-    write_atomic(index, render_solutions_index(assignment, students, pdf=pdf, paper=paper))
-    write_atomic(manifest_path, Manifest(assignment.id, fp, version, {s.id: digests[s.id] for s in students},
+    inst.mkdir(parents=True, exist_ok=True)
+    spool = KeySpool(inst)  # every student's key entry and lines, on disk until key.json is written
+    try:
+        inputs = inputs_digest(assignment, secret, paper=paper, pdf=pdf,
+                               signing_key_id=getattr(signing_key, "key_id", None))
+        digests = {s.id: student_digest(inputs, s) for s in students}
+        unchanged = {s.id for s in students
+                     if old_hashes.get(s.id) == digests[s.id] and _up_to_date(out, s.id, pdf, signing_key is not None)}
+        readable = bool(unchanged) and spool_key_files(spool, inst, assignment.id, unchanged)
+        keep = {sid for sid in unchanged if readable and spool.has(sid)}
+        todo = [s for s in students if s.id not in keep]
+        on_roster = {s.id for s in students}
+        removed = sorted((set(old_hashes) | _listed_students(out)) - on_roster)
+        for sid in removed:
+            _remove_student(out, sid)
+
+        manifest_path = out / MANIFEST_NAME
+        fp, version = secret_fingerprint(secret), spikeset_version()
+        # Until the run ends, the manifest lists only the students kept as they were: a killed run
+        # renders the others again next time.
+        write_atomic(manifest_path, Manifest(assignment.id, fp, version, {k: digests[k] for k in sorted(keep)},
                                              paper, pdf).to_json())
+
+        done = 0
+        report("students", 0, len(todo))
+
+        def on_batch(written: list[_Written]) -> None:
+            nonlocal done
+            for w in written:
+                spool.add_texts(w.student_id, w.key_entry, w.key_lines)
+                done += 1
+                if progress:
+                    progress(w.student_id)
+            report("students", done, len(todo))
+
+        # The first student alone (the first page appears at once), then batches small enough that
+        # every process gets work.
+        size = max(1, min(BATCH_WITH_PDF if pdf else BATCH, -(-(len(todo) - 1) // jobs)))
+        batches = [todo[:1]] + [todo[i:i + size] for i in range(1, len(todo), size)] if todo else []
+        _run(_Job(assignment, secret, out, paper, pdf, signing_key), batches, jobs, on_batch)
+
+        key_path, csv_path = inst / "key.json", inst / "key.csv"
+        order = [s.id for s in students]
+        write_atomic(key_path, spool.key_json_chunks(assignment.id, order))
+        write_atomic(csv_path, spool.key_csv_chunks(order))
+        index = inst / "solutions" / "index.html"
+        write_atomic(index, render_solutions_index(assignment, students, pdf=pdf, paper=paper))
+        write_atomic(manifest_path, Manifest(assignment.id, fp, version, {s.id: digests[s.id] for s in students},
+                                             paper, pdf).to_json())
+    finally:
+        spool.close()
     paths = [student_paths(out, s.id) for s in students]
     return GeneratedFiles(out_dir=out, student_dirs=tuple(p["html"].parent for p in paths), key=key_path,
                           key_csv=csv_path, solutions_index=index,

@@ -52,6 +52,17 @@ def key_json(document: dict) -> str:
     return "".join(out)
 
 
+def entry_json(value: Any, level: int) -> str:
+    """``value`` as :func:`key_json` writes it at nesting depth ``level`` (its first line
+    unindented, its closing bracket at ``level`` spaces)."""
+    out: list[str] = []
+    try:
+        _indented(value, level, out)
+    except _NotPlain:
+        return ("\n" + " " * level).join(json.dumps(value, indent=1).split("\n"))
+    return "".join(out)
+
+
 class _NotPlain(Exception):
     pass
 
@@ -131,16 +142,3 @@ def key_csv(rows: Iterable[Sequence[str]]) -> str:
     writer.writerow(KEY_CSV_COLUMNS)
     writer.writerows(rows)
     return buf.getvalue()
-
-
-def read_key_csv(text: str) -> dict[str, list[tuple[str, ...]]]:
-    """The rows of a ``key.csv`` by student (for an incremental re-run); empty when the
-    header is not ours."""
-    reader = csv.reader(io.StringIO(text))
-    if tuple(next(reader, ())) != KEY_CSV_COLUMNS:
-        return {}
-    out: dict[str, list[tuple[str, ...]]] = {}
-    for row in reader:
-        if len(row) == len(KEY_CSV_COLUMNS):
-            out.setdefault(row[0], []).append(tuple(row))
-    return out

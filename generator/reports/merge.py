@@ -116,7 +116,7 @@ def merge_generated(*, parts: Sequence[str | Path], out: str | Path, assignment:
     secret (by its fingerprint), one spikeset version, one paper size and PDF setting."""
     from ..atomic_write import write_atomic
     from ..render.generate import prepare_output, student_paths
-    from ..render.keyfile import key_csv, key_document, read_key_csv
+    from ..render.keyspool import KeySpool, spool_key_files
     from ..render.manifest import MANIFEST_NAME, Manifest, read_manifest
     from ..render.render import render_solutions_index
 
@@ -158,23 +158,26 @@ def merge_generated(*, parts: Sequence[str | Path], out: str | Path, assignment:
         prepare_output(target, assignment, None, force=True)
     elif target.exists() and any(target.iterdir()):
         raise UsageError("--out: expected a new or empty folder (or --force)", file=str(target))
-    entries, rows = {}, {}
-    for folder in folders:
-        key = json.loads((folder / "instructor" / "key.json").read_text(encoding="utf-8"))
-        entries.update(key["students"])
-        rows.update(read_key_csv((folder / "instructor" / "key.csv").read_text(encoding="utf-8")))
-    for sid in roster_ids:
-        source, dest = student_paths(owner[sid], sid), student_paths(target, sid)
-        shutil.copytree(source["html"].parent, dest["html"].parent, dirs_exist_ok=True)
-        dest["solutions"].parent.mkdir(parents=True, exist_ok=True)
-        for name in ("solutions", "solutions_pdf"):
-            if source[name].is_file():
-                shutil.copy2(source[name], dest[name])
-    m0 = manifests[0]
     inst = target / "instructor"
-    write_atomic(inst / "key.json", json.dumps(key_document(assignment.id, ((sid, entries[sid]) for sid in roster_ids)),
-                                               indent=1, sort_keys=False) + "\n")
-    write_atomic(inst / "key.csv", key_csv(row for sid in roster_ids for row in rows[sid]))
+    inst.mkdir(parents=True, exist_ok=True)
+    with KeySpool(inst) as spool:  # a shard's key at a time, on disk: memory does not grow with the class
+        for folder, m in zip(folders, manifests):
+            if not spool_key_files(spool, folder / "instructor", assignment.id, set(m.students)):
+                raise UsageError("its instructor/key.json or key.csv is missing or not as spikeset writes it",
+                                 file=str(folder))
+        unkeyed = [sid for sid in roster_ids if not spool.has(sid)]
+        if unkeyed:
+            raise UsageError(f"the keys of the parts lack student {unkeyed[0]!r}", file=str(owner[unkeyed[0]]))
+        for sid in roster_ids:
+            source, dest = student_paths(owner[sid], sid), student_paths(target, sid)
+            shutil.copytree(source["html"].parent, dest["html"].parent, dirs_exist_ok=True)
+            dest["solutions"].parent.mkdir(parents=True, exist_ok=True)
+            for name in ("solutions", "solutions_pdf"):
+                if source[name].is_file():
+                    shutil.copy2(source[name], dest[name])
+        m0 = manifests[0]
+        write_atomic(inst / "key.json", spool.key_json_chunks(assignment.id, roster_ids))
+        write_atomic(inst / "key.csv", spool.key_csv_chunks(roster_ids))
     write_atomic(inst / "solutions" / "index.html",
                  render_solutions_index(assignment, students, pdf=m0.pdf, paper=m0.paper))
     digests = {sid: m.students[sid] for m in manifests for sid in m.students}

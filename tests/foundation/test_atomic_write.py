@@ -82,3 +82,24 @@ def test_keygen_removes_a_private_key_a_killed_run_left(tmp_path, dead_pid):
     assert main(["keygen", "--out", str(out)]) == 0
     assert not left.exists()
     assert sorted(os.listdir(out)) == ["spikeset-private.key", "spikeset-public.key"]
+
+
+def test_pieces_of_text_are_written_one_after_another(tmp_path):
+    target = tmp_path / "key.json"
+    write_atomic(target, "old")
+    write_atomic(target, (piece for piece in ["{", "\n é", "}\n"]))
+    assert target.read_text(encoding="utf-8") == "{\n é}\n"
+
+
+def test_a_failing_piece_leaves_the_previous_file(tmp_path):
+    target = tmp_path / "key.json"
+    write_atomic(target, "old")
+
+    def pieces():
+        yield "new, half"
+        raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, pieces())
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["key.json"]

@@ -142,7 +142,7 @@ def test_command_line_force_and_summary(tmp_path, assignment_file, secret, monke
     assert "up to date" not in capsys.readouterr().out
 
 
-def test_sharded_generate_merges_into_one_runs_folder(tmp_path):
+def test_sharded_generate_merges_into_one_runs_folder(tmp_path, capsys):
     """generate --shard K/N into one folder per shard, then merge generate: the same files, byte
     for byte, as one run."""
     from spikeset.cli import main
@@ -172,3 +172,31 @@ def test_sharded_generate_merges_into_one_runs_folder(tmp_path):
                  "--assignment", str(a), "--roster", str(roster)]) == 2
     assert main(["merge", "generate", *(str(tmp_path / "parts" / str(k)) for k in (1, 1, 2, 3)),
                  "--out", str(tmp_path / "m3"), "--assignment", str(a), "--roster", str(roster)]) == 2
+    # a part whose key was edited by hand is refused, naming it, and nothing is half-merged
+    key = tmp_path / "parts" / "2" / "instructor" / "key.json"
+    key.write_text(json.dumps(json.loads(key.read_text(encoding="utf-8"))), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["merge", "generate", *(str(tmp_path / "parts" / str(k)) for k in (1, 2, 3)),
+                 "--out", str(tmp_path / "m4"), "--assignment", str(a), "--roster", str(roster)]) == 2
+    assert "parts/2" in capsys.readouterr().err
+    assert not (tmp_path / "m4" / "students").exists()
+
+
+def test_a_key_edited_by_hand_renders_the_class_again(tmp_path, setup):
+    """The key of the earlier run is read a student at a time in the form spikeset writes it; a
+    key in another form (edited, reformatted) is not trusted: every student is rendered again,
+    and the files are those of a fresh run."""
+    a, roster, secret = setup
+    out = tmp_path / "out"
+    generate(assignment=a, students=roster, secret=secret, out_dir=out, pdf=False)
+    key = out / "instructor" / "key.json"
+    key.write_text(json.dumps(json.loads(key.read_text(encoding="utf-8"))), encoding="utf-8")
+    again = generate(assignment=a, students=roster, secret=secret, out_dir=out, pdf=False)
+    assert again.rendered == tuple(s.id for s in roster)
+    fresh = tmp_path / "fresh"
+    generate(assignment=a, students=roster, secret=secret, out_dir=fresh, pdf=False)
+    assert _tree(out) == _tree(fresh)
+    (out / "instructor" / "key.csv").unlink()
+    assert generate(assignment=a, students=roster, secret=secret, out_dir=out, pdf=False).rendered \
+        == tuple(s.id for s in roster)
+    assert _tree(out) == _tree(fresh)
