@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..errors import FamilyError
 from ..grade.answer_file import blank_answer_file
 from ..grade.units import question_unit
 from ..variants.assemble import StudentSet
@@ -66,34 +67,79 @@ def answer_header(student_set: StudentSet, blank: str | None = None) -> str:
     return text[: at + 1]
 
 
-def simulator_setup(params: dict[str, Any]) -> dict[str, Any] | None:
+def _number(params: dict[str, Any], *names: str, default: float = 0.0) -> float:
+    """The first of ``names`` that ``params`` holds as a number, else ``default``."""
+    for name in names:
+        value = params.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    return default
+
+
+def _pulse_protocol(params: dict[str, Any]) -> dict[str, Any]:
+    """A pulse, or a step: the printed amplitude (0 where the student must find it, a threshold),
+    onset and duration, and the printed duration of the simulation."""
+    start = _number(params, "start_ms", "step_start_ms", default=5.0)
+    if "duration_ms" in params:
+        pulse = {"amplitude": _number(params, "amplitude"), "start": start,
+                 "duration": _number(params, "duration_ms")}
+    else:
+        pulse = {"amplitude": _number(params, "amplitude", "step_amplitude"), "start": start,
+                 "duration": _number(params, "step_ms", default=50.0)}
+    t_end = _number(params, "t_end_ms")
+    if t_end <= 0:
+        t_end = max(50.0, pulse["start"] + pulse["duration"] + 30.0)
+    return {"pulses": [pulse], "t_end": t_end}
+
+
+def _hyperpolarizing_step_protocol(params: dict[str, Any]) -> dict[str, Any]:
+    """The step of the statement at amplitude 0 (the student types -|I|: the magnitude is what
+    they search for, or, for the printed |I|, what they run themselves), its onset and duration,
+    and the response window after the release."""
+    start, duration = _number(params, "start_ms", default=5.0), _number(params, "duration_ms")
+    return {"pulses": [{"amplitude": 0.0, "start": start, "duration": duration}],
+            "t_end": start + duration + _number(params, "window_ms", default=30.0),
+            "hint": "A hyperpolarizing step is a pulse of negative amplitude: for |I| = 2, type −2."}
+
+
+def _step_and_ramp_protocol(params: dict[str, Any]) -> dict[str, Any]:
+    """The step of the statement at amplitude 0 (its threshold is asked); "Add a ramp" adds the
+    ramp of the statement to the printed final current, at the printed slope that does not fire
+    (the critical slope is asked: the student changes the slope)."""
+    start, hold = _number(params, "start_ms", default=5.0), _number(params, "hold_ms", default=50.0)
+    return {"pulses": [{"amplitude": 0.0, "start": start, "duration": hold}], "t_end": start + hold + 30.0,
+            "ramp": {"start": start, "slope": _number(params, "slow_slope", default=1.0),
+                     "final": _number(params, "final_current"), "hold": hold},
+            "hint": "Add a ramp for the ramp protocol; set an unused step's amplitude to 0 or remove it."}
+
+
+#: The starting protocols of the page simulator, by the name a family gives as ``SIMULATOR`` in
+#: its problem.py (see problems/README.md).
+SIMULATOR_PROTOCOLS = {"pulse": _pulse_protocol, "hyperpolarizing-step": _hyperpolarizing_step_protocol,
+                       "step-and-ramp": _step_and_ramp_protocol}
+
+
+def simulator_setup(params: dict[str, Any], protocol: str = "pulse") -> dict[str, Any] | None:
     """The HH parameters and a starting protocol for the page simulator, from a simulation
     family's printed parameters; None when the problem has no HH patch.
 
-    The protocol is the first one the statement describes (a pulse, or a step); an amplitude the
-    student must find (a threshold) starts at 0. Nothing is searched for the student.
+    The protocol (one of :data:`SIMULATOR_PROTOCOLS`) is the first one the statement describes; an
+    amplitude the student must find (a threshold) starts at 0. Nothing is searched for the student.
     """
     if not all(isinstance(params.get(k), (int, float)) for k in HH_FIELDS):
         return None
-    hh = {k: float(params[k]) for k in HH_FIELDS}
+    if protocol not in SIMULATOR_PROTOCOLS:
+        raise ValueError(f"unknown simulator protocol {protocol!r}; known: {', '.join(SIMULATOR_PROTOCOLS)}")
+    return {"params": {k: float(params[k]) for k in HH_FIELDS}, **SIMULATOR_PROTOCOLS[protocol](params)}
 
-    def number(*names: str, default: float = 0.0) -> float:
-        for name in names:
-            value = params.get(name)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return float(value)
-        return default
 
-    start = number("start_ms", "step_start_ms", default=5.0)
-    if "duration_ms" in params:
-        pulse = {"amplitude": number("amplitude"), "start": start, "duration": number("duration_ms")}
-    else:
-        pulse = {"amplitude": number("amplitude", "step_amplitude"), "start": start,
-                 "duration": number("step_ms", default=50.0)}
-    t_end = number("t_end_ms", default=0.0)
-    if t_end <= 0:
-        t_end = max(50.0, pulse["start"] + pulse["duration"] + 30.0)
-    return {"params": hh, "pulses": [pulse], "t_end": t_end}
+def family_simulator(family: Any) -> str | None:
+    """The starting protocol of a family's page simulator (``SIMULATOR`` in its problem.py), or None."""
+    protocol = getattr(family.module, "SIMULATOR", None)
+    if protocol is not None and protocol not in SIMULATOR_PROTOCOLS:
+        raise FamilyError(f"problem.py: SIMULATOR must be one of {', '.join(SIMULATOR_PROTOCOLS)}, "
+                          f"got {protocol!r}", file=family.folder)
+    return protocol
 
 
 def form_data(student_set: StudentSet, blank: str | None = None) -> dict[str, Any]:
@@ -111,7 +157,8 @@ def form_data(student_set: StudentSet, blank: str | None = None) -> dict[str, An
             else:
                 entry["labels"] = [label for label, _ in pq.labelled]
             questions.append(entry)
-        setup = simulator_setup(problem.params) if problem.family.id.startswith("sim-") else None
+        protocol = family_simulator(problem.family)
+        setup = simulator_setup(problem.params, protocol) if protocol else None
         if setup:
             sims.append({"problem": problem.spec.prefix, "number": problem.spec.number,
                          "trace": f"{problem.spec.prefix}-trace.csv", **setup})
@@ -149,7 +196,7 @@ def form_body(student_set: StudentSet, blank: str | None = None) -> Markup:
 
 def form_help(student_set: StudentSet) -> Markup:
     """How to answer, save and hand in, shown on screen above the problems (not printed)."""
-    has_sim = any(p.family.id.startswith("sim-") for p in student_set.problems)
+    has_sim = any(family_simulator(p.family) for p in student_set.problems)
     sim = ("<li>Simulation problems have a simulator under them, with your parameters filled in: set the "
            "pulses and the duration, run, and read V(t) with the mouse. <em>Save trace CSV</em> keeps the "
            "curve; to have it graded too, put that file next to <code>answers.toml</code> and tick the box "

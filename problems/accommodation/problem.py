@@ -19,6 +19,8 @@ REVISION = 1  # bump when sample() draws differently (tests/test_family_revision
 FIXED_CONCEPT_QUESTIONS = frozenset({"c"})
 TITLE = "Accommodation: fast and slow current ramps"
 TOPIC = "simulation"
+#: The page simulator starts with the step at amplitude 0 and offers the ramp (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
+SIMULATOR = "step-and-ramp"
 
 START_MS = 5.0
 HOLD_MS = 50.0            # the final current is held this long after the ramp (and the step this long)

@@ -17,6 +17,8 @@ REVISION = 1  # bump when sample() draws differently (tests/test_family_revision
 FIXED_CONCEPT_QUESTIONS = frozenset({"d"})
 TITLE = "Anode-break excitation: the rebound spike after hyperpolarization"
 TOPIC = "simulation"
+#: The page simulator starts with the step at amplitude 0 (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
+SIMULATOR = "hyperpolarizing-step"
 
 START_MS = 5.0
 WINDOW_MS = 30.0          # a rebound spike must peak within this time after the release

@@ -15,6 +15,8 @@ ID = "sim-firing"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Simulated repetitive firing"
 TOPIC = "simulation"
+#: The page simulator starts with the printed pulse or step (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
+SIMULATOR = "pulse"
 
 STEP_START_MS = 10.0
 TAIL_MS = 40.0            # simulated time after the step's end

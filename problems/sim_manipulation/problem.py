@@ -18,6 +18,8 @@ ID = "sim-manipulation"
 REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Manipulating a simulated neuron: TTX, raised K+, temperature"
 TOPIC = "simulation"
+#: The page simulator starts with the printed pulse or step (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
+SIMULATOR = "pulse"
 
 START_MS = 2.0
 WINDOW_MS = 25.0

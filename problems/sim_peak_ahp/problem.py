@@ -15,6 +15,8 @@ ID = "sim-peak-ahp"
 REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Peak and undershoot of a simulated spike"
 TOPIC = "simulation"
+#: The page simulator starts with the printed pulse or step (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
+SIMULATOR = "pulse"
 
 START_MS = 2.0
 AFTER_MS = 40.0           # simulated time after the pulse onset

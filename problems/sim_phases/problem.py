@@ -15,6 +15,8 @@ ID = "sim-phases"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Phases of a simulated action potential"
 TOPIC = "simulation"
+#: The page simulator starts with the printed pulse or step (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
+SIMULATOR = "pulse"
 
 START_MS = 2.0
 RECORD_DT_MS = 0.02

@@ -15,6 +15,8 @@ ID = "sim-refractory"
 REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Refractory period from paired pulses"
 TOPIC = "simulation"
+#: The page simulator starts with the printed pulse or step (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
+SIMULATOR = "pulse"
 
 START_MS = 2.0
 WINDOW_MS = 25.0          # a spike must come within this time after its pulse's end

@@ -15,6 +15,8 @@ ID = "sim-threshold"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Simulated threshold of a current pulse"
 TOPIC = "simulation"
+#: The page simulator starts with the printed pulse or step (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
+SIMULATOR = "pulse"
 
 START_MS = 2.0
 WINDOW_MS = 25.0          # a spike must come within this time after the pulse's end
