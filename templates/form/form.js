@@ -415,7 +415,7 @@
       var rampTable = el("table", {"class": "sf-pulses sf-ramps sf-hidden", id: pre + "-ramps"});
       rampTable.appendChild(el("caption", {text: "Current ramps (from 0 at the start, at the slope, to the final " +
         "current, then held)"}));
-      var RAMP_FIELDS = [["start", "start (ms)"], ["slope", "slope (\u00b5A/cm\u00b2 per ms)"],
+      var RAMP_FIELDS = [["start", "start (ms)"], ["slope", "slope (\u00b5A/cm\u00b2/ms)"],
                          ["final", "final current (\u00b5A/cm\u00b2)"], ["hold", "hold (ms)"]];
       rampTable.appendChild(el("tr", {}, RAMP_FIELDS.map(function (f) { return f[1]; }).concat([""]).map(function (h) {
         return el("th", {scope: "col", text: h});

@@ -81,9 +81,9 @@
    *  [from, to) ms. Pulses of zero amplitude or duration and ramps to 0 are dropped; a term that
    *  cannot be simulated throws an Error saying what is expected. */
   function pieces(terms) {
-    var out = [];
-    (terms || []).forEach(function (q, k) {
-      var what = (q.kind === "ramp" ? "ramp " : "pulse ") + (k + 1) + ": ";
+    var out = [], counts = {pulse: 0, ramp: 0};
+    (terms || []).forEach(function (q) {
+      var kind = q.kind === "ramp" ? "ramp" : "pulse", what = kind + " " + (++counts[kind]) + ": ";
       if (q.kind === "ramp") {
         if (!finiteNumber(q.start) || !finiteNumber(q.slope) || !finiteNumber(q.final) || !finiteNumber(q.hold))
           throw new Error(what + "start, slope, final current and hold must be numbers");
