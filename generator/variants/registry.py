@@ -14,6 +14,8 @@ A family is a folder of ``problems/`` (installed as ``spikeset.problems``) holdi
   shown with the statement.
 - optional ``FIGURE_ALT``: a function ``(params, solution) -> str`` giving the alt text.
 - optional ``NEEDS_SCIPY``/``NEEDS_SOLVER``: nothing reads these; they document cost.
+- optional ``SIMULATOR``: the starting protocol of the page's HH simulator (read by
+  :func:`spikeset.render.page_form.family_simulator`, which checks it).
 - optional ``REVISION``: a positive int (default 1), bumped whenever ``sample`` draws
   different parameters from the same seed; answer files record it (see
   ``tests/test_family_revisions.py``).
