@@ -196,9 +196,12 @@ def form_body(student_set: StudentSet, blank: str | None = None) -> Markup:
 
 def form_help(student_set: StudentSet) -> Markup:
     """How to answer, save and hand in, shown on screen above the problems (not printed)."""
-    has_sim = any(family_simulator(p.family) for p in student_set.problems)
+    protocols = {family_simulator(p.family) for p in student_set.problems} - {None}
+    has_sim = bool(protocols)
+    ramps = " (and ramps: <em>Add a ramp</em>)" if "step-and-ramp" in protocols else ""
     sim = ("<li>Simulation problems have a simulator under them, with your parameters filled in: set the "
-           "pulses and the duration, run, and read V(t) with the mouse. <em>Save trace CSV</em> keeps the "
+           f"pulses{ramps} and the duration, run, and read V(t) with the mouse. Nothing runs until you press "
+           "<em>Run</em>. <em>Save trace CSV</em> keeps the "
            "curve; to have it graded too, put that file next to <code>answers.toml</code> and tick the box "
            "under the question. You may use your own tools instead: <code>pip install spikeset</code> "
            "(then <code>spikeset simulate --help</code>), NEURON or Brian2 with the same model and "

@@ -63,7 +63,7 @@ def test_slow_gate_simulators_start_with_the_first_protocol_and_no_answer(slow_g
     for value in (anode.solution["threshold"], anode.solution["latency"], anode.solution["n_release"],
                   accommodation.solution["step_threshold"], accommodation.solution["critical_slope"]):
         assert f"{value:.4g}" not in text
-    assert "Simulation problems have a simulator" in form_help(s)
+    assert "Simulation problems have a simulator" in form_help(s) and "Add a ramp" in form_help(s)
 
 
 def test_a_set_without_simulation_problems_does_not_mention_the_simulator():
