@@ -504,10 +504,15 @@
       plots.forEach(function (u) { u.destroy(); });
       var width = Math.max(300, Math.min(plotV.clientWidth || 640, 900));
       var cursorSync = uPlot.sync(pre);
-      function opts(title, series, height, yLabel, onCursor) {
+      // the injected current gets its own axis on the right; the gates plot keeps as wide a margin
+      // there, so that the two time axes line up
+      var RIGHT_AXIS_PX = 60;
+      function opts(title, series, height, yLabel, onCursor, rightAxis) {
         return {title: title, width: width, height: height, cursor: {sync: {key: cursorSync.key}},
                 legend: {show: true}, scales: {x: {time: false}},
-                axes: [{label: "t (ms)"}, {label: yLabel}],
+                axes: [{label: "t (ms)"}, {label: yLabel}, Object.assign({side: 1, size: RIGHT_AXIS_PX,
+                       grid: {show: false}}, rightAxis || {scale: "y", values: function () { return []; },
+                                                        ticks: {show: false}})],
                 series: [{label: "t (ms)", value: function (u, v) { return v == null ? "" : v.toFixed(2); }}].concat(series),
                 hooks: {setCursor: onCursor ? [onCursor] : []}};
       }
@@ -518,7 +523,7 @@
          value: function (u, v) { return v == null ? "" : v.toFixed(1); }}], 260, "V (mV)", function (u) {
           var i = u.cursor.idx;
           if (i != null) readout.textContent = "t = " + r.t[i].toFixed(2) + " ms, V = " + r.V[i].toFixed(2) + " mV";
-        }), [t, Array.from(r.V), Array.from(r.I)], plotV);
+        }, {scale: "I", label: "I (\u00b5A/cm\u00b2)", stroke: "#777"}), [t, Array.from(r.V), Array.from(r.I)], plotV);
       var uG = new uPlot(opts("Gates m, h, n", [
         {label: "m", stroke: "#c0392b", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }},
         {label: "h", stroke: "#27ae60", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }},
