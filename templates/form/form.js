@@ -524,10 +524,13 @@
           var i = u.cursor.idx;
           if (i != null) readout.textContent = "t = " + r.t[i].toFixed(2) + " ms, V = " + r.V[i].toFixed(2) + " mV";
         }, {scale: "I", label: "I (\u00b5A/cm\u00b2)", stroke: "#777"}), [t, Array.from(r.V), Array.from(r.I)], plotV);
+      // four significant figures: a small gate (n near 0.03 after a hyperpolarization) still reads
+      // well inside a 2 % tolerance
+      var gateValue = function (u, v) { return v == null ? "" : v.toPrecision(4); };
       var uG = new uPlot(opts("Gates m, h, n", [
-        {label: "m", stroke: "#c0392b", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }},
-        {label: "h", stroke: "#27ae60", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }},
-        {label: "n", stroke: "#8e44ad", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }}],
+        {label: "m", stroke: "#c0392b", width: 1.2, value: gateValue},
+        {label: "h", stroke: "#27ae60", width: 1.2, value: gateValue},
+        {label: "n", stroke: "#8e44ad", width: 1.2, value: gateValue}],
         170, "gate"), [t, Array.from(r.m), Array.from(r.h), Array.from(r.n)], plotG);
       plots = [uV, uG];
     }
