@@ -19,8 +19,6 @@ REVISION = 1  # bump when sample() draws differently (tests/test_family_revision
 FIXED_CONCEPT_QUESTIONS = frozenset({"c"})
 TITLE = "Accommodation: fast and slow current ramps"
 TOPIC = "simulation"
-#: The page simulator starts with the step at amplitude 0 and offers the ramp (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
-SIMULATOR = "step-and-ramp"
 
 START_MS = 5.0
 HOLD_MS = 50.0            # the final current is held this long after the ramp (and the step this long)
@@ -46,6 +44,17 @@ def sample(draw: Draw) -> dict:
     p["start_ms"] = START_MS
     p["hold_ms"] = HOLD_MS
     return p
+
+
+def simulator(params: dict) -> dict:
+    """The page simulator's start: the step of (a) at amplitude 0 (its threshold is asked), held for
+    the printed time; "Add a ramp" adds the ramp of the protocol to the printed final current at
+    the printed slow slope of (c), which does not fire (the critical slope of (b) is asked: the
+    student changes the slope). Times in ms, currents in uA/cm2, slopes in uA/cm2 per ms."""
+    start, hold = params["start_ms"], params["hold_ms"]
+    return {"pulses": [{"amplitude": 0.0, "start": start, "duration": hold}], "t_end": start + hold + 30.0,
+            "ramp": {"start": start, "slope": params["slow_slope"], "final": params["final_current"], "hold": hold},
+            "hint": "Add a ramp for the ramp protocol; set an unused step's amplitude to 0 or remove it."}
 
 
 def solve_batch(params_list: list[dict]) -> list[dict]:

@@ -17,8 +17,6 @@ REVISION = 1  # bump when sample() draws differently (tests/test_family_revision
 FIXED_CONCEPT_QUESTIONS = frozenset({"d"})
 TITLE = "Anode-break excitation: the rebound spike after hyperpolarization"
 TOPIC = "simulation"
-#: The page simulator starts with the step at amplitude 0 (spikeset.render.page_form.SIMULATOR_PROTOCOLS).
-SIMULATOR = "hyperpolarizing-step"
 
 START_MS = 5.0
 WINDOW_MS = 30.0          # a rebound spike must peak within this time after the release
@@ -50,6 +48,16 @@ def sample(draw: Draw) -> dict:
     p["start_ms"] = START_MS
     p["window_ms"] = WINDOW_MS
     return p
+
+
+def simulator(params: dict) -> dict:
+    """The page simulator's start: the step of the protocol at amplitude 0 (the student types
+    -|I|, the magnitude they search for in (a) or the printed one of (b) and (c)), and the
+    response window after the release. Times in ms, currents in uA/cm2."""
+    start, duration = params["start_ms"], params["duration_ms"]
+    return {"pulses": [{"amplitude": 0.0, "start": start, "duration": duration}],
+            "t_end": start + duration + params["window_ms"],
+            "hint": "A hyperpolarizing step is a pulse of negative amplitude: for |I| = 2, type \u22122."}
 
 
 def solve_batch(params_list: list[dict]) -> list[dict]:

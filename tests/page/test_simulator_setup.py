@@ -1,5 +1,5 @@
-"""Which problems get the page's HH simulator, and the protocol it starts with
-(generator/render/page_form.py: a family's ``SIMULATOR``, ``SIMULATOR_PROTOCOLS``)."""
+"""Which problems get the page's HH simulator, and the protocol it starts with (a family's
+``simulator(params)``, checked by generator/render/page_form.py ``simulator_setup``)."""
 from __future__ import annotations
 
 import json
@@ -8,30 +8,52 @@ from types import SimpleNamespace
 import pytest
 
 from spikeset.errors import FamilyError
-from spikeset.render.page_form import (HH_FIELDS, SIMULATOR_PROTOCOLS, family_simulator, form_data, form_help,
-                                       simulator_setup)
+from spikeset.render.page_form import HH_FIELDS, checked_protocol, form_data, form_help, simulator_setup
 from spikeset.variants.assemble import assemble
 from spikeset.variants.assignment import parse_assignment
 from spikeset.variants.registry import all_families
 from spikeset.variants.roster import Student
 
 
-def test_every_family_names_a_known_protocol_and_the_sim_families_keep_theirs():
-    declared = {f.id: family_simulator(f) for f in all_families().values()}
-    assert {fid for fid, protocol in declared.items() if fid.startswith("sim-")} <= \
-        {fid for fid, protocol in declared.items() if protocol == "pulse"}
-    assert declared["anode-break"] == "hyperpolarizing-step"
-    assert declared["accommodation"] == "step-and-ramp"
-    assert declared["nernst"] is None
+def test_the_simulation_families_have_a_simulator_and_the_reduced_model_has_none():
+    with_simulator = {f.id for f in all_families().values() if f.has_simulator}
+    assert {fid for fid in all_families() if fid.startswith("sim-")} | {"anode-break", "accommodation", "strength-duration"} \
+        <= with_simulator
+    # fi-curve's statement is Rinzel's reduced model, which the page's full HH simulator is not
+    assert not {"nernst", "fi-curve"} & with_simulator
 
 
-def test_an_unknown_protocol_is_an_error_naming_the_folder():
-    bogus = SimpleNamespace(module=SimpleNamespace(SIMULATOR="square-wave"), folder="problems/bogus")
-    with pytest.raises(FamilyError, match="problems/bogus.*SIMULATOR must be one of pulse"):
-        family_simulator(bogus)
-    with pytest.raises(ValueError, match="unknown simulator protocol"):
-        simulator_setup(dict.fromkeys(HH_FIELDS, 1.0), "square-wave")
-    assert set(SIMULATOR_PROTOCOLS) == {"pulse", "hyperpolarizing-step", "step-and-ramp"}
+def _family(protocol, folder="problems/bogus"):
+    return SimpleNamespace(has_simulator=True, simulator=lambda params: protocol, folder=folder)
+
+
+HH = dict.fromkeys(HH_FIELDS, 1.0)
+GOOD = {"pulses": [{"amplitude": 0, "start": 5, "duration": 10}], "t_end": 40}
+
+
+@pytest.mark.parametrize("protocol, message", [
+    ({"pulses": [{"amplitude": 0, "start": 5}], "t_end": 40}, "pulse 1 must have exactly amplitude, start, duration"),
+    ({"pulses": [{"amplitude": float("nan"), "start": 5, "duration": 1}], "t_end": 40}, "amplitude must be a finite"),
+    ({"pulses": [{"amplitude": 1, "start": 5, "duration": -1}], "t_end": 40}, "duration must be >= 0"),
+    ({**GOOD, "t_end": 5000}, "t_end must be within"),
+    ({**GOOD, "ramp": {"start": 5, "slope": 0, "final": 3, "hold": 50}}, "slope must be > 0"),
+    ({**GOOD, "answer": 3.1}, "a dict of pulses, t_end"),
+    ({**GOOD, "hint": ""}, "hint must be a non-empty string"),
+])
+def test_a_malformed_protocol_is_an_error_naming_the_folder(protocol, message):
+    with pytest.raises(FamilyError, match=f"problems/bogus.*{message}"):
+        simulator_setup(_family(protocol), HH)
+
+
+def test_a_well_formed_protocol_passes_as_plain_numbers():
+    setup = simulator_setup(_family({**GOOD, "ramp": {"start": 5, "slope": 1, "final": 3, "hold": 50}}), HH)
+    assert setup == {"params": {k: 1.0 for k in HH_FIELDS}, "pulses": [{"amplitude": 0.0, "start": 5.0,
+                     "duration": 10.0}], "t_end": 40.0, "ramp": {"start": 5.0, "slope": 1.0, "final": 3.0,
+                                                                  "hold": 50.0}}
+    assert checked_protocol(GOOD)["t_end"] == 40.0
+    with pytest.raises(FamilyError, match="HH parameters"):
+        simulator_setup(_family(GOOD), {"C_m": 1.0})
+    assert simulator_setup(SimpleNamespace(has_simulator=False), HH) is None
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +73,7 @@ def test_slow_gate_simulators_start_with_the_first_protocol_and_no_answer(slow_g
     # anode break: the step of the statement, its magnitude left to the student (0), the window after it
     assert sims["p1"]["pulses"] == [{"amplitude": 0.0, "start": ab["start_ms"], "duration": ab["duration_ms"]}]
     assert sims["p1"]["t_end"] == ab["start_ms"] + ab["duration_ms"] + ab["window_ms"]
-    assert "ramp" not in sims["p1"]
+    assert "ramp" not in sims["p1"] and "negative amplitude" in sims["p1"]["hint"]
     # accommodation: the step (amplitude 0, held for the printed time), and the printed slow ramp on offer
     assert sims["p2"]["pulses"] == [{"amplitude": 0.0, "start": acc["start_ms"], "duration": acc["hold_ms"]}]
     assert sims["p2"]["ramp"] == {"start": acc["start_ms"], "slope": acc["slow_slope"],
@@ -70,3 +92,12 @@ def test_a_set_without_simulation_problems_does_not_mention_the_simulator():
     a = parse_assignment('id="t"\ntitle="T"\n[[problems]]\nfamily="nernst"\npoints=2\n')
     s = assemble(a, [Student("s1")], b"simulator-setup-key-0123")[0]
     assert form_data(s)["simulators"] == [] and "simulator" not in form_help(s)
+
+
+def test_strength_duration_starts_with_the_short_pulse_at_zero():
+    a = parse_assignment('id="t"\ntitle="T"\n[[problems]]\nfamily="strength-duration"\npoints=4\n')
+    s = assemble(a, [Student("s1")], b"simulator-setup-key-0123")[0]
+    p = s.problems[0].params
+    (sim,) = form_data(s)["simulators"]
+    assert sim["pulses"] == [{"amplitude": 0.0, "start": p["start_ms"], "duration": p["d_short_ms"]}]
+    assert sim["t_end"] == p["start_ms"] + p["d_short_ms"] + p["window_ms"]
