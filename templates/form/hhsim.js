@@ -12,8 +12,8 @@
  *   a pulse  {amplitude, start, duration}: amplitude on [start, start + duration) (negative =
  *            hyperpolarizing);
  *   a ramp   {kind: "ramp", start, slope, final, hold}: from 0 at start the current moves linearly
- *            towards final at |slope| uA/cm2 per ms (slope > 0; final may be negative), reaches it
- *            after |final| / slope ms, and is held at final for hold ms.
+ *            towards final by slope uA/cm2 per ms (slope > 0; a negative final makes it fall),
+ *            reaches it after |final| / slope ms, and is held at final for hold ms.
  */
 (function (root) {
   "use strict";
