@@ -91,8 +91,9 @@ RECORD_DT_MS = 0.01   # the spacing of the trace hhsim.js records (its default)
 def _slow_gate_cases(n_variants: int = 3) -> list[dict]:
     """Per accommodation variant: ramps to the printed final current at 1.03 x the key's critical
     slope (fires), at the printed slow slope of (c) and at 0.97 x the critical slope (neither
-    fires); per anode-break variant: the printed step of (b) (a rebound spike) and a step of
-    0.97 x the key's rebound threshold (none). Each with the reference stimulus and what the key says."""
+    fires); per anode-break variant: the printed step of (b) (a rebound spike), a step of
+    0.97 x the key's rebound threshold (none), and a ramp falling to the step of (b) in 3 ms (a
+    rebound spike). Each with the reference stimulus and what the key says."""
     cases = []
     students = [Student(f"s{i}") for i in range(n_variants)]
     a = parse_assignment('id="t"\ntitle="t"\n[[problems]]\nfamily="accommodation"\npoints=5\n')
@@ -116,6 +117,14 @@ def _slow_gate_cases(n_variants: int = 3) -> list[dict]:
                           "stimulus": hyperpolarizing_step(magnitude, start, duration),
                           "release": start + duration, "latency": key["latency"] if fires else None,
                           "n_release": key["n_release"] if fires else None})
+        # a falling ramp to -|I| over 3 ms, then held: the page's ramps go both ways
+        magnitude, ramp_ms = p["amplitude"], 3.0
+        fall = Stimulus.ramp(0.0, -magnitude, start, ramp_ms) + Stimulus.pulse(-magnitude, start + ramp_ms,
+                                                                               duration - ramp_ms)
+        cases.append({"params": {k: float(p[k]) for k in HH_FIELDS}, "record": True,
+                      "pulses": [{"kind": "ramp", "start": start, "slope": magnitude / ramp_ms, "final": -magnitude,
+                                  "hold": duration - ramp_ms}],
+                      "t_end": start + duration + p["window_ms"], "fires": True, "stimulus": fall})
     return cases
 
 
