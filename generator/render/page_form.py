@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import math
 import re
 from functools import cache
 from typing import Any
 
 from markupsafe import Markup
 
+from ..errors import FamilyError
 from ..grade.answer_file import blank_answer_file
 from ..grade.units import question_unit
 from ..variants.assemble import StudentSet
@@ -66,34 +68,73 @@ def answer_header(student_set: StudentSet, blank: str | None = None) -> str:
     return text[: at + 1]
 
 
-def simulator_setup(params: dict[str, Any]) -> dict[str, Any] | None:
-    """The HH parameters and a starting protocol for the page simulator, from a simulation
-    family's printed parameters; None when the problem has no HH patch.
+#: The longest simulation the page runs, ms (hhsim.js; the page refuses a longer duration).
+MAX_T_END_MS = 2000.0
+PULSE_FIELDS = ("amplitude", "start", "duration")
+RAMP_FIELDS = ("start", "slope", "final", "hold")
 
-    The protocol is the first one the statement describes (a pulse, or a step); an amplitude the
-    student must find (a threshold) starts at 0. Nothing is searched for the student.
+
+def _numbers(entry: Any, names: tuple[str, ...], where: str) -> dict[str, float]:
+    if not isinstance(entry, dict) or set(entry) != set(names):
+        raise ValueError(f"{where} must have exactly {', '.join(names)}")
+    out = {}
+    for name in names:
+        value = entry[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{where}: {name} must be a finite number, got {value!r}")
+        out[name] = float(value)
+    return out
+
+
+def checked_protocol(protocol: Any) -> dict[str, Any]:
+    """A family's starting protocol for the page simulator, checked and as plain JSON data.
+
+    ``{"pulses": [{"amplitude" (uA/cm2), "start" (ms), "duration" (ms)}, ...], "t_end" (ms)}``,
+    optionally ``"ramp": {"start" (ms), "slope" (uA/cm2 per ms, > 0), "final" (uA/cm2),
+    "hold" (ms)}`` (what *Add a ramp* adds; hhsim.js's ramp) and ``"hint"`` (one sentence for the
+    student). Raises ValueError saying what is wrong.
     """
-    if not all(isinstance(params.get(k), (int, float)) for k in HH_FIELDS):
+    if not isinstance(protocol, dict) or not set(protocol) <= {"pulses", "t_end", "ramp", "hint"}:
+        raise ValueError("the protocol must be a dict of pulses, t_end and optionally ramp and hint")
+    pulses = protocol.get("pulses")
+    if not isinstance(pulses, list):
+        raise ValueError("pulses must be a list")
+    out: dict[str, Any] = {"pulses": [_numbers(q, PULSE_FIELDS, f"pulse {k + 1}") for k, q in enumerate(pulses)]}
+    if any(q["duration"] < 0 for q in out["pulses"]):
+        raise ValueError("a pulse's duration must be >= 0 ms")
+    t_end = _numbers({"t_end": protocol.get("t_end")}, ("t_end",), "the protocol")["t_end"]
+    if not 0 < t_end <= MAX_T_END_MS:
+        raise ValueError(f"t_end must be within (0, {MAX_T_END_MS:g}] ms, got {t_end!r}")
+    out["t_end"] = t_end
+    if "ramp" in protocol:
+        ramp = _numbers(protocol["ramp"], RAMP_FIELDS, "the ramp")
+        if ramp["slope"] <= 0 or ramp["hold"] < 0:
+            raise ValueError("the ramp's slope must be > 0 and its hold >= 0 ms")
+        out["ramp"] = ramp
+    if "hint" in protocol:
+        if not isinstance(protocol["hint"], str) or not protocol["hint"].strip():
+            raise ValueError("hint must be a non-empty string")
+        out["hint"] = protocol["hint"]
+    return out
+
+
+def simulator_setup(family: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+    """The HH parameters and the starting protocol of the page simulator for a problem of
+    ``family`` with the printed ``params``; None when the family has no ``simulator``.
+
+    The protocol is the family's: ``simulator(params)`` in its problem.py (problems/README.md),
+    which sees only the printed parameters. A malformed one is a FamilyError naming the folder.
+    """
+    if not family.has_simulator:
         return None
-    hh = {k: float(params[k]) for k in HH_FIELDS}
-
-    def number(*names: str, default: float = 0.0) -> float:
-        for name in names:
-            value = params.get(name)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return float(value)
-        return default
-
-    start = number("start_ms", "step_start_ms", default=5.0)
-    if "duration_ms" in params:
-        pulse = {"amplitude": number("amplitude"), "start": start, "duration": number("duration_ms")}
-    else:
-        pulse = {"amplitude": number("amplitude", "step_amplitude"), "start": start,
-                 "duration": number("step_ms", default=50.0)}
-    t_end = number("t_end_ms", default=0.0)
-    if t_end <= 0:
-        t_end = max(50.0, pulse["start"] + pulse["duration"] + 30.0)
-    return {"params": hh, "pulses": [pulse], "t_end": t_end}
+    try:
+        if not all(isinstance(params.get(k), (int, float)) and not isinstance(params.get(k), bool)
+                   for k in HH_FIELDS):
+            raise ValueError(f"the params must hold the HH parameters {', '.join(HH_FIELDS)}")
+        protocol = checked_protocol(family.simulator(params))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FamilyError(f"problem.py: simulator(params): {exc}", file=family.folder) from exc
+    return {"params": {k: float(params[k]) for k in HH_FIELDS}, **protocol}
 
 
 def form_data(student_set: StudentSet, blank: str | None = None) -> dict[str, Any]:
@@ -111,7 +152,7 @@ def form_data(student_set: StudentSet, blank: str | None = None) -> dict[str, An
             else:
                 entry["labels"] = [label for label, _ in pq.labelled]
             questions.append(entry)
-        setup = simulator_setup(problem.params) if problem.family.id.startswith("sim-") else None
+        setup = simulator_setup(problem.family, problem.params)
         if setup:
             sims.append({"problem": problem.spec.prefix, "number": problem.spec.number,
                          "trace": f"{problem.spec.prefix}-trace.csv", **setup})
@@ -149,9 +190,12 @@ def form_body(student_set: StudentSet, blank: str | None = None) -> Markup:
 
 def form_help(student_set: StudentSet) -> Markup:
     """How to answer, save and hand in, shown on screen above the problems (not printed)."""
-    has_sim = any(p.family.id.startswith("sim-") for p in student_set.problems)
+    setups = [simulator_setup(p.family, p.params) for p in student_set.problems]
+    has_sim = any(setups)
+    ramps = " (and ramps: <em>Add a ramp</em>)" if any(s and "ramp" in s for s in setups) else ""
     sim = ("<li>Simulation problems have a simulator under them, with your parameters filled in: set the "
-           "pulses and the duration, run, and read V(t) with the mouse. <em>Save trace CSV</em> keeps the "
+           f"pulses{ramps} and the duration, run, and read V(t) with the mouse. Nothing runs until you press "
+           "<em>Run</em>. <em>Save trace CSV</em> keeps the "
            "curve; to have it graded too, put that file next to <code>answers.toml</code> and tick the box "
            "under the question. You may use your own tools instead: <code>pip install spikeset</code> "
            "(then <code>spikeset simulate --help</code>), NEURON or Brian2 with the same model and "

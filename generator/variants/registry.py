@@ -14,6 +14,8 @@ A family is a folder of ``problems/`` (installed as ``spikeset.problems``) holdi
   shown with the statement.
 - optional ``FIGURE_ALT``: a function ``(params, solution) -> str`` giving the alt text.
 - optional ``NEEDS_SCIPY``/``NEEDS_SOLVER``: nothing reads these; they document cost.
+- optional ``simulator(params) -> dict``: the protocol the page's HH simulator starts with, from
+  the printed params only (checked by :func:`spikeset.render.page_form.simulator_setup`).
 - optional ``REVISION``: a positive int (default 1), bumped whenever ``sample`` draws
   different parameters from the same seed; answer files record it (see
   ``tests/test_family_revisions.py``).
@@ -72,6 +74,13 @@ class Family:
     @property
     def has_figure(self) -> bool:
         return callable(getattr(self.module, "figure", None))
+
+    @property
+    def has_simulator(self) -> bool:
+        return callable(getattr(self.module, "simulator", None))
+
+    def simulator(self, params: dict) -> dict:
+        return self.module.simulator(params)
 
     def figure(self, params: dict, solution: dict) -> Any:
         return self.module.figure(params, solution)

@@ -1,6 +1,6 @@
 """Shared helpers of the simulation families (sim-*): the sampled HH parameter set, batching
-those parameters into one :class:`HHParams`, the printed resting state and its stability, and
-the command line a student can use.
+those parameters into one :class:`HHParams`, the printed resting state and its stability, the
+command line a student can use, and the protocol the page's simulator starts with.
 
 ``hh_model.html.j2`` in this folder is the model as every sim statement prints it (equations,
 rate functions, phi, the resting state the simulation starts from); a statement includes it with
@@ -249,3 +249,35 @@ def volts_misconception(answer_mV: float):
     from spikeset.model import Misconception
     return Misconception("volts-instead-of-millivolts", "Your value is in volts; the answer is asked in mV.",
                          answer_mV / 1000.0)
+
+
+# ---------------------------------------------------------------------------
+# The protocol the page's HH simulator starts with (a family's ``simulator``, problems/README.md).
+# ---------------------------------------------------------------------------
+
+def _number(params: dict, *names: str, default: float = 0.0) -> float:
+    """The first of ``names`` that ``params`` holds as a number, else ``default``."""
+    for name in names:
+        value = params.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    return default
+
+
+def pulse_simulator(params: dict) -> dict:
+    """The page simulator's start for a pulse or step family, from its printed params: the pulse
+    (``amplitude``, ``start_ms``, ``duration_ms``) or step (``amplitude`` or ``step_amplitude``,
+    ``start_ms`` or ``step_start_ms``, ``step_ms``) as printed, amplitude 0 where the student must
+    find it (a threshold: no ``amplitude``), and the printed duration of the simulation
+    (``t_end_ms``; else 30 ms after the pulse, at least 50 ms). Times in ms, currents in uA/cm2."""
+    start = _number(params, "start_ms", "step_start_ms", default=5.0)
+    if "duration_ms" in params:
+        pulse = {"amplitude": _number(params, "amplitude"), "start": start,
+                 "duration": _number(params, "duration_ms")}
+    else:
+        pulse = {"amplitude": _number(params, "amplitude", "step_amplitude"), "start": start,
+                 "duration": _number(params, "step_ms", default=50.0)}
+    t_end = _number(params, "t_end_ms")
+    if t_end <= 0:
+        t_end = max(50.0, pulse["start"] + pulse["duration"] + 30.0)
+    return {"pulses": [pulse], "t_end": t_end}

@@ -46,6 +46,17 @@ def sample(draw: Draw) -> dict:
     return p
 
 
+def simulator(params: dict) -> dict:
+    """The page simulator's start: the step of (a) at amplitude 0 (its threshold is asked), held for
+    the printed time; "Add a ramp" adds the ramp of the protocol to the printed final current at
+    the printed slow slope of (c), which does not fire (the critical slope of (b) is asked: the
+    student changes the slope). Times in ms, currents in uA/cm2, slopes in uA/cm2 per ms."""
+    start, hold = params["start_ms"], params["hold_ms"]
+    return {"pulses": [{"amplitude": 0.0, "start": start, "duration": hold}], "t_end": start + hold + 30.0,
+            "ramp": {"start": start, "slope": params["slow_slope"], "final": params["final_current"], "hold": hold},
+            "hint": "Add a ramp for the ramp protocol; set an unused step's amplitude to 0 or remove it."}
+
+
 def solve_batch(params_list: list[dict]) -> list[dict]:
     """Per variant: the step threshold [uA/cm^2], the critical slope [uA/cm^2 per ms] of the ramp to
     the final current (batched bisections), h and n at the end of the slow ramp (for the solution), the quiet check below the

@@ -50,6 +50,16 @@ def sample(draw: Draw) -> dict:
     return p
 
 
+def simulator(params: dict) -> dict:
+    """The page simulator's start: the step of the protocol at amplitude 0 (the student types
+    -|I|, the magnitude they search for in (a) or the printed one of (b) and (c)), and the
+    response window after the release. Times in ms, currents in uA/cm2."""
+    start, duration = params["start_ms"], params["duration_ms"]
+    return {"pulses": [{"amplitude": 0.0, "start": start, "duration": duration}],
+            "t_end": start + duration + params["window_ms"],
+            "hint": "A hyperpolarizing step is a pulse of negative amplitude: for |I| = 2, type \u22122."}
+
+
 def solve_batch(params_list: list[dict]) -> list[dict]:
     """Per variant: the rebound threshold [uA/cm^2] (batched bisection), then, for the step of
     (b) and (c), the rebound latency [ms] and h, n at the release; the quiet check below

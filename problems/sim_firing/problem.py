@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from spikeset.model import Misconception, NumericQuestion, Tolerance
+from spikeset.problems._simhh import pulse_simulator
 from spikeset.problems._simhh import (REP_FINAL_WINDOW_MS, REP_START_MS, REP_STEP_MS, batch, cli_params,
                                       distinct_misconceptions, rest_rows, sample_hh, unstable_reason)
 from spikeset.sampling import Draw
@@ -15,6 +16,8 @@ ID = "sim-firing"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Simulated repetitive firing"
 TOPIC = "simulation"
+#: The page's HH simulator starts with the printed pulse or step.
+simulator = pulse_simulator
 
 STEP_START_MS = 10.0
 TAIL_MS = 40.0            # simulated time after the step's end

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.problems._simhh import pulse_simulator
 from spikeset.problems._simhh import (LONG_WINDOW_MS, SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat,
                                       distinct_misconceptions, growth_rates, printed_rests, quiet_below, rel_gap,
                                       rest_states, sample_hh, stable, unstable_reason, volts_misconception)
@@ -18,6 +19,8 @@ ID = "sim-manipulation"
 REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Manipulating a simulated neuron: TTX, raised K+, temperature"
 TOPIC = "simulation"
+#: The page's HH simulator starts with the printed pulse or step.
+simulator = pulse_simulator
 
 START_MS = 2.0
 WINDOW_MS = 25.0

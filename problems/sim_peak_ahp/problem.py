@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.problems._simhh import pulse_simulator
 from spikeset.problems._simhh import (batch, cli_params, distinct_misconceptions, rest_rows, sample_hh, unstable_reason,
                                       volts_misconception)
 from spikeset.sampling import Draw
@@ -15,6 +16,8 @@ ID = "sim-peak-ahp"
 REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Peak and undershoot of a simulated spike"
 TOPIC = "simulation"
+#: The page's HH simulator starts with the printed pulse or step.
+simulator = pulse_simulator
 
 START_MS = 2.0
 AFTER_MS = 40.0           # simulated time after the pulse onset

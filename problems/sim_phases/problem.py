@@ -8,6 +8,7 @@ import itertools
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, Misconception, Option
+from spikeset.problems._simhh import pulse_simulator
 from spikeset.problems._simhh import batch, cli_params, rest_rows, sample_hh, unstable_reason
 from spikeset.sampling import Draw
 
@@ -15,6 +16,8 @@ ID = "sim-phases"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Phases of a simulated action potential"
 TOPIC = "simulation"
+#: The page's HH simulator starts with the printed pulse or step.
+simulator = pulse_simulator
 
 START_MS = 2.0
 RECORD_DT_MS = 0.02

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.problems._simhh import pulse_simulator
 from spikeset.problems._simhh import (SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, distinct_misconceptions, rel_gap,
                                       rest_rows, sample_hh, subset, unstable_reason)
 from spikeset.sampling import Draw
@@ -15,6 +16,8 @@ ID = "sim-refractory"
 REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Refractory period from paired pulses"
 TOPIC = "simulation"
+#: The page's HH simulator starts with the printed pulse or step.
+simulator = pulse_simulator
 
 START_MS = 2.0
 WINDOW_MS = 25.0          # a spike must come within this time after its pulse's end

@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from spikeset.model import ChoiceQuestion, FollowOn, Misconception, NumericQuestion, Option, Tolerance
+from spikeset.problems._simhh import pulse_simulator
 from spikeset.problems._simhh import (LONG_WINDOW_MS, STABLE_GROWTH_PER_MS, SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat,
                                       distinct_misconceptions, growth_rates, printed_rests, quiet_below, rel_gap,
                                       rest_states, sample_hh, stable)
@@ -15,6 +16,8 @@ ID = "sim-threshold"
 REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Simulated threshold of a current pulse"
 TOPIC = "simulation"
+#: The page's HH simulator starts with the printed pulse or step.
+simulator = pulse_simulator
 
 START_MS = 2.0
 WINDOW_MS = 25.0          # a spike must come within this time after the pulse's end

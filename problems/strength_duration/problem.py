@@ -41,6 +41,14 @@ def sample(draw: Draw) -> dict:
     return p
 
 
+def simulator(params: dict) -> dict:
+    """The page simulator's start: the short pulse of (a) at amplitude 0 (its threshold is asked),
+    and the response window after it. Times in ms, currents in uA/cm2."""
+    start, duration = params["start_ms"], float(params["d_short_ms"])
+    return {"pulses": [{"amplitude": 0.0, "start": start, "duration": duration}],
+            "t_end": start + duration + params["window_ms"]}
+
+
 def solve_batch(params_list: list[dict]) -> list[dict]:
     """Per variant: the thresholds [uA/cm^2] of the short pulse and of the long pulse (the rheobase),
     in one batched search, then the chronaxie [ms] at twice that rheobase."""

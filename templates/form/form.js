@@ -375,9 +375,11 @@
     var pre = "sf-sim-" + sim.problem;
     var panel = el("section", {"class": "sf-sim", id: pre, "aria-label": "Simulator for problem " + sim.number});
     panel.appendChild(el("h3", {text: "Simulator (Hodgkin\u2013Huxley patch, problem " + sim.number + ")"}));
-    panel.appendChild(el("p", {"class": "sf-note", text: "Your parameters are filled in. Set the pulses (they add " +
-      "up), run, and read the curve: move the mouse over the plot for time and voltage. Change a parameter to " +
-      "try a manipulation. The simulator finds no threshold for you: bisect by running it again."}));
+    panel.appendChild(el("p", {"class": "sf-note", text: "Your parameters are filled in. Set the " +
+      (sim.ramp ? "pulses and ramps (their currents add up)" : "pulses (they add up)") +
+      ", run, and read the curve: move the mouse over the plot for time and voltage. Change a parameter to " +
+      "try a manipulation. The simulator finds no threshold for you: bisect by running it again." +
+      (sim.hint ? " " + sim.hint : "")}));
     var params = el("div", {"class": "sf-params"});
     PARAM_LABELS.forEach(function (pl) { params.appendChild(numberInput(pre + "-" + pl[0], sim.params[pl[0]], pl[1])); });
     panel.appendChild(params);
@@ -405,8 +407,47 @@
     panel.appendChild(table);
     var add = el("button", {type: "button", text: "Add a pulse"});
     add.addEventListener("click", function () { addRow({amplitude: 0, start: 0, duration: 1}); });
-    var controls = el("div", {"class": "sf-controls"}, [add,
-      numberInput(pre + "-tend", sim.t_end, "duration of the simulation (ms)")]);
+    var controls = el("div", {"class": "sf-controls"}, [add]);
+    var tEndField = numberInput(pre + "-tend", sim.t_end, "duration of the simulation (ms)");
+    var rampBody = null;
+    if (sim.ramp) {
+      // ramps: from 0 at their start the current moves at the slope to the final current, then is held
+      var rampTable = el("table", {"class": "sf-pulses sf-ramps sf-hidden", id: pre + "-ramps"});
+      rampTable.appendChild(el("caption", {text: "Current ramps (from 0 at the start, at the slope, to the final " +
+        "current, then held)"}));
+      var RAMP_FIELDS = [["start", "start (ms)"], ["slope", "slope (\u00b5A/cm\u00b2/ms)"],
+                         ["final", "final current (\u00b5A/cm\u00b2)"], ["hold", "hold (ms)"]];
+      rampTable.appendChild(el("tr", {}, RAMP_FIELDS.map(function (f) { return f[1]; }).concat([""]).map(function (h) {
+        return el("th", {scope: "col", text: h});
+      })));
+      rampBody = el("tbody");
+      rampTable.appendChild(rampBody);
+      var ramps = 0;
+      var addRamp = function (q) {
+        var k = ramps++, tr = el("tr", {"class": "sf-ramp"});
+        RAMP_FIELDS.forEach(function (f) {
+          tr.appendChild(el("td", {}, [el("input", {id: pre + "-ramp" + k + "-" + f[0], type: "text", inputmode: "decimal",
+            "class": "sf-num", value: String(q[f[0]]), "aria-label": "ramp " + (k + 1) + " " + f[1]})]));
+        });
+        var rm = el("button", {type: "button", text: "Remove", "aria-label": "remove ramp " + (k + 1)});
+        rm.addEventListener("click", function () {
+          tr.remove();
+          if (!rampBody.querySelector("tr")) rampTable.classList.add("sf-hidden");
+        });
+        tr.appendChild(el("td", {}, [rm]));
+        rampBody.appendChild(tr);
+        rampTable.classList.remove("sf-hidden");
+        // long enough to see the whole ramp and its hold, unless the student asked for longer
+        var tEndInput = tEndField.querySelector("input");
+        var need = Math.ceil((q.start + Math.abs(q.final) / q.slope + q.hold + 20) / 10) * 10;
+        if (Number(tEndInput.value) < need && need <= 2000) tEndInput.value = String(need);
+      };
+      panel.appendChild(rampTable);
+      var addRampButton = el("button", {type: "button", id: pre + "-add-ramp", text: "Add a ramp"});
+      addRampButton.addEventListener("click", function () { addRamp(sim.ramp); });
+      controls.appendChild(addRampButton);
+    }
+    controls.appendChild(tEndField);
     var run = el("button", {type: "button", id: pre + "-run", "class": "sf-run", text: "Run"});
     var save = el("button", {type: "button", id: pre + "-csv", text: "Save trace CSV", disabled: "disabled"});
     var readout = el("span", {"class": "sf-readout", id: pre + "-readout", "aria-live": "off"});
@@ -432,6 +473,12 @@
           pulses.push({amplitude: readNumber(inputs[0].id, "pulse amplitude"),
                        start: readNumber(inputs[1].id, "pulse start"), duration: readNumber(inputs[2].id, "pulse duration")});
         });
+        if (rampBody) rampBody.querySelectorAll("tr").forEach(function (tr) {
+          var inputs = tr.querySelectorAll("input");
+          pulses.push({kind: "ramp", start: readNumber(inputs[0].id, "ramp start"),
+                       slope: readNumber(inputs[1].id, "ramp slope"), final: readNumber(inputs[2].id, "ramp final current"),
+                       hold: readNumber(inputs[3].id, "ramp hold")});
+        });
         var tEnd = readNumber(pre + "-tend", "duration");
         if (!(tEnd > 0 && tEnd <= 2000)) throw new Error("the duration must be between 0 and 2000 ms");
         if (!(p.temperature >= -20 && p.temperature <= 60)) throw new Error("T must be within -20 to 60 \u00b0C");
@@ -441,7 +488,10 @@
         panel.spikesetResult = last;
         draw(last);
         save.removeAttribute("disabled");
-        message.textContent = "Simulated " + tEnd + " ms in " + Math.round(last.elapsedMs) + " ms.";
+        var currentEnd = window.SpikesetHH.stimulusEnd(pulses);
+        message.textContent = "Simulated " + tEnd + " ms in " + Math.round(last.elapsedMs) + " ms." +
+          (currentEnd > tEnd && isFinite(currentEnd) ? " The current is still on at the end (until t = " +
+           +currentEnd.toFixed(2) + " ms): lengthen the simulation to see all of it." : "");
       } catch (e) {
         message.textContent = "Not run: " + e.message;
       }
@@ -454,10 +504,15 @@
       plots.forEach(function (u) { u.destroy(); });
       var width = Math.max(300, Math.min(plotV.clientWidth || 640, 900));
       var cursorSync = uPlot.sync(pre);
-      function opts(title, series, height, yLabel, onCursor) {
+      // the injected current gets its own axis on the right; the gates plot keeps as wide a margin
+      // there, so that the two time axes line up
+      var RIGHT_AXIS_PX = 60;
+      function opts(title, series, height, yLabel, onCursor, rightAxis) {
         return {title: title, width: width, height: height, cursor: {sync: {key: cursorSync.key}},
                 legend: {show: true}, scales: {x: {time: false}},
-                axes: [{label: "t (ms)"}, {label: yLabel}],
+                axes: [{label: "t (ms)"}, {label: yLabel}, Object.assign({side: 1, size: RIGHT_AXIS_PX,
+                       grid: {show: false}}, rightAxis || {scale: "y", values: function () { return []; },
+                                                        ticks: {show: false}})],
                 series: [{label: "t (ms)", value: function (u, v) { return v == null ? "" : v.toFixed(2); }}].concat(series),
                 hooks: {setCursor: onCursor ? [onCursor] : []}};
       }
@@ -468,11 +523,14 @@
          value: function (u, v) { return v == null ? "" : v.toFixed(1); }}], 260, "V (mV)", function (u) {
           var i = u.cursor.idx;
           if (i != null) readout.textContent = "t = " + r.t[i].toFixed(2) + " ms, V = " + r.V[i].toFixed(2) + " mV";
-        }), [t, Array.from(r.V), Array.from(r.I)], plotV);
+        }, {scale: "I", label: "I (\u00b5A/cm\u00b2)", stroke: "#777"}), [t, Array.from(r.V), Array.from(r.I)], plotV);
+      // four significant figures: a small gate (n near 0.03 after a hyperpolarization) still reads
+      // well inside a 2 % tolerance
+      var gateValue = function (u, v) { return v == null ? "" : v.toPrecision(4); };
       var uG = new uPlot(opts("Gates m, h, n", [
-        {label: "m", stroke: "#c0392b", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }},
-        {label: "h", stroke: "#27ae60", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }},
-        {label: "n", stroke: "#8e44ad", width: 1.2, value: function (u, v) { return v == null ? "" : v.toFixed(3); }}],
+        {label: "m", stroke: "#c0392b", width: 1.2, value: gateValue},
+        {label: "h", stroke: "#27ae60", width: 1.2, value: gateValue},
+        {label: "n", stroke: "#8e44ad", width: 1.2, value: gateValue}],
         170, "gate"), [t, Array.from(r.m), Array.from(r.h), Array.from(r.n)], plotG);
       plots = [uV, uG];
     }

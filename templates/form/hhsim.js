@@ -3,8 +3,17 @@
  * The model is that of spikeset.solutions.hh_model (modern sign convention, V in mV, t in ms,
  * currents in uA/cm2, conductances in mS/cm2, C_m in uF/cm2, every rate times
  * phi = 3 ** ((T - 6.3) / 10)). Integration: adaptive Dormand-Prince 5(4) with its 4th-order
- * dense output (the tableau of scipy's RK45), tight tolerances, and every pulse onset and offset an
- * integration breakpoint (the right-hand side jumps there). Runs in a browser and in node.
+ * dense output (the tableau of scipy's RK45), tight tolerances, and every onset and offset of the
+ * current an integration breakpoint (the right-hand side jumps or kinks there). Runs in a browser
+ * and in node.
+ *
+ * The injected current is a sum of terms (currents in uA/cm2, times in ms), as in
+ * spikeset.solutions.hh_stimulus and slow_gates.ramp_and_hold:
+ *   a pulse  {amplitude, start, duration}: amplitude on [start, start + duration) (negative =
+ *            hyperpolarizing);
+ *   a ramp   {kind: "ramp", start, slope, final, hold}: from 0 at start the current moves linearly
+ *            towards final by slope uA/cm2 per ms (slope > 0; a negative final makes it fall),
+ *            reaches it after |final| / slope ms, and is held at final for hold ms.
  */
 (function (root) {
   "use strict";
@@ -66,14 +75,59 @@
     out[3] = phi * (r[4] * (1 - n) - r[5] * n);
   }
 
-  /** Injected current (uA/cm2) at t (ms): the sum of the pulses on at t (onset inclusive). */
-  function stimulusAt(pulses, t) {
+  function finiteNumber(x) { return typeof x === "number" && isFinite(x); }
+
+  /** The terms of the current as linear pieces {from, to, a, s}: a + s (t - from) uA/cm2 on
+   *  [from, to) ms. Pulses of zero amplitude or duration and ramps to 0 are dropped; a term that
+   *  cannot be simulated throws an Error saying what is expected. */
+  function pieces(terms) {
+    var out = [], counts = {pulse: 0, ramp: 0};
+    (terms || []).forEach(function (q) {
+      var kind = q.kind === "ramp" ? "ramp" : "pulse", what = kind + " " + (++counts[kind]) + ": ";
+      if (q.kind === "ramp") {
+        if (!finiteNumber(q.start) || !finiteNumber(q.slope) || !finiteNumber(q.final) || !finiteNumber(q.hold))
+          throw new Error(what + "start, slope, final current and hold must be numbers");
+        if (!(q.slope > 0)) throw new Error(what + "the slope must be > 0 (\u00b5A/cm\u00b2 per ms)");
+        if (q.hold < 0) throw new Error(what + "the hold must be >= 0 ms");
+        if (q.final === 0) return;
+        var rampMs = Math.abs(q.final) / q.slope;
+        out.push({from: q.start, to: q.start + rampMs, a: 0, s: q.final / rampMs});
+        if (q.hold > 0) out.push({from: q.start + rampMs, to: q.start + rampMs + q.hold, a: q.final, s: 0});
+      } else {
+        if (!finiteNumber(q.amplitude) || !finiteNumber(q.start) || !(finiteNumber(q.duration) || q.duration === Infinity))
+          throw new Error(what + "amplitude, start and duration must be numbers");
+        if (q.amplitude !== 0 && q.duration > 0)
+          out.push({from: q.start, to: q.start + q.duration, a: q.amplitude, s: 0});
+      }
+    });
+    return out;
+  }
+
+  function currentAt(list, t) {         // the pieces' current at t (uA/cm2), onset inclusive
     var s = 0;
-    for (var i = 0; i < pulses.length; i++) {
-      var q = pulses[i];
-      if (t >= q.start && t < q.start + q.duration) s += q.amplitude;
+    for (var i = 0; i < list.length; i++) {
+      var q = list[i];
+      if (t >= q.from && t < q.to) s += q.a + q.s * (t - q.from);
     }
     return s;
+  }
+
+  /** Injected current (uA/cm2) at t (ms): the sum of the terms on at t (onset inclusive). */
+  function stimulusAt(terms, t) { return currentAt(pieces(terms), t); }
+
+  /** The current on the smooth stretch around t: [i0, i1] with I = i0 + i1 t (uA/cm2, t in ms). */
+  function linearAt(list, t) {
+    var i0 = 0, i1 = 0;
+    for (var i = 0; i < list.length; i++) {
+      var q = list[i];
+      if (t >= q.from && t < q.to) { i0 += q.a - q.s * q.from; i1 += q.s; }
+    }
+    return [i0, i1];
+  }
+
+  /** When the last term of the current ends (ms; 0 for no current). */
+  function stimulusEnd(terms) {
+    return pieces(terms).reduce(function (end, q) { return Math.max(end, q.to); }, 0);
   }
 
   // Dormand-Prince 5(4): nodes, stages, 5th-order weights, error weights and dense output.
@@ -92,8 +146,9 @@
            [0, 40617522 / 29380423, -110615467 / 29380423, 69997945 / 29380423]];
 
   /** Simulate from rest.
-   *  p: {C_m, g_Na, g_K, g_L, E_Na, E_K, E_L, temperature}; pulses: [{amplitude (uA/cm2),
-   *  start (ms), duration (ms)}], added up; tEnd: duration (ms).
+   *  p: {C_m, g_Na, g_K, g_L, E_Na, E_K, E_L, temperature}; pulses: the terms of the current (pulses
+   *  {amplitude (uA/cm2), start (ms), duration (ms)} and ramps, see the top), added up; tEnd:
+   *  duration (ms).
    *  Returns the trace sampled every opts.recordDt ms (t, V, m, h, n, I) and the spikes
    *  (excursions above 0 mV, timed at their peak) and local minima of V, located on the dense
    *  output. */
@@ -105,10 +160,10 @@
     if (!(p.C_m > 0) || p.g_Na < 0 || p.g_K < 0 || p.g_L < 0 || !(p.g_K + p.g_L > 0))
       throw new Error("C_m must be > 0 and the conductances >= 0");
     var phi = phiOf(p), rest = restingState(p);
-    pulses = (pulses || []).filter(function (q) { return q.amplitude !== 0 && q.duration > 0; });
+    var stim = pieces(pulses);
     var breaks = [tEnd];
-    pulses.forEach(function (q) {
-      [q.start, q.start + q.duration].forEach(function (b) { if (b > 0 && b < tEnd) breaks.push(b); });
+    stim.forEach(function (q) {
+      [q.from, q.to].forEach(function (b) { if (b > 0 && b < tEnd) breaks.push(b); });
     });
     breaks.sort(function (x, y) { return x - y; });
     var nRec = Math.floor(tEnd / recordDt + 1e-9) + 1;
@@ -136,13 +191,13 @@
       }
       return 0.5 * (lo + hi);
     }
-    function record(t0, y0, hh, tEndStep, current) {
+    function record(t0, y0, hh, tEndStep) {
       while (next < nRec && next * recordDt <= tEndStep + 1e-12) {
         var tr = next * recordDt, theta = hh > 0 ? Math.min(Math.max((tr - t0) / hh, 0), 1) : 0;
         rec.t[next] = tr;
         rec.V[next] = dense(theta, 0, y0, hh); rec.m[next] = dense(theta, 1, y0, hh);
         rec.h[next] = dense(theta, 2, y0, hh); rec.n[next] = dense(theta, 3, y0, hh);
-        rec.I[next] = stimulusAt(pulses, tr);
+        rec.I[next] = currentAt(stim, tr);
         next++;
       }
     }
@@ -163,8 +218,8 @@
     for (var seg = 0; seg < breaks.length; seg++) {
       var tStop = breaks[seg];
       if (tStop <= t) continue;
-      var current = stimulusAt(pulses, t);
-      derivatives(p, phi, current, y, K[0]);
+      var lin = linearAt(stim, 0.5 * (t + tStop)), i0 = lin[0], i1 = lin[1];
+      derivatives(p, phi, i0 + i1 * t, y, K[0]);
       while (t < tStop) {
         if (h > maxStep) h = maxStep;
         var last = false;
@@ -175,14 +230,14 @@
             for (i = 0; i < s; i++) acc += h * A[s][i] * K[i][j];
             yStage[j] = acc;
           }
-          derivatives(p, phi, current, yStage, K[s]);
+          derivatives(p, phi, i0 + i1 * (t + C[s] * h), yStage, K[s]);
         }
         for (j = 0; j < 4; j++) {
           var acc5 = y[j];
           for (i = 0; i < 6; i++) acc5 += h * B[i] * K[i][j];
           yNew[j] = acc5;
         }
-        derivatives(p, phi, current, yNew, K[6]);
+        derivatives(p, phi, i0 + i1 * (t + h), yNew, K[6]);
         var err = 0;
         for (j = 0; j < 4; j++) {
           var e = 0;
@@ -214,7 +269,7 @@
           }
           t = last ? tStop : t + h;
           for (j = 0; j < 4; j++) { y[j] = yNew[j]; K[0][j] = K[6][j]; }
-          record(t0, y0, h, t, current);
+          record(t0, y0, h, t);
           steps++;
           if (steps > 5e6) throw new Error("too many steps");
           var fac = err === 0 ? 10 : Math.min(10, Math.max(0.2, 0.9 * Math.pow(err, -0.2)));
@@ -244,7 +299,8 @@
     return lines.join("\n") + "\n";
   }
 
-  var api = {simulate: simulate, restingState: restingState, traceCsv: traceCsv, stimulusAt: stimulusAt};
+  var api = {simulate: simulate, restingState: restingState, traceCsv: traceCsv, stimulusAt: stimulusAt,
+             stimulusEnd: stimulusEnd};
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.SpikesetHH = api;
 })(typeof window !== "undefined" ? window : this);

@@ -77,8 +77,8 @@ def browser():
         b.close()
 
 
-@pytest.fixture()
-def page(browser, built):
+def _watched_page(browser, path: Path):
+    """A fresh page on ``path``, and the list its console errors, page errors and requests go to."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1000, "height": 1300})
     page = context.new_page()
     problems = []
@@ -87,7 +87,13 @@ def page(browser, built):
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
     page.on("request", lambda r: None if r.url.startswith(("file://", "blob:", "data:"))
             else problems.append(f"network request: {r.url}"))
-    page.goto(built[1].as_uri())
+    page.goto(path.as_uri())
+    return context, page, problems
+
+
+@pytest.fixture()
+def page(browser, built):
+    context, page, problems = _watched_page(browser, built[1])
     yield page
     context.close()
     assert problems == []
@@ -283,3 +289,110 @@ def test_printing_shows_the_answer_boxes_not_the_form(page):
     assert not page.locator(".sf-toolbar").is_visible() and not page.locator("#sf-sim-p3").is_visible()
     page.emulate_media(media="screen")
     assert page.locator("#sf-in-p1-a").is_visible() and not page.locator("#p1\\.a .answer-box").is_visible()
+
+
+SLOW_GATES = """\
+id = "page-slow-gates"
+title = "Slow gates in the page"
+
+[[problems]]
+family = "anode-break"
+points = 4
+
+[[problems]]
+family = "accommodation"
+points = 4
+"""
+
+
+@pytest.fixture(scope="module")
+def slow_gates(tmp_path_factory):
+    """The problems.html of one student with an anode-break (p1) and an accommodation (p2) problem
+    (rendered in this process, as `spikeset generate` does), and that student's set."""
+    from spikeset.render.render import render_problem_set
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.assignment import parse_assignment
+    from spikeset.variants.roster import Student
+
+    student_set = assemble(parse_assignment(SLOW_GATES), [Student("s042")], SECRET.encode())[0]
+    path = tmp_path_factory.mktemp("slow-gates") / "problems.html"
+    path.write_text(render_problem_set(student_set), encoding="utf-8")
+    return path, student_set
+
+
+def _run_simulator(page, prefix: str) -> dict:
+    page.evaluate(f"delete document.getElementById('sf-sim-{prefix}').spikesetResult")
+    page.locator(f"#sf-sim-{prefix}-run").click()
+    page.wait_for_function(f"document.getElementById('sf-sim-{prefix}').spikesetResult !== undefined")
+    return page.evaluate(f"(() => {{ const r = document.getElementById('sf-sim-{prefix}').spikesetResult;"
+                         " return {spikes: r.spikes, t_end: r.t[r.t.length - 1]}; })()")
+
+
+def _assert_agrees(got: dict, params: dict, stimulus: Stimulus) -> None:
+    hh = HHParams(**{k: float(params[k]) for k in ("C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L", "temperature")})
+    ref = simulate(hh, stimulus, got["t_end"], rtol=1e-10, atol=1e-10, max_step_ms=0.5)
+    assert [s["t"] for s in got["spikes"]] == pytest.approx(list(ref.spike_times(0)), abs=0.01)
+    assert [s["v"] for s in got["spikes"]] == pytest.approx(list(ref.spike_peaks(0)), abs=0.05)
+
+
+def test_slow_gate_simulators_start_neutral_and_run_the_printed_protocols(browser, slow_gates):
+    from spikeset.solutions.slow_gates import hyperpolarizing_step, ramp_and_hold
+
+    path, student_set = slow_gates
+    anode, accommodation = student_set.problems
+    ab, acc = anode.params, accommodation.params
+    context, page, problems = _watched_page(browser, path)
+    data = page.locator("#spikeset-form-data").text_content()
+    for value in (anode.solution["threshold"], anode.solution["latency"], anode.solution["n_release"],
+                  accommodation.solution["step_threshold"], accommodation.solution["critical_slope"]):
+        assert f"{value:.4g}" not in data
+    # nothing runs on its own, and no amplitude the student must find is filled in
+    for prefix in ("p1", "p2"):
+        assert page.evaluate(f"document.getElementById('sf-sim-{prefix}').spikesetResult") is None
+        assert page.locator(f"#sf-sim-{prefix}-plotV").inner_html() == ""
+        assert page.locator(f"#sf-sim-{prefix}-pulse0-amplitude").input_value() == "0"
+    assert "negative amplitude" in page.locator("#sf-sim-p1").inner_text()
+
+    # anode break: the student types the printed step of (b) as a negative amplitude
+    assert float(page.locator("#sf-sim-p1-pulse0-duration").input_value()) == ab["duration_ms"]
+    page.locator("#sf-sim-p1-pulse0-amplitude").fill(f"\u2212{ab['amplitude']:g}")
+    got = _run_simulator(page, "p1")
+    _assert_agrees(got, ab, hyperpolarizing_step(ab["amplitude"], ab["start_ms"], ab["duration_ms"]))
+    release = ab["start_ms"] + ab["duration_ms"]
+    assert got["spikes"][0]["t"] - release == pytest.approx(anode.solution["latency"], abs=0.01)
+    page.locator("#sf-sim-p1").screenshot(path=str(shots() / "page-simulator-anode-break.png"))
+
+    # accommodation: the step first; "Add a ramp" gives the printed slow ramp, which does not fire
+    assert float(page.locator("#sf-sim-p2-pulse0-duration").input_value()) == acc["hold_ms"]
+    assert not page.locator("#sf-sim-p2-ramps").is_visible()
+    page.locator("#sf-sim-p2-add-ramp").click()
+    assert page.locator("#sf-sim-p2-ramps").is_visible()
+    assert float(page.locator("#sf-sim-p2-ramp0-slope").input_value()) == acc["slow_slope"]
+    assert float(page.locator("#sf-sim-p2-ramp0-final").input_value()) == acc["final_current"]
+    ramp_end = acc["start_ms"] + acc["final_current"] / acc["slow_slope"] + acc["hold_ms"]
+    assert float(page.locator("#sf-sim-p2-tend").input_value()) >= ramp_end
+    got = _run_simulator(page, "p2")
+    assert got["spikes"] == []
+    _assert_agrees(got, acc, ramp_and_hold(acc["final_current"], acc["slow_slope"], acc["start_ms"], acc["hold_ms"]))
+    # a ramp just steeper than the key's critical slope fires, as the reference says
+    steep = round(1.03 * accommodation.solution["critical_slope"], 4)
+    page.locator("#sf-sim-p2-ramp0-slope").fill(str(steep))
+    got = _run_simulator(page, "p2")
+    assert len(got["spikes"]) >= 1
+    _assert_agrees(got, acc, ramp_and_hold(acc["final_current"], steep, acc["start_ms"], acc["hold_ms"]))
+    page.locator("#sf-sim-p2").screenshot(path=str(shots() / "page-simulator-accommodation.png"))
+    # a slope the simulator cannot run says why
+    page.locator("#sf-sim-p2-ramp0-slope").fill("0")
+    page.locator("#sf-sim-p2-run").click()
+    assert "ramp 1: the slope must be > 0" in page.locator("#sf-sim-p2-msg").inner_text()
+    # a run shorter than the protocol says so
+    page.locator("#sf-sim-p2-ramp0-slope").fill(str(acc["slow_slope"]))
+    page.locator("#sf-sim-p2-tend").fill("20")
+    page.locator("#sf-sim-p2-run").click()
+    page.wait_for_function("document.getElementById('sf-sim-p2-msg').textContent.startsWith('Simulated 20')")
+    assert "still on at the end" in page.locator("#sf-sim-p2-msg").inner_text()
+    # printed: no simulator
+    page.emulate_media(media="print")
+    assert not page.locator("#sf-sim-p1").is_visible() and not page.locator("#sf-sim-p2").is_visible()
+    context.close()
+    assert problems == []
