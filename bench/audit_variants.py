@@ -183,8 +183,10 @@ _BAD_TEXT = [
     (re.compile(r"\b(nan|NaN|inf|Infinity)\b"), "nan/inf"),
     (re.compile(r"(?<![\w.])[-\u2212]0(?:\.0+)?(?![.\d])"), "negative zero"),
     (re.compile(r"\d[eE][-+\u2212]?\d"), "e-notation"),
-    (re.compile(r"\{\{|\}\}|\{%|%\}|\bNone\b|\bundefined\b"), "template leftover"),
+    (re.compile(r"\{\{|\}\}|\{%|%\}|\bNone\b(?!:)"), "template leftover"),
 ]
+#: Text that looks like a defect but is meant: exact constants (CODATA R and F), an instruction.
+ALLOWED_TEXT = ("8.314462618", "96485.33212", "as 1.5e6")
 _UNIT_IN_PROMPT = re.compile(r"\(in ([^)]+)\)")
 _UNIT_WORDS = {"mV": "mV", "ms": "ms", "mM": "mM", "uA/cm^2": "uA/cm^2", "µA/cm²": "uA/cm^2", "mS/cm^2": "mS/cm^2",
                "mS/cm²": "mS/cm^2", "Hz": "Hz", "%": None, "s": "s", "V": "V"}
@@ -197,6 +199,8 @@ def page_findings(student_set, findings: Counter) -> None:
     body = html.split("<body", 1)[-1]
     text = plain(re.sub(r"<style.*?</style>|<script.*?</script>", " ", body, flags=re.S))
     text = text.replace(student_set.fingerprint, "<fingerprint>")
+    for allowed in ALLOWED_TEXT:
+        text = text.replace(allowed, "<allowed>")
     for pattern, what in _BAD_TEXT:
         for m in pattern.finditer(text):
             findings[f"page: {what}: ...{text[max(0, m.start() - 30):m.end() + 20]!r}..."] += 1
@@ -217,7 +221,7 @@ def page_findings(student_set, findings: Counter) -> None:
                 if not (min(lo, hi) <= printed <= max(lo, hi)):
                     findings[f"{pq.key}: the reference printed with {q.digits} decimals ({printed:g}) is outside "
                              f"its own accepted interval (e.g. {q.answer:.4g})"] += 1
-                if math.isfinite(q.answer) and q.answer != 0 and abs(printed) > 0:
+                if q.tolerance.mode == "rel" and math.isfinite(q.answer) and q.answer != 0:
                     if len(re.sub(r"[^\d]", "", num(abs(q.answer), q.digits)).lstrip("0")) < 2:
                         findings[f"{pq.key}: the reference prints with fewer than 2 significant figures "
                                  f"({num(q.answer, q.digits)})"] += 1
@@ -239,16 +243,23 @@ def audit(family, n: int, n_refine: int, n_pages: int, verbose: bool) -> dict:
     rejected = Counter()
     module = family.module
     plausible = getattr(module, "plausible", None)
+    solve = module.__dict__.get("solve_batch")
     captured = {}
+    inside_solve = [False]
 
     def counting(params, solution, questions):
         reasons = list(plausible(params, solution, questions))
-        for r in reasons:
-            rejected[_reason_class(r)] += 1
-        counting.calls += 1
-        counting.rejects += bool(reasons)
+        if not inside_solve[0]:  # a family may call its own plausible() inside solve_batch
+            for r in reasons:
+                rejected[_reason_class(r)] += 1
         return reasons
-    counting.calls = counting.rejects = 0
+
+    def solving(params_list):
+        inside_solve[0] = True
+        try:
+            return solve(params_list)
+        finally:
+            inside_solve[0] = False
 
     original_assemble = catalog.assemble
 
@@ -260,12 +271,16 @@ def audit(family, n: int, n_refine: int, n_pages: int, verbose: bool) -> dict:
     catalog.assemble = capturing
     if plausible is not None:
         module.plausible = counting
+    if solve is not None:
+        module.solve_batch = solving
     try:
         result = catalog.check_family(family, n, secret=b"audit-" + family.id.encode())
     finally:
         catalog.assemble = original_assemble
         if plausible is not None:
             module.plausible = plausible
+        if solve is not None:
+            module.solve_batch = solve
     seconds = time.perf_counter() - t0
     findings = list(result.problems) + list(result.flags)
     sets = captured.get("sets", [])
@@ -295,9 +310,21 @@ def audit(family, n: int, n_refine: int, n_pages: int, verbose: bool) -> dict:
         t1 = time.perf_counter()
         refinement = refine(family, instances[:n_refine], findings)
         refinement["seconds"] = time.perf_counter() - t1
-    return {"family": family, "n": len(instances), "draws": counting.calls, "rejects": counting.rejects,
+    draws = sum(inst.draws for inst in instances)
+    return {"family": family, "n": len(instances), "draws": draws, "rejects": draws - len(instances),
+            "param_ranges": _param_ranges(instances),
             "reasons": rejected, "seconds": seconds, "findings": findings, "mis_margin": mis_margin,
             "margins": margins, "refinement": refinement, "result": result}
+
+
+def _param_ranges(instances) -> dict[str, tuple]:
+    """min, max of every printed numeric parameter (top level) across the variants."""
+    out: dict[str, list[float]] = {}
+    for inst in instances:
+        for k, v in inst.params.items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                out.setdefault(k, []).append(float(v))
+    return {k: (min(v), max(v)) for k, v in out.items()}
 
 
 def _fmt_margin(values: list[float]) -> str:
@@ -357,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
                       + (f", key changes under refinement {kc}" if out["refinement"] else ""))
         for name, values in out["margins"].items():
             print(f"   margin {name}: {_fmt_margin(values)}")
+        if args.verbose:
+            print("   printed parameters: " + "; ".join(f"{k} {lo:.4g}..{hi:.4g}" for k, (lo, hi)
+                                                       in out["param_ranges"].items()))
         shown = out["findings"] if args.verbose else out["findings"][:12]
         for f in shown:
             print(f"   ! {f}")
