@@ -30,6 +30,7 @@ Timings are of a shared machine: compare families by ratio, not by the absolute 
 from __future__ import annotations
 
 import argparse
+import html as html_module
 import contextlib
 import math
 import re
@@ -42,6 +43,7 @@ import numpy as np
 
 from spikeset.formatting import num, plain
 from spikeset.model import ChoiceQuestion, NumericQuestion
+from spikeset.render.render import answer_decimals
 from spikeset.variants import catalog
 from spikeset.variants.registry import all_families
 
@@ -69,6 +71,10 @@ MARGINS = {
     "sim-refractory": lambda p, s: {"|thr2 - thr| / max": _rel(s["threshold2"], s["threshold"]),
                                     "|probe - refractory| / refractory":
                                         abs(p["probe_delay_ms"] - s["refractory_ms"]) / s["refractory_ms"]},
+    "sim-manipulation": lambda p, s: {"|thr_K - thr| / max": _rel(s["threshold_k"], s["threshold"]),
+                                      "thr_TTX / thr - 1": s["threshold_ttx"] / s["threshold"] - 1.0,
+                                      "|half-width 2 / 1 - 1|": abs(s["half_width_2"] / s["half_width_1"] - 1.0),
+                                      "|rate 2 / 1 - 1|": abs(s["rate_2"] / s["rate_1"] - 1.0)},
     "sim-firing": lambda p, s: {"amplitude / i_rep - 1": p["amplitude"] / s["i_rep"] - 1.0},
 }
 
@@ -186,28 +192,40 @@ _BAD_TEXT = [
     (re.compile(r"\{\{|\}\}|\{%|%\}|\bNone\b(?!:)"), "template leftover"),
 ]
 #: Text that looks like a defect but is meant: exact constants (CODATA R and F), an instruction.
-ALLOWED_TEXT = ("8.314462618", "96485.33212", "as 1.5e6")
+ALLOWED_TEXT = (r"8\.314462618", r"96485\.33212", r"as 1\.5e6", r"tolerances? (of )?1e-0\d")
 _UNIT_IN_PROMPT = re.compile(r"\(in ([^)]+)\)")
 _UNIT_WORDS = {"mV": "mV", "ms": "ms", "mM": "mM", "uA/cm^2": "uA/cm^2", "µA/cm²": "uA/cm^2", "mS/cm^2": "mS/cm^2",
                "mS/cm²": "mS/cm^2", "Hz": "Hz", "%": None, "s": "s", "V": "V"}
 
 
-def page_findings(student_set, findings: Counter) -> None:
-    """Print defects of one student's page (statement + questions) into ``findings``."""
-    from spikeset.render.render import render_problem_set
-    html = render_problem_set(student_set, drawn={})
+def _page_text(html: str, student_set) -> str:
+    """The visible text of a page: tags (table cells apart), styles and scripts removed."""
     body = html.split("<body", 1)[-1]
-    text = plain(re.sub(r"<style.*?</style>|<script.*?</script>", " ", body, flags=re.S))
-    text = text.replace(student_set.fingerprint, "<fingerprint>")
+    body = re.sub(r"<style.*?</style>|<script.*?</script>", " ", body, flags=re.S)
+    # every tag a space: a fraction's numerator and denominator, or two table cells, stay apart
+    text = html_module.unescape(re.sub(r"<[^>]+>", " ", body)).replace(student_set.fingerprint, "<fingerprint>")
     for allowed in ALLOWED_TEXT:
-        text = text.replace(allowed, "<allowed>")
+        text = re.sub(allowed, "<allowed>", text)
+    return text
+
+
+def _scan(text: str, where: str, findings: Counter) -> None:
     for pattern, what in _BAD_TEXT:
         for m in pattern.finditer(text):
-            findings[f"page: {what}: ...{text[max(0, m.start() - 30):m.end() + 20]!r}..."] += 1
+            findings[f"{where}: {what}: ...{text[max(0, m.start() - 30):m.end() + 20]!r}..."] += 1
     for m in _NUMBER.finditer(text):
         digits = re.sub(r"[^\d]", "", m.group().split("e")[0].split("E")[0]).lstrip("0")
         if len(digits) >= 8:
-            findings[f"page: {len(digits)} significant figures: {m.group()}"] += 1
+            findings[f"{where}: {len(digits)} significant figures: {m.group()}"] += 1
+
+
+def page_findings(student_set, findings: Counter, *, solutions: bool = False) -> None:
+    """Defects of one student's page (statement + questions) and, with ``solutions``, of the
+    worked solutions, counted into ``findings``."""
+    from spikeset.render.render import render_problem_set, render_solutions
+    _scan(_page_text(render_problem_set(student_set, drawn={}), student_set), "page", findings)
+    if solutions:
+        _scan(_page_text(render_solutions([student_set]), student_set), "solutions", findings)
     for problem in student_set.problems:
         for pq in problem.questions:
             q = pq.question
@@ -216,15 +234,16 @@ def page_findings(student_set, findings: Counter) -> None:
                 if stated and stated.group(1).strip() in _UNIT_WORDS and \
                         _UNIT_WORDS[stated.group(1).strip()] != (q.unit if q.unit not in (None, "%") else None):
                     findings[f"{pq.key}: prompt says (in {stated.group(1)}), answer field is {q.unit}"] += 1
-                printed = float(num(q.answer, q.digits).replace("\u2212", "-")) if math.isfinite(q.answer) else math.nan
+                decimals = answer_decimals(q)
+                printed = float(num(q.answer, decimals).replace("\u2212", "-")) if math.isfinite(q.answer) else math.nan
                 lo, hi = q.tolerance.interval(q.answer)
                 if not (min(lo, hi) <= printed <= max(lo, hi)):
-                    findings[f"{pq.key}: the reference printed with {q.digits} decimals ({printed:g}) is outside "
+                    findings[f"{pq.key}: the reference printed with {decimals} decimals ({printed:g}) is outside "
                              f"its own accepted interval (e.g. {q.answer:.4g})"] += 1
                 if q.tolerance.mode == "rel" and math.isfinite(q.answer) and q.answer != 0:
-                    if len(re.sub(r"[^\d]", "", num(abs(q.answer), q.digits)).lstrip("0")) < 2:
+                    if len(re.sub(r"[^\d]", "", num(abs(q.answer), decimals)).lstrip("0")) < 2:
                         findings[f"{pq.key}: the reference prints with fewer than 2 significant figures "
-                                 f"({num(q.answer, q.digits)})"] += 1
+                                 f"({num(q.answer, decimals)})"] += 1
             else:
                 correct = [o for o in q.options if o.correct]
                 if len(correct) != 1:
@@ -301,8 +320,8 @@ def audit(family, n: int, n_refine: int, n_pages: int, verbose: bool) -> dict:
             for name, value in MARGINS[family.id](inst.params, inst.solution).items():
                 margins.setdefault(name, []).append(value)
     page = Counter()
-    for s in sets[:n_pages]:
-        page_findings(s, page)
+    for i, s in enumerate(sets[:n_pages]):
+        page_findings(s, page, solutions=i < n_pages // 5)
     findings += [f"{what} (x{c})" for what, c in page.most_common()]
     refinement = None
     if n_refine and family.module.__dict__.get("solve_batch") is not None and instances:

@@ -138,12 +138,16 @@ def stylesheet() -> str:
 def answer_decimals(q: NumericQuestion) -> int:
     """The decimals a reference answer is printed with: the question's ``digits``, or more where
     those would print a number outside the accepted interval (a small answer with a relative
-    tolerance: 0.04256 +-1 % printed "0.043" would show a value the grader refuses)."""
+    tolerance: 0.04256 +-1 % printed "0.043" would show a value the grader refuses), and, with a
+    relative tolerance, where they would print fewer than two significant figures."""
     if not math.isfinite(q.answer):
         return q.digits
     low, high = q.tolerance.interval(q.answer)
     low, high = min(low, high), max(low, high)
-    for decimals in range(max(q.digits, 0), max(q.digits, 0) + 12):
+    # with a relative tolerance, also at least two significant figures ("0.00080", not "0.0008")
+    two_figures = q.tolerance.mode != "abs" and q.answer != 0
+    least = max(q.digits, 0, 1 - math.floor(math.log10(abs(q.answer))) if two_figures else 0)
+    for decimals in range(least, least + 12):
         if low <= float(f"{q.answer:.{decimals}f}") <= high:
             return decimals
     return q.digits

@@ -1,5 +1,5 @@
 """The worked solutions print every reference answer with enough decimals to lie inside its own
-accepted interval (found by bench/audit_variants.py: ahp (c) 0.04256 +-1 % printed "0.043",
+accepted interval, and with at least two significant figures under a relative tolerance (found by bench/audit_variants.py: ahp (c) 0.04256 +-1 % printed "0.043",
 threshold-slope (a) 0.0000466 printed "0.0000", ghk-current (c) 0.000455 printed "0.0005", ...:
 a student who copied the printed key would be marked wrong)."""
 from __future__ import annotations
@@ -30,10 +30,11 @@ def _inside(q: NumericQuestion) -> bool:
 @pytest.mark.parametrize("answer, tolerance, digits, shown", [
     (0.04256, Tolerance("rel", 0.01), 3, "0.0426"),     # ahp (c)
     (4.664e-05, Tolerance("rel", 0.01), 4, "0.000047"),    # threshold-slope (a): not "0.0000"
+    (7.96e-4, Tolerance("rel", 0.01), 4, "0.00080"),    # two significant figures, not "0.0008"
     (3.952, Tolerance("rel", 0.01), 1, "3.95"),         # refractory (b)
     (35.51, Tolerance("rel", 0.01), 0, "35.5"),         # spike-charge (e)
     (-65.3, Tolerance("abs", 0.5), 1, "\u221265.3"),    # already fine: the family's digits stay
-    (12.0, Tolerance("abs", 0.5), 0, "12"),
+    (8.0, Tolerance("abs", 0.5), 0, "8"),              # a spike count stays a whole number
 ])
 def test_the_printed_reference_lies_in_its_interval(answer, tolerance, digits, shown):
     q = NumericQuestion("a", "x", answer, "mS/cm^2", tolerance, digits=digits)
