@@ -164,9 +164,11 @@ def refine(family, instances, findings: list[str]) -> dict:
             findings.append(f"{key}: reference moves by {drift:.2f} half-widths under refinement ({what})")
     for reason, c in reject_after.items():
         findings.append(f"after refinement plausible() rejects {c} of {len(instances)}: {reason}")
-    for k, c in moved_params.items():
-        findings.append(f"after refinement the printed {k} moves in {c} of {len(instances)}")
-    return {"n": len(instances), "worst": worst, "key_changes": dict(key_changes),
+    # not a finding by itself: a printed value derived from a reference (rounded) may round the
+    # other way; the answers that depend on it are compared above
+    notes = [f"after refinement the printed {k} would round differently in {c} of {len(instances)}"
+             for k, c in moved_params.items()]
+    return {"n": len(instances), "worst": worst, "key_changes": dict(key_changes), "notes": notes,
             "reject_after": sum(reject_after.values())}
 
 
@@ -192,7 +194,7 @@ _BAD_TEXT = [
     (re.compile(r"\{\{|\}\}|\{%|%\}|\bNone\b(?!:)"), "template leftover"),
 ]
 #: Text that looks like a defect but is meant: exact constants (CODATA R and F), an instruction.
-ALLOWED_TEXT = (r"8\.314462618", r"96485\.33212", r"as 1\.5e6", r"tolerances? (of )?1e-0\d")
+ALLOWED_TEXT = (r"8\.314462618", r"96485\.33212", r"as 1\.5e6", r"tolerances?\s+(of\s+)?1e-0\d")
 _UNIT_IN_PROMPT = re.compile(r"\(in ([^)]+)\)")
 _UNIT_WORDS = {"mV": "mV", "ms": "ms", "mM": "mM", "uA/cm^2": "uA/cm^2", "µA/cm²": "uA/cm^2", "mS/cm^2": "mS/cm^2",
                "mS/cm²": "mS/cm^2", "Hz": "Hz", "%": None, "s": "s", "V": "V"}
@@ -258,7 +260,7 @@ def page_findings(student_set, findings: Counter, *, solutions: bool = False) ->
 # --------------------------------------------------------------------------------------------
 
 
-def audit(family, n: int, n_refine: int, n_pages: int, verbose: bool) -> dict:
+def audit(family, n: int, n_refine: int, n_pages: int, verbose: bool, secret: bytes = b"audit") -> dict:
     rejected = Counter()
     module = family.module
     plausible = getattr(module, "plausible", None)
@@ -293,7 +295,7 @@ def audit(family, n: int, n_refine: int, n_pages: int, verbose: bool) -> dict:
     if solve is not None:
         module.solve_batch = solving
     try:
-        result = catalog.check_family(family, n, secret=b"audit-" + family.id.encode())
+        result = catalog.check_family(family, n, secret=secret + b"-" + family.id.encode())
     finally:
         catalog.assemble = original_assemble
         if plausible is not None:
@@ -360,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-sim", type=int, default=400, help="variants per family with solve_batch (default 400)")
     ap.add_argument("--refine", type=int, default=120, help="variants re-solved under refinement (default 120)")
     ap.add_argument("--pages", type=int, default=300, help="pages rendered and scanned per family (default 300)")
+    ap.add_argument("--secret", default="audit", help="course secret the variants are drawn with (default "
+                    "'audit'; another secret draws other variants)")
     ap.add_argument("--verbose", action="store_true", help="print every finding, not the first 12")
     args = ap.parse_args(argv)
     families = all_families()
@@ -375,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     for fid in chosen:
         family = families[fid]
         heavy = family.module.__dict__.get("solve_batch") is not None
-        out = audit(family, args.n_sim if heavy else args.n, args.refine if heavy else 0, args.pages, args.verbose)
+        out = audit(family, args.n_sim if heavy else args.n, args.refine if heavy else 0, args.pages, args.verbose,
+                    args.secret.encode())
         rows.append(out)
         worst = ""
         if out["refinement"]:
@@ -401,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
                 kc = out["refinement"]["key_changes"].get(q.key, 0) if out["refinement"] else 0
                 print(f"   {q.key}: choice, top key {top_id} {100 * top / total:.0f} %"
                       + (f", key changes under refinement {kc}" if out["refinement"] else ""))
+        for note in (out["refinement"] or {}).get("notes", []):
+            print(f"   note: {note}")
         for name, values in out["margins"].items():
             print(f"   margin {name}: {_fmt_margin(values)}")
         if args.verbose:
