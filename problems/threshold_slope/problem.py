@@ -144,7 +144,7 @@ def questions(params: dict, solution: dict) -> list:
                         misconceptions=distinct_misconceptions(chord, rel, wrong_chord), digits=4),
         NumericQuestion("b", "Activation term 3 &#7713;<sub>Na</sub> h m<sub>&infin;</sub><sup>2</sup> "
                         "(dm<sub>&infin;</sub>/dV)(V &minus; E<sub>Na</sub>)", act, "mS/cm^2", rel,
-                        misconceptions=distinct_misconceptions(act, rel, wrong_act), digits=4),
+                        misconceptions=distinct_misconceptions(act, rel, wrong_act), digits=2),
         NumericQuestion("c", "Total slope conductance dI/dV", total, "mS/cm^2", tol_total, weight=2,
                         misconceptions=distinct_misconceptions(total, tol_total, wrong_total), digits=3,
                         follow_on=FollowOn(("a", "b"), lambda ans: ans["a"] + ans["b"] + const)),
