@@ -75,6 +75,8 @@ MARGINS = {
                                       "thr_TTX / thr - 1": s["threshold_ttx"] / s["threshold"] - 1.0,
                                       "|half-width 2 / 1 - 1|": abs(s["half_width_2"] / s["half_width_1"] - 1.0),
                                       "|rate 2 / 1 - 1|": abs(s["rate_2"] / s["rate_1"] - 1.0)},
+    "sim-phases": lambda p, s: {f"({k}) the winner's relative lead": lead for k, (_, lead)
+                                in all_families()["sim-phases"].module._analysis(p, s).items()},
     "sim-firing": lambda p, s: {"amplitude / i_rep - 1": p["amplitude"] / s["i_rep"] - 1.0},
 }
 
