@@ -161,9 +161,12 @@ def _answer_block(pq: PlacedQuestion) -> Markup:
         q = pq.question
         low, high = q.tolerance.interval(q.answer)
         digits = answer_decimals(q)
+        # the ends rounded inwards: every number printed as accepted is accepted
+        scale = 10.0 ** (digits + 1)
+        first, last = math.ceil(min(low, high) * scale) / scale, math.floor(max(low, high) * scale) / scale
         text = (f'<p class="answer"><span class="qid">{pq.id}</span> {num_html(q.answer, digits)} {unit_html(q.unit)}'
-                f' <span class="interval">(accepted {num_html(min(low, high), digits + 1, 5)} to '
-                f'{num_html(max(low, high), digits + 1, 5)} {unit_html(q.unit)}; {html.escape(q.tolerance.describe(q.unit))})</span></p>')
+                f' <span class="interval">(accepted {num_html(first, digits + 1, 5)} to '
+                f'{num_html(last, digits + 1, 5)} {unit_html(q.unit)}; {html.escape(q.tolerance.describe(q.unit))})</span></p>')
     else:
         lab = pq.correct_label
         opt = pq.option_for(lab)

@@ -58,3 +58,19 @@ def test_every_printed_reference_of_the_flagged_families(family, n):
                if isinstance(pq.question, NumericQuestion) and math.isfinite(pq.question.answer)
                and not _inside(pq.question)]
     assert not outside, outside[:5]
+
+
+@pytest.mark.parametrize("answer, tolerance, digits", [
+    (1.92178, Tolerance("rel", 0.02), 3),     # anode-break (a): 1.88334 .. 1.96022 printed 1.8833 .. 1.9602
+    (-65.32, Tolerance("abs", 0.5), 1),
+    (0.04256, Tolerance("rel", 0.01), 3),
+    (-105.5794, Tolerance("rel", 0.01), 2),
+])
+def test_the_printed_interval_holds_only_accepted_numbers(answer, tolerance, digits):
+    q = NumericQuestion("a", "x", answer, "uA/cm^2", tolerance, digits=digits)
+    html = str(_answer_block(PlacedQuestion("p1.a", q, 1.0)))
+    interval = html.split("accepted ", 1)[1]
+    first, last = (float(x.replace("\u2212", "-")) for x in _NUMBER.findall(interval)[:2])
+    low, high = sorted(tolerance.interval(answer))
+    assert low <= first < last <= high
+    assert first - low < 10.0 ** -(answer_decimals(q) + 1) and high - last < 10.0 ** -(answer_decimals(q) + 1)
