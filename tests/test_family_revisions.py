@@ -45,8 +45,8 @@ RECORDED = {
     "sim-threshold": (2, "6cb3649b1595969c6d3aeb70ac27e69bb667b8fab0e2bf40be7e921b99dc2b38"),
     "spike-charge": (1, "726ea0be172a1fc5256f5beb60c52058ee4c65e50a3615859be8b6fd360eb163"),
     "strength-duration": (1, "0d4785db80862471da5f933ee847a106333eae29cc86bef4ef0b3b6d099c323d"),
-    "temperature": (1, "a793bcd1a92a739fde3b351a64a9f6057f35e2fa8f54bfeaf8fa82256783ccdb"),
-    "threshold-slope": (2, "4d7fffa7a1b4403e0e8820c4459c438f0bb38b82b9b81b01a3ef6bce3aaa525c"),
+    "temperature": (2, "ea0a854e4a9eeb63d64092958342bc84729afedf98a941c1ab4d9bcb518026bd"),
+    "threshold-slope": (3, "033f9ccd666492c04aa925f0d40e3e7a7f2f9536a0493a792c3988e3545954ef"),
     "voltage-clamp": (1, "155f80539eef848ec057d1fb04bba5f918a2f505cce78be355aa6e5ecfa603de"),
 }
 

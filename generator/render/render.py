@@ -11,6 +11,7 @@ equation outside mathhtml's subset.
 from __future__ import annotations
 
 import html
+import math
 import re
 import sys
 import importlib.resources
@@ -20,6 +21,7 @@ from typing import Sequence
 import jinja2
 from markupsafe import Markup
 
+from ..model import NumericQuestion
 from ..variants.assemble import PlacedQuestion, ProblemInstance, StudentSet
 from ..formatting import formula_html, num, num_html, plain, points_number, points_text, unit_html
 from .chart import Chart, chart_svg
@@ -133,6 +135,24 @@ def stylesheet() -> str:
     return (importlib.resources.files(TEMPLATES_PACKAGE) / "style.css").read_text(encoding="utf-8")
 
 
+def answer_decimals(q: NumericQuestion) -> int:
+    """The decimals a reference answer is printed with: the question's ``digits``, or more where
+    those would print a number outside the accepted interval (a small answer with a relative
+    tolerance: 0.04256 +-1 % printed "0.043" would show a value the grader refuses), and, with a
+    relative tolerance, where they would print fewer than two significant figures."""
+    if not math.isfinite(q.answer):
+        return q.digits
+    low, high = q.tolerance.interval(q.answer)
+    low, high = min(low, high), max(low, high)
+    # with a relative tolerance, also at least two significant figures ("0.00080", not "0.0008")
+    two_figures = q.tolerance.mode != "abs" and q.answer != 0
+    least = max(q.digits, 0, 1 - math.floor(math.log10(abs(q.answer))) if two_figures else 0)
+    for decimals in range(least, least + 12):
+        if low <= float(f"{q.answer:.{decimals}f}") <= high:
+            return decimals
+    return q.digits
+
+
 def _answer_block(pq: PlacedQuestion) -> Markup:
     """The reference answer and accepted interval (instructor pages only)."""
     if not isinstance(pq, PlacedQuestion):
@@ -140,10 +160,13 @@ def _answer_block(pq: PlacedQuestion) -> Markup:
     if pq.type == "numeric":
         q = pq.question
         low, high = q.tolerance.interval(q.answer)
-        digits = q.digits
+        digits = answer_decimals(q)
+        # the ends rounded inwards: every number printed as accepted is accepted
+        scale = 10.0 ** (digits + 1)
+        first, last = math.ceil(min(low, high) * scale) / scale, math.floor(max(low, high) * scale) / scale
         text = (f'<p class="answer"><span class="qid">{pq.id}</span> {num_html(q.answer, digits)} {unit_html(q.unit)}'
-                f' <span class="interval">(accepted {num_html(min(low, high), digits + 1, 5)} to '
-                f'{num_html(max(low, high), digits + 1, 5)} {unit_html(q.unit)}; {html.escape(q.tolerance.describe(q.unit))})</span></p>')
+                f' <span class="interval">(accepted {num_html(first, digits + 1, 5)} to '
+                f'{num_html(last, digits + 1, 5)} {unit_html(q.unit)}; {html.escape(q.tolerance.describe(q.unit))})</span></p>')
     else:
         lab = pq.correct_label
         opt = pq.option_for(lab)

@@ -6,7 +6,8 @@ import math
 import numpy as np
 
 from spikeset.model import FollowOn, Misconception, NumericQuestion, Tolerance
-from spikeset.problems._simhh import SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat, distinct_misconceptions, sample_hh
+from spikeset.problems._simhh import (LONG_WINDOW_MS, SEARCH_ATOL, SEARCH_RTOL, batch, cli_params, concat,
+                                      distinct_misconceptions, growth_rates, quiet_below, sample_hh, unstable_reason)
 from spikeset.sampling import Draw
 from spikeset.solutions import hh_model as hh
 
@@ -62,7 +63,13 @@ def solve_batch(params_list: list[dict]) -> list[dict]:
     rheobase = thr[n:]
     chronaxie = chronaxie_by_simulation(base, 2.0 * rheobase, start_ms=START_MS, response_window_ms=WINDOW_MS,
                                         rel_tol=SEARCH_REL_TOL, rtol=SEARCH_RTOL, atol=SEARCH_ATOL)
-    return [{"threshold_short": float(thr[i]), "rheobase": float(rheobase[i]), "chronaxie": float(chronaxie[i])}
+    # A stable rest, and thresholds that do not hinge on the response window (a pulse 1 % below
+    # either threshold stays quiet for LONG_WINDOW_MS after it): an assignment may fix g_K or the
+    # temperature where the drawn ranges never go.
+    growth = growth_rates(base)
+    quiet = quiet_below(concat(base, base), thr, durations, START_MS, np.concatenate([growth, growth]))
+    return [{"threshold_short": float(thr[i]), "rheobase": float(rheobase[i]), "chronaxie": float(chronaxie[i]),
+             "growth": float(growth[i]), "quiet": bool(quiet[i] and quiet[n + i])}
             for i in range(n)]
 
 
@@ -114,7 +121,8 @@ def questions(params: dict, solution: dict) -> list:
 
 
 def plausible(params: dict, solution: dict, questions: list) -> list[str]:
-    """Degenerate variants: a threshold or chronaxie not found or out of range, no resting state."""
+    """Degenerate variants: a threshold or chronaxie not found or out of range, no resting state or
+    an unstable one, a threshold that depends on the response window."""
     out = []
     i1, i_rh, t_c = solution["threshold_short"], solution["rheobase"], solution["chronaxie"]
     if not all(math.isfinite(x) for x in (i1, i_rh, t_c)):
@@ -125,4 +133,8 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
         out.append(f"chronaxie {t_c:.3g} ms")
     if params["v_rest_mV"] > -55.0:
         out.append("no resting state near -65 mV")
+    out += unstable_reason(solution.get("growth", -1.0))
+    if not solution.get("quiet", True):
+        out.append(f"a pulse 1 % below a threshold fires within {LONG_WINDOW_MS:g} ms after it (the threshold "
+                   "depends on the response window)")
     return out

@@ -10,11 +10,17 @@ from spikeset.solutions.temperature import (q10_from_durations, rate_factor, tem
                                             time_constant_at)
 
 ID = "temperature"
-REVISION = 1  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
 #: Choice questions that key the same option on purpose (how temperature acts on x_inf and tau_x is fixed by the Q10 model); `spikeset check` does not flag them.
 FIXED_CONCEPT_QUESTIONS = frozenset({"c"})
 TITLE = "Temperature and Q10: faster gates, briefer spikes"
 TOPIC = "channel gating"
+
+#: The warming of (a) and (b) is at least this [degC], so that they mean something.
+MIN_WARMING_C = 5.0
+#: No temperature asked or answered lies above this [degC] (mammalian body temperature): (e) used to
+#: answer up to 45 degC, where no axon conducts.
+MAX_TEMPERATURE_C = 37.0
 
 GATES = {"n": "K<sup>+</sup> activation n", "h": "Na<sup>+</sup> inactivation h", "m": "Na<sup>+</sup> activation m"}
 
@@ -29,7 +35,9 @@ def sample(draw: Draw) -> dict:
     the gate it belongs to; spike half-widths [ms] at two temperatures; a target time constant [ms]."""
     q10 = draw.uniform("q10", 2.0, 3.5, digits=1)
     t_ref = draw.uniform("t_ref_C", 5.0, 20.0, digits=1)
-    t_new = draw.uniform("t_new_C", 15.0, 37.0, digits=1)
+    # at least MIN_WARMING_C above the reference (drawn there, not redrawn: 15 % of draws were lost)
+    t_new = draw.uniform("t_new_C", min(max(15.0, t_ref + MIN_WARMING_C + 0.1), MAX_TEMPERATURE_C),
+                         MAX_TEMPERATURE_C, digits=1)
     gate = draw.choice("gate", list(GATES))
     tau_ref = draw.uniform("tau_ref_ms", 1.5, 8.0, digits=1)
     t1 = draw.uniform("t1_C", 10.0, 22.0, digits=0)
@@ -38,7 +46,7 @@ def sample(draw: Draw) -> dict:
     q10_width = float(draw.rng.uniform(1.6, 3.0))
     width2_raw = width1 / q10_width ** ((t2 - t1) / 10.0)
     width2 = draw.uniform("width2_ms", width2_raw, width2_raw, digits=_sig2(width2_raw) + 1)
-    t_target = float(draw.rng.uniform(t_ref + 4.0, t_ref + 25.0))
+    t_target = float(draw.rng.uniform(t_ref + 4.0, min(t_ref + 25.0, MAX_TEMPERATURE_C)))
     tau_target_raw = time_constant_at(tau_ref, q10, t_ref, t_target)
     tau_target = draw.uniform("tau_target_ms", tau_target_raw, tau_target_raw, digits=_sig2(tau_target_raw) + 1)
     return {"q10": q10, "t_ref_C": t_ref, "t_new_C": t_new, "gate": gate, "gate_name": GATES[gate],
@@ -138,10 +146,10 @@ def plausible(params: dict, solution: dict, questions: list) -> list[str]:
     """Degenerate variants: too little warming for (a) and (b) to mean anything, a target beyond the
     physiological range."""
     problems = []
-    if params["t_new_C"] - params["t_ref_C"] < 5.0:
-        problems.append(f"warming {params['t_new_C'] - params['t_ref_C']:.1f} degC, less than 5")
+    if params["t_new_C"] - params["t_ref_C"] < MIN_WARMING_C:
+        problems.append(f"warming {params['t_new_C'] - params['t_ref_C']:.1f} degC, less than {MIN_WARMING_C:g}")
     t_for_tau = temperature_for_time_constant(params["tau_ref_ms"], params["q10"], params["t_ref_C"],
                                               params["tau_target_ms"])
-    if not params["t_ref_C"] + 3.0 <= t_for_tau <= 45.0:
+    if not params["t_ref_C"] + 3.0 <= t_for_tau <= MAX_TEMPERATURE_C + 0.5:
         problems.append(f"(e) at {t_for_tau:.1f} degC")
     return problems + misconception_overlaps(questions, minimum=1)

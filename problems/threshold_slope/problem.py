@@ -12,16 +12,19 @@ from spikeset.solutions.excitability import (dm_inf_dV, instantaneous_current, s
 from spikeset.solutions.hh_model import m_inf
 
 ID = "threshold-slope"
-REVISION = 2  # bump when sample() draws differently (tests/test_family_revisions.py)
+REVISION = 3  # bump when sample() draws differently (tests/test_family_revisions.py)
 TITLE = "Negative slope conductance and threshold"
 TOPIC = "threshold and rising phase"
 
 #: |dI/dV| at the asked voltage is kept above this [mS/cm^2], so its sign is unambiguous.
 MIN_SLOPE = 0.3
-#: The thresholds drawn lie uniformly in this range [mV] (h is set to put it there).
+#: The thresholds drawn lie uniformly in the part of this range [mV] that an h within H_RANGE
+#: reaches with the variant's other parameters (h is set to put the threshold there).
 THRESHOLD_RANGE_mV = (-65.0, -48.0)
 #: The frozen h printed stays within this range.
 H_RANGE = (0.03, 0.95)
+#: Candidate thresholds [mV] on which that part of THRESHOLD_RANGE_mV is found.
+_TARGETS_mV = np.linspace(*THRESHOLD_RANGE_mV, 1701)
 #: A stable rest below threshold: the instantaneous I-V is at least this outward at the threshold
 #: [uA/cm^2] (it rises monotonically from -90 mV to there, so it crosses zero upward below).
 MIN_OUTWARD_AT_THRESHOLD = 0.5
@@ -40,6 +43,25 @@ def _slope(params: dict, v: float, **change) -> float:
     return float(slope_conductance(v, p["gbar_na"], p["h"], p["e_na_mV"], p["g_l"], p["gbar_k"], p["n"]))
 
 
+def _h_for_threshold(v_mV, gbar_na: float, gbar_k: float, g_l: float, e_na: float, n: float):
+    """The frozen h that makes the slope conductance zero at ``v_mV`` [mV]: there
+    gbar_Na h (chord + activation per unit conductance) + gbar_K n^4 + g_L = 0."""
+    chord, act = sodium_slope_terms(v_mV, 1.0, 1.0, e_na)
+    with np.errstate(divide="ignore"):
+        return -(gbar_k * n ** 4 + g_l) / (gbar_na * (chord + act))
+
+
+def _threshold_span(gbar_na: float, gbar_k: float, g_l: float, e_na: float, n: float) -> tuple[float, float]:
+    """The thresholds [mV] of THRESHOLD_RANGE_mV whose h, printed to 3 decimals, lies within
+    H_RANGE (drawing only there loses no draw to h, and keeps the draw uniform over what is
+    reachable); the whole range if none is (plausible() then rejects the draw)."""
+    h = _h_for_threshold(_TARGETS_mV, gbar_na, gbar_k, g_l, e_na, n)
+    ok = (h >= H_RANGE[0] + 5e-4) & (h <= H_RANGE[1] - 5e-4)
+    if not ok.any():
+        return THRESHOLD_RANGE_mV
+    return float(_TARGETS_mV[ok].min()), float(_TARGETS_mV[ok].max())
+
+
 def sample(draw: Draw) -> dict:
     """HH conductances [mS/cm^2], reversal potentials [mV], frozen h and n, and a test voltage [mV]."""
     gbar_na = draw.uniform("gbar_na", 80.0, 150.0, digits=0)
@@ -49,11 +71,9 @@ def sample(draw: Draw) -> dict:
     e_k = draw.uniform("e_k_mV", -85.0, -72.0, digits=1)
     e_l = draw.uniform("e_l_mV", -68.0, -52.0, digits=1)
     n = draw.uniform("n", 0.30, 0.45, digits=3)
-    # h is what puts the threshold (hidden, uniform in THRESHOLD_RANGE_mV) where it is: at the
-    # threshold gbar_Na h (chord + activation per unit conductance) + gbar_K n^4 + g_L = 0.
-    target = float(draw.rng.uniform(*THRESHOLD_RANGE_mV))
-    chord, act = (float(x) for x in sodium_slope_terms(target, 1.0, 1.0, e_na))
-    h = round(min(max(-(gbar_k * n ** 4 + g_l) / (gbar_na * (chord + act)), 0.0), 1.0), 3)
+    # h is what puts the threshold (hidden, uniform where an h within H_RANGE reaches) where it is.
+    target = float(draw.rng.uniform(*_threshold_span(gbar_na, gbar_k, g_l, e_na, n)))
+    h = round(min(max(float(_h_for_threshold(target, gbar_na, gbar_k, g_l, e_na, n)), 0.0), 1.0), 3)
     h = draw.uniform("h", h, h, digits=3)
     v = draw.uniform("v_mV", -72.0, -35.0, digits=1)
     params = {"gbar_na": gbar_na, "gbar_k": gbar_k, "g_l": g_l, "e_na_mV": e_na, "e_k_mV": e_k,
@@ -124,7 +144,7 @@ def questions(params: dict, solution: dict) -> list:
                         misconceptions=distinct_misconceptions(chord, rel, wrong_chord), digits=4),
         NumericQuestion("b", "Activation term 3 &#7713;<sub>Na</sub> h m<sub>&infin;</sub><sup>2</sup> "
                         "(dm<sub>&infin;</sub>/dV)(V &minus; E<sub>Na</sub>)", act, "mS/cm^2", rel,
-                        misconceptions=distinct_misconceptions(act, rel, wrong_act), digits=4),
+                        misconceptions=distinct_misconceptions(act, rel, wrong_act), digits=2),
         NumericQuestion("c", "Total slope conductance dI/dV", total, "mS/cm^2", tol_total, weight=2,
                         misconceptions=distinct_misconceptions(total, tol_total, wrong_total), digits=3,
                         follow_on=FollowOn(("a", "b"), lambda ans: ans["a"] + ans["b"] + const)),

@@ -70,3 +70,16 @@ def test_independent_radau(sets):
     amp2, t_c = 2 * sol["rheobase"], sol["chronaxie"]
     assert max_v(p, y0, amp2, start, t_c * 0.97, start + t_c * 0.97 + window) < 0.0
     assert max_v(p, y0, amp2, start, t_c * 1.03, start + t_c * 1.03 + window) > 0.0
+
+
+def test_an_unstable_rest_is_rejected():
+    """Found by bench/audit_variants.py: strength-duration had no stability or response-window
+    check (the other sim families have both). The drawn ranges stay stable (largest growth rate
+    -0.089 /ms over 2000 variants), but an assignment may fix g_K = 15 mS/cm^2, where the HH rest
+    at 6.3 degC oscillates (growth +0.18 /ms): that variant must not reach a student."""
+    from spikeset.sampling import Draw
+    family = get_family(FAMILY)
+    params = family.sample(Draw(np.random.default_rng(3), {"g_K": 15.0, "temperature": 6.3}, where="test"))
+    solution = family.solve_batch([params])[0]
+    reasons = family.module.plausible(params, solution, list(family.module.questions(params, solution)))
+    assert any("not stable" in r for r in reasons), reasons

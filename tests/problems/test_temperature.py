@@ -71,3 +71,18 @@ def test_temperatures_in_kelvin_are_read_as_celsius_questions_ask():
     from spikeset.grade.units import to_unit
     assert to_unit("300.15 K", "°C") == pytest.approx(27.0)
     assert to_unit("27 degC", "°C") == pytest.approx(27.0)
+
+
+def test_drawn_where_plausible_and_within_physiological_temperatures():
+    """Found by bench/audit_variants.py: 15 % of draws were rejected for warming by less than
+    5 degC (t_new was drawn independently of t_ref), and (e) asked for temperatures up to 45 degC.
+    Now no draw is lost and no temperature printed or asked lies above 37 degC."""
+    from spikeset.sampling import Draw
+    from spikeset.solutions.temperature import temperature_for_time_constant
+    rng = np.random.default_rng(11)
+    for _ in range(400):
+        p = P.sample(Draw(rng))
+        assert p["t_new_C"] - p["t_ref_C"] >= 5.0
+        assert max(p["t_new_C"], p["t2_C"]) <= 37.0
+        t_e = temperature_for_time_constant(p["tau_ref_ms"], p["q10"], p["t_ref_C"], p["tau_target_ms"])
+        assert t_e <= 37.5
