@@ -48,16 +48,56 @@ def load_roster(path: str | Path) -> tuple[Student, ...]:
     return parse_roster(text, source=str(path))
 
 
+def _delimiter(text: str) -> str:
+    """``,``; or ``;`` or a tab when the header line has no comma but one of those (the CSV that
+    Excel saves where the decimal mark is a comma, or a sheet pasted as text)."""
+    header = text.split("\n", 1)[0]
+    if "," not in header:
+        for other in (";", "\t"):
+            if other in header:
+                return other
+    return ","
+
+
+def _id_column_hint(fields: list[str]) -> str:
+    """A hint naming a column that looks like the student id (``Student ID``, ``sis_user_id``)."""
+    for name in fields:
+        words = re.split(r"[^a-z0-9]+", name)
+        if "id" in words or name.endswith("id") or name in ("login", "username", "user", "matrikelnummer"):
+            return f"; rename the column {name!r} to 'id'"
+    return ""
+
+
+def _unclosed_quote_line(text: str, delimiter: str) -> int | None:
+    """The line where a record starts whose quoted field runs to the end of the file, if any."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return start
+    return None
+
+
 def parse_roster(text: str, *, source: str = "<roster>") -> tuple[Student, ...]:
-    reader = csv.DictReader(io.StringIO(text))
+    text = text.removeprefix("\ufeff")   # Excel's "CSV UTF-8" starts with a byte-order mark
+    delimiter = _delimiter(text)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "id" not in fields:
         found = f"{len(fields)} column{'s' if len(fields) != 1 else ''}, none named 'id'" if fields else "no header"
-        raise RosterError(f"missing required column 'id' ({found}); expected a CSV roster whose first line "
-                          f"names the columns, such as id,name,email,section", file=source, place="1")
+        hint = _id_column_hint(fields)
+        raise RosterError(f"missing required column 'id' ({found}){hint or ''}; expected a CSV roster whose first "
+                          f"line names the columns, such as id,name,email,section", file=source, place="1")
     reader.fieldnames = fields
     students: list[Student] = []
     seen: dict[str, int] = {}
+    unclosed = _unclosed_quote_line(text, delimiter)
+    if unclosed is not None:
+        raise RosterError('a quote (") opened on this line is never closed, so every line after it reads as '
+                          'one field; close it or remove it', file=source, place=str(unclosed))
     for row in reader:
         line = reader.line_num
         if None in row:
