@@ -156,6 +156,29 @@ def _start_solver_warmup() -> subprocess.Popen | None:
         return None
 
 
+def command_name(argv0: str | None = None) -> str:
+    """How to type ``spikeset`` in this shell: ``spikeset`` when that is on the PATH and is this
+    program, else the path it was started by (``.venv/bin/spikeset`` after ``make demo``)."""
+    import os
+
+    argv0 = argv0 if argv0 is not None else sys.argv[0]
+    if Path(argv0).name != "spikeset":
+        return "spikeset"   # python -m spikeset.cli, a test: nothing better to say
+    on_path = shutil.which("spikeset")
+    try:
+        if on_path and os.path.samefile(on_path, argv0):
+            return "spikeset"
+    except OSError:
+        pass
+    absolute = os.path.abspath(argv0)
+    try:
+        shown = os.path.relpath(absolute)
+    except ValueError:   # another drive (Windows)
+        return absolute
+    # a path with a separator runs as typed; one that climbs out of here reads better whole
+    return absolute if shown.startswith("..") else shown if os.sep in shown else os.path.join(".", shown)
+
+
 def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) -> int:
     from ..reports.reports import print_summary
 
@@ -208,7 +231,8 @@ def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) 
         print(f"    submissions    {folder}/submissions/<id>/answers.toml (samples: right, typical mistakes, one malformed)")
         print(f"    grades         {folder}/grades.md, {folder}/grades.json")
     print(f"  open first:      {summary['problem set'][1].student_dirs[0] / 'problems.html'}")
+    command = command_name()
     print(f"  regrade:         SPIKESET_SECRET='{DEMO_SECRET.decode()}' \\")
-    print(f"                   spikeset grade {out_dir}/assignment.toml {out_dir}/submissions --roster {out_dir}/roster.csv")
-    print(f"  whole class:     spikeset generate {assignment_path} --roster {roster_path} --out class-out")
+    print(f"                   {command} grade {out_dir}/assignment.toml {out_dir}/submissions --roster {out_dir}/roster.csv")
+    print(f"  whole class:     {command} generate {assignment_path} --roster {roster_path} --out class-out")
     return 0

@@ -13,6 +13,14 @@ from .commands import _secret_option, secret_from_args
 from ..errors import UsageError
 
 FORMATS = {"moodle": ("Moodle XML question bank", ".xml"), "qti": ("Canvas QTI 1.2 zip", ".zip")}
+EXPORT_DESCRIPTIONS = {
+    "moodle": "Write a Moodle XML question bank of --variants pre-drawn variants: one category per problem, one"
+              " Cloze question per variant whose parts share it. Import it in the question bank and add one "
+              "random question per category to a quiz.",
+    "qti": "Write a Canvas QTI 1.2 zip (Classic Quizzes) of --variants pre-drawn variants: one item per part, "
+           "repeating its variant's statement, in a group that picks 1 of the variants. Import it under "
+           "Settings > Import course content > QTI .zip file.",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "one item per part that repeats its variant's statement.")
     fmts = e.add_subparsers(dest="format", metavar="FORMAT")
     for name, (label, ext) in FORMATS.items():
-        p = fmts.add_parser(name, help=label)
+        p = fmts.add_parser(name, help=label, description=EXPORT_DESCRIPTIONS[name])
         p.add_argument("assignment", help="assignment TOML file")
         p.add_argument("--variants", type=int, default=10, help="variants drawn per question (default 10)")
         p.add_argument("--out", help=f"output file (default <assignment id>-{name}{ext})")

@@ -1,0 +1,214 @@
+"""What a new instructor meets first: every command's --help, the messages of a mistyped
+assignment or roster, where the outputs are."""
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from spikeset.cli.app import build_parser
+
+
+def _subparsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield path + (name,), sub
+                yield from _subparsers(sub, path + (name,))
+
+
+COMMANDS = list(_subparsers(build_parser()))
+
+
+def test_every_command_is_listed():
+    names = {" ".join(path) for path, _ in COMMANDS}
+    assert {"generate", "grade", "demo", "list", "check", "export moodle", "export qti", "report", "keygen",
+            "merge grades", "merge generate", "simulate"} <= names
+
+
+@pytest.mark.parametrize("path,parser", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_help_says_what_the_command_does(path, parser):
+    """`spikeset COMMAND --help` opens with a sentence on what the command does and writes,
+    not only the usage line and the options."""
+    description = parser.description or ""
+    assert len(description) >= 40, f"spikeset {' '.join(path)} --help has no description"
+    help_text = " ".join(parser.format_help().split())
+    assert " ".join(description.split())[:40] in help_text
+
+
+# --- an assignment with a new instructor's mistakes: one line naming file, place, expectation, a hint
+
+from spikeset.errors import AssignmentError, RosterError  # noqa: E402
+from spikeset.variants.assignment import parse_assignment  # noqa: E402
+from spikeset.variants.roster import parse_roster  # noqa: E402
+
+HEAD = 'id = "x"\ntitle = "t"\n'
+NERNST = '[[problems]]\nfamily = "nernst"\npoints = 6\n'
+
+
+@pytest.mark.parametrize("text, place, expected", [
+    (HEAD + '[[problems]]\nfamily = "nerst"\npoints = 6\n', "problems[1]",
+     "unknown family 'nerst'; did you mean 'nernst'?"),
+    (HEAD + '[[problems]]\nfamily = "Nernst"\npoints = 6\n', "problems[1]", "did you mean 'nernst'?"),
+    (HEAD + '[[problems]]\nfamily = "sim_treshold"\npoints = 6\n', "problems[1]", "did you mean 'sim-threshold'?"),
+    (HEAD + 'titel = "x"\n' + NERNST, "titel", "unknown key 'titel'; did you mean 'title'?"),
+    (HEAD + '[[problems]]\nfamily = "nernst"\npoint = 6\n', "problems[1]", "unknown key 'point'; did you mean 'points'?"),
+    (HEAD + '[[problem]]\nfamily = "nernst"\npoints = 6\n', "problem", "did you mean 'problems'?"),
+    (HEAD + 'feedback = "ful"\n' + NERNST, "feedback", "did you mean 'full'?"),
+    (HEAD + '[problems]\nfamily = "nernst"\npoints = 6\n', "problems", "expected [[problems]] with double brackets"),
+    (HEAD + NERNST + 'tolerance = { a = 0.01 }\n', "problems[1].tolerance.a",
+     "expected a tolerance such as {rel = 0.01}"),
+    (HEAD + NERNST + 'tolerance = { a = { relative = 0.01 } }\n', "problems[1].tolerance.a",
+     "expected rel, abs or sigfig"),
+    (HEAD + NERNST + 'tolerance = { a = { rel = 2 } }\n', "problems[1].tolerance.a",
+     "rel is a fraction below 1 (rel = 0.02 is ±2 %), got rel = 2"),
+    (HEAD + NERNST + 'tolerance = { a = { sigfig = 2.5 } }\n', "problems[1].tolerance.a",
+     "sigfig is a whole number of significant figures"),
+])
+def test_assignment_mistakes_get_a_hint(text, place, expected):
+    with pytest.raises(AssignmentError) as err:
+        parse_assignment(text, source="hw.toml")
+    message = str(err.value)
+    assert message.startswith(f"hw.toml:{place}: ")
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_no_hint_for_a_name_far_from_every_known_one():
+    with pytest.raises(AssignmentError) as err:
+        parse_assignment(HEAD + '[[problems]]\nfamily = "photosynthesis"\npoints = 6\n', source="hw.toml")
+    assert "did you mean" not in str(err.value)
+    assert "known: accommodation, ahp" in str(err.value)
+
+
+def test_whole_tolerances_stay_valid():
+    a = parse_assignment(HEAD + NERNST + 'tolerance = { a = { sigfig = 3.0 }, b = { rel = 0.5 } }\n')
+    assert a.problems[0].tolerance["a"].value == 3 and a.problems[0].tolerance["b"].value == 0.5
+
+
+def test_mistyped_parameter_gets_a_hint():
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.roster import Student
+
+    a = parse_assignment(HEAD + NERNST + 'params = { ionn = "K" }\n', source="hw.toml")
+    with pytest.raises(AssignmentError, match=r"^hw.toml:problems\[1\].params: family 'nernst' has no parameter "
+                                              r"'ionn'; did you mean 'ion'\? \(it has: "):
+        assemble(a, [Student("s1")], b"k")
+
+
+# --- a roster as spreadsheets save it
+
+def test_roster_from_excel_with_semicolons_bom_crlf_and_accents():
+    text = ("\ufeffid;name;email\r\na001;Müller, Jürgen;jm@x.example\r\n\r\n"
+            'a002;"Ó Briain; Siobhán";\r\na003;王小明;wang@x.example\r\n')
+    students = parse_roster(text, source="r.csv")
+    assert [(s.id, s.name) for s in students] == [("a001", "Müller, Jürgen"), ("a002", "Ó Briain; Siobhán"),
+                                                   ("a003", "王小明")]
+
+
+def test_roster_pasted_with_tabs():
+    students = parse_roster("id\tname\na001\tZoë Ångström\n", source="r.csv")
+    assert [(s.id, s.name) for s in students] == [("a001", "Zoë Ångström")]
+
+
+def test_roster_comma_file_with_semicolons_in_names_stays_comma_separated():
+    students = parse_roster('id,name\na001,"Li; Wei"\na002,Ana;Bo\n', source="r.csv")
+    assert [s.name for s in students] == ["Li; Wei", "Ana;Bo"]
+
+
+@pytest.mark.parametrize("text, place, expected", [
+    ("Student ID,Name\r\na001,X\r\n", "1", "rename the column 'student id' to 'id'"),
+    ("sis_user_id,name\na001,X\n", "1", "rename the column 'sis_user_id' to 'id'"),
+    ("name,email\nX,y\n", "1", "missing required column 'id' (2 columns, none named 'id'); expected"),
+    ('id,name\na001,X\n"a002,Y\na003,Z\n', "3", 'a quote (") opened on this line is never closed'),
+    ("id,name\na001,X\na001,Y\n", "3", "duplicate id in column 'id' (the same as on line 2)"),
+])
+def test_roster_mistakes_name_the_line(text, place, expected):
+    with pytest.raises(RosterError) as err:
+        parse_roster(text, source="r.csv")
+    message = str(err.value)
+    assert message.startswith(f"r.csv:{place}: ")
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_closed_quote_spanning_lines_is_one_name():
+    students = parse_roster('id,name\na001,"Ana\nMaria"\na002,Bo\n', source="r.csv")
+    assert [s.id for s in students] == ["a001", "a002"]
+
+
+# --- where the outputs are, and who is missing
+
+SECRET = b"newcomer-course-secret"
+
+
+@pytest.fixture
+def one_submission(tmp_path, assignment_file, roster_file):
+    """Five students on the roster; the first handed in a right answer file."""
+    from spikeset.cli.demo import sample_submission
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.assignment import load_assignment
+    from spikeset.variants.roster import load_roster
+
+    roster = load_roster(roster_file)
+    first = assemble(load_assignment(assignment_file), roster[:1], SECRET)[0]
+    path = tmp_path / "subs" / first.student.id / "answers.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(sample_submission(first, "right"), encoding="utf-8")
+    return tmp_path, roster
+
+
+def _grade(capsys, monkeypatch, *args) -> tuple[int, str, str]:
+    from spikeset.cli.app import main
+
+    monkeypatch.setenv("SPIKESET_SECRET", SECRET.decode())
+    status = main(["grade", *map(str, args)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_grade_names_absent_students_and_the_reports(one_submission, assignment_file, roster_file, capsys,
+                                                     monkeypatch):
+    root, roster = one_submission
+    status, out, _ = _grade(capsys, monkeypatch, assignment_file, root / "subs", "--roster", roster_file,
+                            "--json", root / "g.json", "--gradebook", root / "g.csv", "--html", root / "pages")
+    assert status == 0
+    absent = ", ".join(s.id for s in roster[1:])
+    assert f"4 of 5 roster students have no graded answer file: {absent}\n" in out
+    assert f"Reports: {root / 'g.json'}, {root / 'g.csv'}, {root / 'pages'}/<id>.html\n" in out
+    assert (root / "g.json").exists() and (root / "g.csv").exists()
+
+
+def test_grade_without_reports_says_how_to_get_them(one_submission, assignment_file, capsys, monkeypatch):
+    root, _ = one_submission
+    status, out, _ = _grade(capsys, monkeypatch, assignment_file, root / "subs")
+    assert status == 0
+    assert "No report written: add --json FILE" in out
+    assert "roster students" not in out
+
+
+def test_grade_json_on_stdout_stays_pure_json(one_submission, assignment_file, roster_file, capsys, monkeypatch):
+    import json
+
+    root, _ = one_submission
+    status, out, err = _grade(capsys, monkeypatch, assignment_file, root / "subs", "--roster", roster_file,
+                              "--json", "-")
+    assert status == 0
+    json.loads(out)
+    assert "4 of 5 roster students" in err and "Reports:" not in err
+
+
+def test_demo_tells_the_command_as_it_can_be_typed(tmp_path, monkeypatch):
+    from spikeset.cli.demo import command_name
+
+    venv_bin = tmp_path / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    program = venv_bin / "spikeset"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert command_name(str(program)) == ".venv/bin/spikeset"
+    monkeypatch.setenv("PATH", f"{venv_bin}:/usr/bin:/bin")
+    assert command_name(str(program)) == "spikeset"
+    assert command_name("/some/python") == "spikeset"
