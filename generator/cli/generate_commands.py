@@ -55,6 +55,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         signing_key = load_signing_key(args.signing_key)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs: expected a positive number of processes")
+    if not args.no_pdf:
+        _warn_unprintable_names(students)
     from .progress import progress_reporter
 
     with progress_reporter(None if not args.quiet else False) as report:
@@ -65,6 +67,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if signing_key is not None:
         print(f"Signed variants (key {signing_key.key_id}): students/<id>/variant.toml")
     return 0
+
+
+def _warn_unprintable_names(students) -> None:
+    """A name no installed font can print would come out of the PDFs as boxes: say so first."""
+    import sys
+
+    from ..render.font_coverage import installed_coverage, unprintable_names_warning
+    from ..safe_text import safe_text
+
+    warning = unprintable_names_warning(students, installed_coverage())
+    if warning:
+        print(f"spikeset: warning: {safe_text(warning, 2000)}", file=sys.stderr)
 
 
 def print_generated(files) -> None:
