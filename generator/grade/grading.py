@@ -315,7 +315,7 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
     if not isinstance(value, str):
         return QuestionResult(points=0.0, status="invalid", feedback=(
             f"expected the letter of an option ({', '.join(labels)}), got {_short(value)}"), **base)
-    option = _chosen(pq, value)
+    option = chosen_option(pq, value)
     if option is None:
         return QuestionResult(points=0.0, status="invalid", feedback=(
             f"expected one of the letters {', '.join(labels)}, got {_short(value)}"), **base)
@@ -331,7 +331,7 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
                           **base)
 
 
-def _chosen(pq: PlacedQuestion, value: str):
+def chosen_option(pq: PlacedQuestion, value: str):
     """The option a label such as ``"b"``, ``"(b)"`` or ``" B "`` names; None when none."""
     return pq.option_for(value.strip().strip("()").strip().rstrip(")").lower())
 
@@ -404,7 +404,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
             else:
                 result = grade_choice(pq, value, place=place, earlier=earlier, ecf_share=ecf_share,
                                       feedback=feedback)
-                chosen = _chosen(pq, value) if isinstance(value, str) else None
+                chosen = chosen_option(pq, value) if isinstance(value, str) else None
                 if chosen is not None:
                     earlier[pq.key] = chosen.id
             results.append(result)

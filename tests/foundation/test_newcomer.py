@@ -212,3 +212,27 @@ def test_demo_tells_the_command_as_it_can_be_typed(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{venv_bin}:/usr/bin:/bin")
     assert command_name(str(program)) == "spikeset"
     assert command_name("/some/python") == "spikeset"
+
+
+def test_feedback_page_shows_the_option_of_a_letter_written_in_capitals(one_submission, assignment_file):
+    import re
+
+    from spikeset.grade.grading import grade
+    from spikeset.reports.report_html import feedback_pages, student_sets
+    from spikeset.variants.assignment import load_assignment
+
+    root, _ = one_submission
+    path = next((root / "subs").rglob("answers.toml"))
+    text = path.read_text(encoding="utf-8")
+    letters = dict(re.findall(r'^"(p\d\.\w)" = "([a-z])"$', text, flags=re.M))
+    assert letters, "the assignment has a choice question"
+    for qid, letter in letters.items():
+        text = text.replace(f'"{qid}" = "{letter}"', f'"{qid}" = "({letter.upper()})"')
+    path.write_text(text, encoding="utf-8")
+    report = grade(assignment=load_assignment(assignment_file), submissions=[path], secret=SECRET)
+    sets = student_sets(report, SECRET)
+    (page,) = feedback_pages(report, sets=sets).values()
+    placed = sets[report.submissions[0].student].questions
+    for qid, letter in letters.items():
+        option = placed[qid].option_for(letter)
+        assert f'<span class="note">{option.text}</span>' in page, qid
