@@ -40,8 +40,11 @@ def printable(html_text: str) -> str:
     """``html_text`` as WeasyPrint should lay it out: without its screen-only parts (see the
     module docstring), and with superscripts of digits and signs as the superscript characters
     of the font (cm², Ca²⁺, 10⁻⁶: the same look, but one run of text where ``<sup>`` makes three
-    boxes, each laid out on its own; a set has a few hundred)."""
-    return _SIMPLE_SUP.sub(_superscript, _SCREEN_ONLY.sub("", html_text))
+    boxes, each laid out on its own; a set has a few hundred), and no line break inside a
+    quantity (:mod:`.line_breaks`: "24 mS/cm²" is never cut after the slash)."""
+    from .line_breaks import bind_quantities
+
+    return bind_quantities(_SIMPLE_SUP.sub(_superscript, _SCREEN_ONLY.sub("", html_text)))
 
 
 class _SizedArrayTypes(dict):
