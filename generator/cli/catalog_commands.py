@@ -56,6 +56,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
+    print("Problem families by topic: an assignment names one with family = \"<id>\"; the prompts show "
+          "one sample variant's numbers.")
     topic = None
     for row in rows:
         if row["topic"] != topic:

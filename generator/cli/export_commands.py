@@ -23,6 +23,13 @@ EXPORT_DESCRIPTIONS = {
 }
 
 
+def file_size(n_bytes: int) -> str:
+    """``"37 KB"``, ``"1.4 MB"``: a size as a person reads it (never "0.0 MB")."""
+    if n_bytes < 2**20:
+        return f"{max(1, round(n_bytes / 2**10))} KB"
+    return f"{n_bytes / 2**20:.1f} MB"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     e = sub.add_parser("export", help="export pre-drawn variants to Moodle XML or a Canvas QTI zip",
                        description="N variants are drawn as pseudo-students variant-001, ...; Moodle gets one "
@@ -68,7 +75,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         what = f"{len({q.qid for q in questions})} questions x {args.variants} variants ({len(questions)} items)"
     out = Path(args.out or f"{assignment.id}-{args.format}{FORMATS[args.format][1]}")
     write_atomic(out, data)
-    print(f"Wrote {out}: {FORMATS[args.format][0]}, {what}, {len(data) / 2**20:.1f} MB", file=sys.stdout)
+    print(f"Wrote {out}: {FORMATS[args.format][0]}, {what}, {file_size(len(data))}", file=sys.stdout)
     limit, why = LMS_LIMITS[args.format]
     if len(data) > limit:
         print(f"spikeset: warning: {out} is {len(data) / 2**20:.0f} MB: {why}; export fewer variants "

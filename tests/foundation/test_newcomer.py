@@ -236,3 +236,10 @@ def test_feedback_page_shows_the_option_of_a_letter_written_in_capitals(one_subm
     for qid, letter in letters.items():
         option = placed[qid].option_for(letter)
         assert f'<span class="note">{option.text}</span>' in page, qid
+
+
+def test_export_sizes_read_as_a_person_reads_them():
+    from spikeset.cli.export_commands import file_size
+
+    assert [file_size(n) for n in (300, 37_844, 2**20 - 1, 229_295 * 10, 202 * 2**20)] == [
+        "1 KB", "37 KB", "1024 KB", "2.2 MB", "202.0 MB"]
