@@ -706,6 +706,10 @@ def _check_header(af: AnswerFile, assignment: Assignment, secret: bytes | None,
         why = (f"it is the variant of student {owner!r}: an answer file copied from another student"
                if owner else
                f"this file was made with {made_with}; regrade with that version (and the same secret)"
-               if made_with else "this answer file was not made for this student (copied or edited?)")
+               if made_with else
+               "no course secret was given (SPIKESET_SECRET or --secret-file): if the sets were generated "
+               "with one, grade with the same secret" if secret is None else
+               "this answer file was not made for this student with this course secret (copied or edited, "
+               "or generated with another secret?)")
         raise AnswerFileError(f"variant {_short(af.variant)} does not match student {af.student!r}: {why}",
                               file=af.path, place=str(af.lines.get("variant", "variant")))

@@ -243,3 +243,22 @@ def test_export_sizes_read_as_a_person_reads_them():
 
     assert [file_size(n) for n in (300, 37_844, 2**20 - 1, 229_295 * 10, 202 * 2**20)] == [
         "1 KB", "37 KB", "1024 KB", "2.2 MB", "202.0 MB"]
+
+
+def test_grading_without_the_secret_says_the_secret_is_missing(one_submission, assignment_file, capsys,
+                                                               monkeypatch):
+    """A shell that lost SPIKESET_SECRET must not make every file look copied."""
+    from spikeset.cli.app import main
+
+    root, _ = one_submission
+    monkeypatch.delenv("SPIKESET_SECRET", raising=False)
+    assert main(["grade", str(assignment_file), str(root / "subs")]) == 1
+    out, err = capsys.readouterr()
+    assert "spikeset: note: no course secret" in err
+    assert ("does not match student 'st001': no course secret was given (SPIKESET_SECRET or --secret-file): "
+            "if the sets were generated with one, grade with the same secret") in out
+    monkeypatch.setenv("SPIKESET_SECRET", "another-course-secret-0123")
+    assert main(["grade", str(assignment_file), str(root / "subs")]) == 1
+    out, _ = capsys.readouterr()
+    assert ("not made for this student with this course secret (copied or edited, or generated with another "
+            "secret?)") in out
