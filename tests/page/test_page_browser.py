@@ -329,3 +329,25 @@ def test_a_phone_shows_the_page_without_sideways_scrolling(browser, built, tmp_p
                          encoding="utf-8")
     got = _overflow_at(browser, page_file.as_uri())
     assert got["out"] == [] and got["scrollWidth"] == got["width"], got
+
+
+def test_a_phone_shows_the_feedback_page_without_sideways_scrolling(browser, built, tmp_path):
+    from spikeset.cli.demo import sample_submission
+    from spikeset.grade.grading import grade
+    from spikeset.reports.report_html import feedback_pages, student_sets
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.assignment import load_assignment
+    from spikeset.variants.roster import Student
+
+    root = built[0]
+    assignment = load_assignment(root / "assignment.toml")
+    answers = tmp_path / "answers.toml"
+    answers.write_text(sample_submission(assemble(assignment, [Student("s042", "Ada Lovelace")], SECRET.encode())[0],
+                                         "misconception"), encoding="utf-8")
+    report = grade(assignment=assignment, submissions=[answers], secret=SECRET.encode())
+    for reveal in (False, True):
+        (text,) = feedback_pages(report, reveal=reveal, sets=student_sets(report, SECRET.encode())).values()
+        page_file = tmp_path / f"feedback-{reveal}.html"
+        page_file.write_text(text, encoding="utf-8")
+        got = _overflow_at(browser, page_file.as_uri())
+        assert got["out"] == [] and got["scrollWidth"] == got["width"], (reveal, got)
