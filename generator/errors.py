@@ -25,13 +25,16 @@ class SpikesetError(Exception):
 
 def did_you_mean(word: object, choices) -> str:
     """``"; did you mean 'nernst'?"`` when ``word`` is a near miss of one of ``choices`` (a typo,
-    another case, ``_`` for ``-``), else ``""``: the tail of a message about an unknown name."""
+    another case, ``_`` or ``-`` left out or swapped), else ``""``: the tail of a message about an unknown name."""
     if not isinstance(word, str) or not word:
         return ""
+    def fold(name: str) -> str:
+        return name.lower().replace("_", "").replace("-", "")
+
     choices = sorted(set(choices))
-    folded = {c.lower().replace("_", "-"): c for c in choices}
-    if word.lower().replace("_", "-") in folded:
-        return f"; did you mean {folded[word.lower().replace('_', '-')]!r}?"
+    folded = {fold(c): c for c in choices}
+    if fold(word) in folded:
+        return f"; did you mean {folded[fold(word)]!r}?"
     import difflib
 
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)

@@ -262,3 +262,23 @@ def test_grading_without_the_secret_says_the_secret_is_missing(one_submission, a
     out, _ = capsys.readouterr()
     assert ("not made for this student with this course secret (copied or edited, or generated with another "
             "secret?)") in out
+
+
+@pytest.mark.parametrize("word, choices, hint", [
+    ("gNa", ["C_m", "g_Na", "g_K", "E_Na"], "; did you mean 'g_Na'?"),
+    ("sim_threshold", ["sim-threshold", "sim-firing"], "; did you mean 'sim-threshold'?"),
+    ("simthreshold", ["sim-threshold", "sim-firing"], "; did you mean 'sim-threshold'?"),
+    ("photosynthesis", ["nernst", "ghk"], ""),
+    (3, ["nernst"], ""),
+])
+def test_did_you_mean(word, choices, hint):
+    from spikeset.errors import did_you_mean
+
+    assert did_you_mean(word, choices) == hint
+
+
+def test_simulate_names_a_mistyped_parameter(capsys):
+    from spikeset.cli.app import main
+
+    assert main(["simulate", "--param", "gNa=60"]) == 2
+    assert "unknown parameter 'gNa' in --param; did you mean 'g_Na'?; known: C_m, g_Na" in capsys.readouterr().err
