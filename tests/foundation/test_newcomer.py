@@ -282,3 +282,15 @@ def test_simulate_names_a_mistyped_parameter(capsys):
 
     assert main(["simulate", "--param", "gNa=60"]) == 2
     assert "unknown parameter 'gNa' in --param; did you mean 'g_Na'?; known: C_m, g_Na" in capsys.readouterr().err
+
+
+def test_an_overridden_tolerance_is_the_only_one_stated():
+    from spikeset.grade.answer_file import blank_answer_file
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.roster import Student
+
+    a = parse_assignment(HEAD + '[[problems]]\nfamily = "sim-peak-ahp"\npoints = 4\n'
+                         'tolerance = { a = { abs = 1.0 } }\n', source="hw.toml")
+    text = blank_answer_file(assemble(a, [Student("s1")], SECRET)[0])
+    (line,) = [line for line in text.splitlines() if line.startswith("# p1.a:")]
+    assert line.endswith("(within ±1 mV)") and "0.5" not in line, line
