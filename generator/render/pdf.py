@@ -116,9 +116,16 @@ def pdf_bytes(html_text: str) -> bytes:
     """``html_text`` (self-contained, print CSS) rendered as PDF."""
     import weasyprint
 
+    from .page_breaks import let_break, problems_on_several_pages
+
     setup()
-    doc = weasyprint.HTML(string=printable(html_text), base_url=".")
-    return doc.write_pdf(font_config=font_config(), **WRITE_OPTIONS)
+    printed = printable(html_text)
+    document = weasyprint.HTML(string=printed, base_url=".").render(font_config=font_config(), **WRITE_OPTIONS)
+    overlong = problems_on_several_pages(document)
+    if overlong:  # laid out again, each starting where it stands (rare: a problem taller than a page)
+        document = weasyprint.HTML(string=let_break(printed, overlong), base_url=".").render(
+            font_config=font_config(), **WRITE_OPTIONS)
+    return document.write_pdf(**WRITE_OPTIONS)
 
 
 def write_pdf(html_text: str, path: str | Path) -> None:
