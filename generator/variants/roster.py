@@ -17,6 +17,8 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
 # GitHub user names: letters, digits and single hyphens, at most 39 characters.
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 MAX_FILE_BYTES = 5_000_000
+#: Rows of Canvas's gradebook export that are no student: its points row and its test student.
+CANVAS_NOT_STUDENTS = {"Points Possible", "Student, Test", "Test Student"}
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,10 @@ def parse_roster(text: str, *, source: str = "<roster>") -> tuple[Student, ...]:
         raise RosterError(f"missing required column 'id' ({found}){hint or ''}; expected a CSV roster whose first "
                           f"line names the columns, such as id,name,email,section", file=source, place="1")
     reader.fieldnames = fields
+    # Canvas's gradebook export (Student, ID, SIS User ID, SIS Login ID, Section, ...) is a
+    # roster too: the student is matched by SIS User ID, which is what --gradebook writes back.
+    canvas = {"student", "sis user id"} <= set(fields) and "name" not in fields
+    id_column, name_column = ("sis user id", "student") if canvas else ("id", "name")
     students: list[Student] = []
     seen: dict[str, int] = {}
     unclosed = _unclosed_quote_line(text, delimiter)
@@ -102,22 +108,24 @@ def parse_roster(text: str, *, source: str = "<roster>") -> tuple[Student, ...]:
         line = reader.line_num
         if None in row:
             raise RosterError("more fields than columns in the header", file=source, place=str(line))
-        sid = (row.get("id") or "").strip()
+        sid = (row.get(id_column) or "").strip()
         if not sid and not any((v or "").strip() for v in row.values()):
             continue
+        if canvas and (row.get("student") or "").strip() in CANVAS_NOT_STUDENTS:
+            continue
         if not STUDENT_ID.match(sid):
-            raise RosterError(f"expected a student id in column 'id' (1 to 64 letters, digits, '.', '_', '-', "
+            raise RosterError(f"expected a student id in column {id_column!r} (1 to 64 letters, digits, '.', '_', '-', "
                               f"'@' or '+', starting with a letter or digit), got {len(sid)} characters that are not one",
                               file=source, place=str(line))
         if sid in seen:
-            raise RosterError(f"duplicate id in column 'id' (the same as on line {seen[sid]})", file=source,
+            raise RosterError(f"duplicate id in column {id_column!r} (the same as on line {seen[sid]})", file=source,
                               place=str(line))
         seen[sid] = line
         github = (row.get("github") or "").strip().removeprefix("@")
         if github and not GITHUB_LOGIN.match(github):
             raise RosterError("github: expected a GitHub user name (letters, digits and single hyphens, "
                               "at most 39)", file=source, place=str(line))
-        students.append(Student(id=sid, name=(row.get("name") or "").strip(),
+        students.append(Student(id=sid, name=(row.get(name_column) or "").strip(),
                                 email=(row.get("email") or "").strip(),
                                 section=(row.get("section") or "").strip(), github=github))
     if not students:

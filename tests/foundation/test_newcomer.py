@@ -294,3 +294,18 @@ def test_an_overridden_tolerance_is_the_only_one_stated():
     text = blank_answer_file(assemble(a, [Student("s1")], SECRET)[0])
     (line,) = [line for line in text.splitlines() if line.startswith("# p1.a:")]
     assert line.endswith("(within ±1 mV)") and "0.5" not in line, line
+
+
+def test_a_canvas_gradebook_export_is_a_roster():
+    """Canvas's gradebook export: students by SIS User ID (what --gradebook writes back), names
+    from its Student column; its "Points Possible" row and test student are no students."""
+    text = ('"Student","ID","SIS User ID","SIS Login ID","Section","HW 1 (123)"\r\n'
+            '"    Points Possible",,,,,"10.00"\r\n'
+            '"Müller, Jürgen",4411,"a001","jm","NEURO 210 A","8.00"\r\n'
+            '"王, 小明",4412,"a003","wang","NEURO 210 B",\r\n'
+            '"Student, Test",4499,,,"NEURO 210 A",\r\n')
+    students = parse_roster(text, source="canvas.csv")
+    assert [(s.id, s.name, s.section) for s in students] == [("a001", "Müller, Jürgen", "NEURO 210 A"),
+                                                            ("a003", "王, 小明", "NEURO 210 B")]
+    with pytest.raises(RosterError, match=r"^canvas.csv:3: expected a student id in column 'sis user id'"):
+        parse_roster(text.replace('4411,"a001"', "4411,"), source="canvas.csv")
