@@ -61,11 +61,16 @@ def _delimiter(text: str) -> str:
     return ","
 
 
+#: Column names that usually hold the student id (letters and digits only, lower case). Only
+#: these are quoted back: no error quotes other text of the file (a secret passed as the roster).
+ID_LIKE_COLUMNS = {"studentid", "studentno", "studentnumber", "sisuserid", "sisid", "userid", "user", "login",
+                   "loginid", "username", "matriculationnumber", "matrikelnummer", "netid", "uid", "identifier"}
+
+
 def _id_column_hint(fields: list[str]) -> str:
-    """A hint naming a column that looks like the student id (``Student ID``, ``sis_user_id``)."""
+    """A hint naming a column that usually holds the student id (``Student ID``, ``sis_user_id``)."""
     for name in fields:
-        words = re.split(r"[^a-z0-9]+", name)
-        if "id" in words or name.endswith("id") or name in ("login", "username", "user", "matrikelnummer"):
+        if re.sub(r"[^a-z0-9]", "", name) in ID_LIKE_COLUMNS:
             return f"; rename the column {name!r} to 'id'"
     return ""
 

@@ -309,3 +309,10 @@ def test_a_canvas_gradebook_export_is_a_roster():
                                                             ("a003", "王, 小明", "NEURO 210 B")]
     with pytest.raises(RosterError, match=r"^canvas.csv:3: expected a student id in column 'sis user id'"):
         parse_roster(text.replace('4411,"a001"', "4411,"), source="canvas.csv")
+
+
+def test_a_secret_passed_as_the_roster_is_not_quoted_by_the_hint():
+    for secret in ("my course secret is squid", "course-secret-0123456789-id", "Student ID of nobody"):
+        with pytest.raises(RosterError) as err:
+            parse_roster(secret + "\n", source="secret.txt")
+        assert secret.lower() not in str(err.value).lower() and "rename" not in str(err.value)
