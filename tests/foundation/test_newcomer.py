@@ -316,3 +316,24 @@ def test_a_secret_passed_as_the_roster_is_not_quoted_by_the_hint():
         with pytest.raises(RosterError) as err:
             parse_roster(secret + "\n", source="secret.txt")
         assert secret.lower() not in str(err.value).lower() and "rename" not in str(err.value)
+
+
+@pytest.mark.parametrize("questions, note", [
+    ('["b"]', "Only (b) is asked in this assignment; skip the statement's other parts."),
+    ('["a", "b"]', "Only (a) and (b) are asked in this assignment; skip the statement's other parts."),
+    ('["a", "b", "c"]', None),
+    (None, None),
+])
+def test_a_subset_of_questions_is_named_under_the_statement(questions, note):
+    """The GHK statement asks (a), (b) and (c) whatever the assignment selects: the page says which
+    are asked."""
+    from spikeset.render.render import render_problem_set
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.roster import Student
+
+    text = HEAD + '[[problems]]\nfamily = "ghk"\npoints = 6\n' + (f"questions = {questions}\n" if questions else "")
+    page = render_problem_set(assemble(parse_assignment(text), [Student("s1")], SECRET)[0])
+    if note:
+        assert f'<p class="asked-only">{note}</p>' in page.replace("&#39;", "'")
+    else:
+        assert 'class="asked-only"' not in page
