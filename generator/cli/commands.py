@@ -11,8 +11,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Generate the built-in problem set, quiz and extended set for 10 students of"
                                    " the built-in roster (PDFs for the first), write sample answer files (right"
                                    " ones, typical mistakes, a malformed one), grade them, and print where "
-                                   "every output is. Replaces --out.")
-    d.add_argument("--out", default="demo-out", help="output folder (default demo-out)")
+                                   "every output is.")
+    d.add_argument("--out", default="demo-out",
+                   help="output folder (default demo-out): new, empty or an earlier demo's, which is replaced "
+                        "whole; a folder with other files is refused")
     d.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
     d.set_defaults(func=cmd_demo)
 

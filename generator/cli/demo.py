@@ -179,15 +179,39 @@ def command_name(argv0: str | None = None) -> str:
     return absolute if shown.startswith("..") else shown if os.sep in shown else os.path.join(".", shown)
 
 
+#: The file that marks a folder as the demo's own, which the next demo run may replace whole.
+DEMO_MARKER = ".spikeset-demo"
+#: What a demo folder written before the marker existed holds (so that it is replaced too).
+OLD_DEMO_LAYOUT = {"assignment.toml", "roster.csv", "students", "instructor", "submissions", "quiz"}
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    """Empty ``out_dir`` for the demo: a folder of an earlier demo is replaced whole; any other
+    folder that holds files is refused (``--out .`` or a class's build folder must never be
+    deleted)."""
+    from ..errors import UsageError
+
+    if out_dir.exists() or out_dir.is_symlink():
+        if not out_dir.is_dir() or out_dir.is_symlink():
+            raise UsageError(f"--out {out_dir}: not a folder; the demo writes a folder of its own")
+        names = {entry.name for entry in out_dir.iterdir()}
+        if (out_dir / DEMO_MARKER).is_file() or OLD_DEMO_LAYOUT <= names:
+            shutil.rmtree(out_dir)
+        elif names:
+            raise UsageError(f"--out {out_dir}: the folder holds files that the demo did not write, and the "
+                             f"demo replaces its folder whole; give a new or empty folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / DEMO_MARKER).write_text("Written by `spikeset demo`, which replaces this folder whole on its "
+                                       "next run.\n", encoding="utf-8")
+
+
 def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) -> int:
     from ..reports.reports import print_summary
 
     started = time.perf_counter()
     assignment_path, roster_path = default_files()
     roster = load_roster(roster_path)[:students]
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
+    prepare_out_dir(out_dir)
     (out_dir / "roster.csv").write_text(
         "".join(roster_path.read_text(encoding="utf-8").splitlines(keepends=True)[:len(roster) + 1]), encoding="utf-8")
     warmup = _start_solver_warmup()

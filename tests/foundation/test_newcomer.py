@@ -337,3 +337,30 @@ def test_a_subset_of_questions_is_named_under_the_statement(questions, note):
         assert f'<p class="asked-only">{note}</p>' in page.replace("&#39;", "'")
     else:
         assert 'class="asked-only"' not in page
+
+
+def test_the_demo_never_deletes_a_folder_it_did_not_write(tmp_path, capsys):
+    from spikeset.cli.app import main
+    from spikeset.cli.demo import DEMO_MARKER, prepare_out_dir
+
+    precious = tmp_path / "my-course"
+    precious.mkdir()
+    (precious / "roster.csv").write_text("id\ns1\n")
+    assert main(["demo", "--out", str(precious)]) == 2
+    assert "the folder holds files that the demo did not write" in capsys.readouterr().err
+    assert (precious / "roster.csv").read_text() == "id\ns1\n"
+
+    demo = tmp_path / "demo-out"
+    prepare_out_dir(demo)                                  # new
+    (demo / "students").mkdir()
+    prepare_out_dir(demo)                                  # an earlier demo's: replaced whole
+    assert sorted(p.name for p in demo.iterdir()) == [DEMO_MARKER]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    prepare_out_dir(empty)
+    assert (empty / DEMO_MARKER).is_file()
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    with pytest.raises(Exception, match="not a folder"):
+        prepare_out_dir(a_file)
+    assert a_file.read_text() == "x"
