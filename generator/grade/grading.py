@@ -336,6 +336,9 @@ def chosen_option(pq: PlacedQuestion, value: str):
     return pq.option_for(value.strip().strip("()").strip().rstrip(")").lower())
 
 
+_chosen = chosen_option   # its former name, for code written against it
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
