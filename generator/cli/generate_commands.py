@@ -86,6 +86,9 @@ def print_generated(files) -> None:
     n, fresh = len(files.student_dirs), len(files.rendered)
     note = "" if fresh == n else f" ({fresh} rendered, {n - fresh} up to date; --force renders all)"
     print(f"Generated {n} problem set{'' if n == 1 else 's'} in {files.out_dir / 'students'}{note}")
+    pdf = ", problems.pdf" if files.solutions_pdfs else ""
+    print(f"  for the students: {files.out_dir / 'students'}/<id>/problems.html{pdf}, answers.toml "
+          f"(hand each student their folder; the instructor/ folder is yours only)")
     if files.removed:
         print(f"Removed {len(files.removed)} student{'' if len(files.removed) == 1 else 's'} no longer on the roster: {', '.join(files.removed)}")
     print(f"Instructor key: {files.key} and {files.key_csv}")

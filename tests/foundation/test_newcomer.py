@@ -364,3 +364,18 @@ def test_the_demo_never_deletes_a_folder_it_did_not_write(tmp_path, capsys):
     with pytest.raises(Exception, match="not a folder"):
         prepare_out_dir(a_file)
     assert a_file.read_text() == "x"
+
+
+def test_generate_says_what_to_hand_out(tmp_path, assignment_file, capsys, monkeypatch):
+    from spikeset.cli.app import main
+
+    (tmp_path / "roster.csv").write_text("id,name\ns1,Ada\n", encoding="utf-8")
+    monkeypatch.setenv("SPIKESET_SECRET", SECRET.decode())
+    out = tmp_path / "build"
+    assert main(["generate", str(assignment_file), "--roster", str(tmp_path / "roster.csv"), "--out", str(out),
+                 "--no-pdf", "--quiet"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Generated 1 problem set in {out / 'students'}"
+    assert lines[1] == (f"  for the students: {out / 'students'}/<id>/problems.html, answers.toml (hand each "
+                        f"student their folder; the instructor/ folder is yours only)")
+    assert (out / "students" / "s1" / "problems.html").is_file()
