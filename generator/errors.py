@@ -23,6 +23,24 @@ class SpikesetError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
 
+def did_you_mean(word: object, choices) -> str:
+    """``"; did you mean 'nernst'?"`` when ``word`` is a near miss of one of ``choices`` (a typo,
+    another case, ``_`` or ``-`` left out or swapped), else ``""``: the tail of a message about an unknown name."""
+    if not isinstance(word, str) or not word:
+        return ""
+    def fold(name: str) -> str:
+        return name.lower().replace("_", "").replace("-", "")
+
+    choices = sorted(set(choices))
+    folded = {fold(c): c for c in choices}
+    if fold(word) in folded:
+        return f"; did you mean {folded[fold(word)]!r}?"
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 class UsageError(SpikesetError, ValueError):
     """A bad command-line option or value (exit status 2)."""
 

@@ -82,6 +82,14 @@ class Tolerance:
                 f"expected rel, abs or sigfig with a positive number, got {mode} = {value!r}",
                 place=where,
             )
+        if mode == "rel" and value >= 1:
+            # ±100 % or more accepts 0 and any sign: a percentage typed where a fraction belongs.
+            raise AssignmentError(
+                f"rel is a fraction below 1 (rel = 0.02 is ±2 %), got rel = {value!r}", place=where)
+        if mode == "sigfig" and (value != int(value) or not 1 <= value <= 15):
+            raise AssignmentError(
+                f"sigfig is a whole number of significant figures from 1 to 15, got sigfig = {value!r}",
+                place=where)
         return cls(mode, float(value))
 
 

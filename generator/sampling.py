@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .errors import AssignmentError
+from .errors import AssignmentError, did_you_mean
 
 
 class Draw:
@@ -84,8 +84,8 @@ class Draw:
         unknown = sorted(set(self.overrides) - self.used)
         if unknown:
             raise AssignmentError(
-                f"family {family_id!r} has no parameter {unknown[0]!r} "
-                f"(it has: {', '.join(sorted(self.used))})",
+                f"family {family_id!r} has no parameter {unknown[0]!r}"
+                f"{did_you_mean(unknown[0], self.used) or ''} (it has: {', '.join(sorted(self.used))})",
                 file=self.file, place=self.where)
 
 

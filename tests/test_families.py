@@ -138,3 +138,14 @@ def test_choice_options_are_shuffled_unless_ordered(family_sets):
             assert len(orders) > 1, (family.id, key)
         else:
             assert orders == {tuple(o.id for o in question.options)}, (family.id, key)
+
+
+def test_prompts_leave_the_tolerance_to_the_page(family_sets):
+    """The page, the answer file and the exports state each question's tolerance from the question
+    itself; a prompt that also states one contradicts an assignment's override ("(tolerance ±0.5
+    mV) ... within ±1 mV")."""
+    import re
+
+    family, sets = family_sets
+    for pq in sets[0].questions.values():
+        assert not re.search(r"tolerance\W*(&plusmn;|±)", pq.question.prompt), (family.id, pq.key)

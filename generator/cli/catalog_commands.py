@@ -7,10 +7,17 @@ from ..errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    lst = sub.add_parser("list", help="list every problem family with its questions")
+    lst = sub.add_parser("list", help="list every problem family with its questions",
+                         description="List every problem family by topic: its id (what an assignment's family ="
+                                     " \"...\" names), its title and its questions (keys, prompts of one sample"
+                                     " variant, units).")
     lst.add_argument("--json", action="store_true", help="print the catalog as JSON")
     lst.set_defaults(func=cmd_list)
-    chk = sub.add_parser("check", help="draw many variants per family and report answer ranges, discrimination and degenerate variants")
+    chk = sub.add_parser("check", help="draw many variants per family and report answer ranges, discrimination and degenerate variants",
+                         description="Draw --n variants of each family and report, per question, the range of "
+                                     "the answers, how many accepted intervals they span and the best fixed "
+                                     "answer; flags questions a guess or a constant answer would pass, and "
+                                     "counts variants redrawn as implausible. Exits 1 when anything is flagged.")
     chk.add_argument("families", nargs="*", metavar="FAMILY", help="family ids (default: all)")
     chk.add_argument("--n", type=int, default=500, help="variants per family (default 500)")
     chk.set_defaults(func=cmd_check)
@@ -49,6 +56,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
+    print("Problem families by topic: an assignment names one with family = \"<id>\"; the prompts show "
+          "one sample variant's numbers.")
     topic = None
     for row in rows:
         if row["topic"] != topic:

@@ -7,8 +7,14 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    d = sub.add_parser("demo", help="run everything on a built-in assignment and roster")
-    d.add_argument("--out", default="demo-out", help="output folder (default demo-out)")
+    d = sub.add_parser("demo", help="run everything on a built-in assignment and roster",
+                       description="Generate the built-in problem set, quiz and extended set for 10 students of"
+                                   " the built-in roster (PDFs for the first), write sample answer files (right"
+                                   " ones, typical mistakes, a malformed one), grade them, and print where "
+                                   "every output is.")
+    d.add_argument("--out", default="demo-out",
+                   help="output folder (default demo-out): new, empty or an earlier demo's, which is replaced "
+                        "whole; a folder with other files is refused")
     d.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
     d.set_defaults(func=cmd_demo)
 

@@ -156,15 +156,62 @@ def _start_solver_warmup() -> subprocess.Popen | None:
         return None
 
 
+def command_name(argv0: str | None = None) -> str:
+    """How to type ``spikeset`` in this shell: ``spikeset`` when that is on the PATH and is this
+    program, else the path it was started by (``.venv/bin/spikeset`` after ``make demo``)."""
+    import os
+
+    argv0 = argv0 if argv0 is not None else sys.argv[0]
+    if Path(argv0).name != "spikeset":
+        return "spikeset"   # python -m spikeset.cli, a test: nothing better to say
+    on_path = shutil.which("spikeset")
+    try:
+        if on_path and os.path.samefile(on_path, argv0):
+            return "spikeset"
+    except OSError:
+        pass
+    absolute = os.path.abspath(argv0)
+    try:
+        shown = os.path.relpath(absolute)
+    except ValueError:   # another drive (Windows)
+        return absolute
+    # a path with a separator runs as typed; one that climbs out of here reads better whole
+    return absolute if shown.startswith("..") else shown if os.sep in shown else os.path.join(".", shown)
+
+
+#: The file that marks a folder as the demo's own, which the next demo run may replace whole.
+DEMO_MARKER = ".spikeset-demo"
+#: What a demo folder written before the marker existed holds (so that it is replaced too).
+OLD_DEMO_LAYOUT = {"assignment.toml", "roster.csv", "students", "instructor", "submissions", "quiz"}
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    """Empty ``out_dir`` for the demo: a folder of an earlier demo is replaced whole; any other
+    folder that holds files is refused (``--out .`` or a class's build folder must never be
+    deleted)."""
+    from ..errors import UsageError
+
+    if out_dir.exists() or out_dir.is_symlink():
+        if not out_dir.is_dir() or out_dir.is_symlink():
+            raise UsageError(f"--out {out_dir}: not a folder; the demo writes a folder of its own")
+        names = {entry.name for entry in out_dir.iterdir()}
+        if (out_dir / DEMO_MARKER).is_file() or OLD_DEMO_LAYOUT <= names:
+            shutil.rmtree(out_dir)
+        elif names:
+            raise UsageError(f"--out {out_dir}: the folder holds files that the demo did not write, and the "
+                             f"demo replaces its folder whole; give a new or empty folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / DEMO_MARKER).write_text("Written by `spikeset demo`, which replaces this folder whole on its "
+                                       "next run.\n", encoding="utf-8")
+
+
 def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) -> int:
     from ..reports.reports import print_summary
 
     started = time.perf_counter()
     assignment_path, roster_path = default_files()
     roster = load_roster(roster_path)[:students]
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
+    prepare_out_dir(out_dir)
     (out_dir / "roster.csv").write_text(
         "".join(roster_path.read_text(encoding="utf-8").splitlines(keepends=True)[:len(roster) + 1]), encoding="utf-8")
     warmup = _start_solver_warmup()
@@ -208,7 +255,8 @@ def run_demo(*, out_dir: Path, pdf: bool = True, students: int = DEMO_STUDENTS) 
         print(f"    submissions    {folder}/submissions/<id>/answers.toml (samples: right, typical mistakes, one malformed)")
         print(f"    grades         {folder}/grades.md, {folder}/grades.json")
     print(f"  open first:      {summary['problem set'][1].student_dirs[0] / 'problems.html'}")
+    command = command_name()
     print(f"  regrade:         SPIKESET_SECRET='{DEMO_SECRET.decode()}' \\")
-    print(f"                   spikeset grade {out_dir}/assignment.toml {out_dir}/submissions --roster {out_dir}/roster.csv")
-    print(f"  whole class:     spikeset generate {assignment_path} --roster {roster_path} --out class-out")
+    print(f"                   {command} grade {out_dir}/assignment.toml {out_dir}/submissions --roster {out_dir}/roster.csv")
+    print(f"  whole class:     {command} generate {assignment_path} --roster {roster_path} --out class-out")
     return 0

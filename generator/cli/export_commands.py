@@ -13,6 +13,21 @@ from .commands import _secret_option, secret_from_args
 from ..errors import UsageError
 
 FORMATS = {"moodle": ("Moodle XML question bank", ".xml"), "qti": ("Canvas QTI 1.2 zip", ".zip")}
+EXPORT_DESCRIPTIONS = {
+    "moodle": "Write a Moodle XML question bank of --variants pre-drawn variants: one category per problem, one"
+              " Cloze question per variant whose parts share it. Import it in the question bank and add one "
+              "random question per category to a quiz.",
+    "qti": "Write a Canvas QTI 1.2 zip (Classic Quizzes) of --variants pre-drawn variants: one item per part, "
+           "repeating its variant's statement, in a group that picks 1 of the variants. Import it under "
+           "Settings > Import course content > QTI .zip file.",
+}
+
+
+def file_size(n_bytes: int) -> str:
+    """``"37 KB"``, ``"1.4 MB"``: a size as a person reads it (never "0.0 MB")."""
+    if n_bytes < 2**20:
+        return f"{max(1, round(n_bytes / 2**10))} KB"
+    return f"{n_bytes / 2**20:.1f} MB"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "one item per part that repeats its variant's statement.")
     fmts = e.add_subparsers(dest="format", metavar="FORMAT")
     for name, (label, ext) in FORMATS.items():
-        p = fmts.add_parser(name, help=label)
+        p = fmts.add_parser(name, help=label, description=EXPORT_DESCRIPTIONS[name])
         p.add_argument("assignment", help="assignment TOML file")
         p.add_argument("--variants", type=int, default=10, help="variants drawn per question (default 10)")
         p.add_argument("--out", help=f"output file (default <assignment id>-{name}{ext})")
@@ -60,7 +75,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         what = f"{len({q.qid for q in questions})} questions x {args.variants} variants ({len(questions)} items)"
     out = Path(args.out or f"{assignment.id}-{args.format}{FORMATS[args.format][1]}")
     write_atomic(out, data)
-    print(f"Wrote {out}: {FORMATS[args.format][0]}, {what}, {len(data) / 2**20:.1f} MB", file=sys.stdout)
+    print(f"Wrote {out}: {FORMATS[args.format][0]}, {what}, {file_size(len(data))}", file=sys.stdout)
     limit, why = LMS_LIMITS[args.format]
     if len(data) > limit:
         print(f"spikeset: warning: {out} is {len(data) / 2**20:.0f} MB: {why}; export fewer variants "

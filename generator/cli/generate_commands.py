@@ -8,7 +8,13 @@ from ..errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    g = sub.add_parser("generate", help="write every student's problem set, answer file and the instructor key")
+    g = sub.add_parser("generate", help="write every student's problem set, answer file and the instructor key",
+                       description="Draw one variant per roster student and write, under --out, "
+                                   "students/<id>/problems.html (the problem set and answer form), problems.pdf"
+                                   " and a blank answers.toml; instructor/key.json and key.csv (every reference"
+                                   " answer with its accepted interval) and instructor/solutions/ (worked "
+                                   "solutions per student, with an index.html). A re-run renders only the "
+                                   "students whose inputs changed.")
     g.add_argument("assignment", help="assignment TOML file")
     g.add_argument("--roster", required=True, help="roster CSV file (column id; optional name, email, section, github)")
     g.add_argument("--out", required=True, help="output folder")
@@ -49,6 +55,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         signing_key = load_signing_key(args.signing_key)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs: expected a positive number of processes")
+    if not args.no_pdf:
+        _warn_unprintable_names(students)
     from .progress import progress_reporter
 
     with progress_reporter(None if not args.quiet else False) as report:
@@ -61,11 +69,26 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_unprintable_names(students) -> None:
+    """A name no installed font can print would come out of the PDFs as boxes: say so first."""
+    import sys
+
+    from ..render.font_coverage import installed_coverage, unprintable_names_warning
+    from ..safe_text import safe_text
+
+    warning = unprintable_names_warning(students, installed_coverage())
+    if warning:
+        print(f"spikeset: warning: {safe_text(warning, 2000)}", file=sys.stderr)
+
+
 def print_generated(files) -> None:
     """Where a ``generate`` run put everything (and what it rendered or removed)."""
     n, fresh = len(files.student_dirs), len(files.rendered)
     note = "" if fresh == n else f" ({fresh} rendered, {n - fresh} up to date; --force renders all)"
-    print(f"Generated {n} problem sets in {files.out_dir / 'students'}{note}")
+    print(f"Generated {n} problem set{'' if n == 1 else 's'} in {files.out_dir / 'students'}{note}")
+    pdf = ", problems.pdf" if files.solutions_pdfs else ""
+    print(f"  for the students: {files.out_dir / 'students'}/<id>/problems.html{pdf}, answers.toml "
+          f"(hand each student their folder; the instructor/ folder is yours only)")
     if files.removed:
         print(f"Removed {len(files.removed)} student{'' if len(files.removed) == 1 else 's'} no longer on the roster: {', '.join(files.removed)}")
     print(f"Instructor key: {files.key} and {files.key_csv}")

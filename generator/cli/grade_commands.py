@@ -18,7 +18,12 @@ def _share(text: str) -> float:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    r = sub.add_parser("grade", help="grade students' answer files")
+    r = sub.add_parser("grade", help="grade students' answer files",
+                       description="Grade answers.toml files against reference answers recomputed from the "
+                                   "course secret (or, with --public-key, from each student's signed "
+                                   "variant.toml): prints a score table and writes the reports asked for (JSON,"
+                                   " Markdown, JUnit, a Canvas gradebook CSV, HTML feedback pages). A file that"
+                                   " cannot be graded is reported and never stops the others.")
     r.add_argument("assignment", help="assignment TOML file")
     r.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                    help="answer file, or folder searched for *answer*.toml files")
@@ -71,6 +76,35 @@ def feedback_settings(assignment, args: argparse.Namespace, *, now=None):
     args.reveal = bool(getattr(args, "reveal", False)) or assignment.revealed(now)
     level = "full" if args.reveal else getattr(args, "feedback", None) or assignment.feedback
     return dataclasses.replace(assignment, feedback=level)
+
+
+#: Reports named after the summary table, in this order: (option, attribute of ``args``).
+REPORT_OPTIONS = (("--json", "json"), ("--markdown", "markdown"), ("--junit", "junit"),
+                  ("--gradebook", "gradebook"), ("--html", "html"))
+
+
+def outcome_lines(report, args: argparse.Namespace, roster, failures: list[str]) -> list[str]:
+    """What follows the summary table: the roster students with no graded file, and where the
+    reports are (or that none was asked for)."""
+    from ..safe_text import safe_name
+
+    lines = []
+    if roster is not None:
+        graded = {s.student for s in report.submissions}
+        absent = [student.id for student in roster if student.id not in graded]
+        if absent:
+            shown = ", ".join(absent[:10]) + (f" and {len(absent) - 10} more" if len(absent) > 10 else "")
+            lines.append(f"{len(absent)} of {len(roster)} roster students have no graded answer file: {shown}")
+    written = [f"{safe_name(getattr(args, attr))}" + ("/<id>.html" if attr == "html" else "")
+               for option, attr in REPORT_OPTIONS
+               if getattr(args, attr, None) and getattr(args, attr) != "-"
+               and not any(line.startswith(f"{option} ") for line in failures)]
+    if written:
+        lines.append(f"Reports: {', '.join(written)}")
+    elif not any(getattr(args, attr, None) for _, attr in REPORT_OPTIONS) and not args.github_classroom:
+        lines.append("No report written: add --json FILE, --markdown FILE, --gradebook FILE.csv or --html DIR "
+                     "(see spikeset grade --help)")
+    return lines
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -128,7 +162,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     json_on_stdout = args.json == "-"
     if not args.quiet and not (json_on_stdout and args.github_classroom):
         # with --json -, stdout holds only the JSON: the table goes to stderr
-        print_summary(report, reveal=args.reveal, stream=sys.stderr if json_on_stdout else sys.stdout)
+        stream = sys.stderr if json_on_stdout else sys.stdout
+        print_summary(report, reveal=args.reveal, stream=stream)
+        for line in outcome_lines(report, args, roster, failures):
+            print(line, file=stream)
     for line in failures:
         print(f"spikeset: error: {line}", file=sys.stderr)
     status = 1 if report.errors else 0

@@ -6,7 +6,11 @@ import argparse
 
 def register(sub: argparse._SubParsersAction) -> None:
     k = sub.add_parser("keygen", help="make the key pair that signs students' variants (for grading without "
-                                      "the secret in GitHub Classroom)")
+                                      "the secret in GitHub Classroom)",
+                       description="Write a new Ed25519 key pair into --out: spikeset-private.key signs the "
+                                   "students' variant.toml files (`generate --signing-key`), "
+                                   "spikeset-public.key lets `grade --public-key` check them without the course"
+                                   " secret.")
     k.add_argument("--out", required=True, metavar="DIR",
                    help="folder for spikeset-private.key (mode 0600) and spikeset-public.key; "
                         "existing key files are never overwritten")

@@ -13,9 +13,15 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    m = sub.add_parser("merge", help="combine the outputs of sharded runs (--shard K/N)")
+    m = sub.add_parser("merge", help="combine the outputs of sharded runs (--shard K/N)",
+                       description="Put together what sharded runs wrote on several machines: the JSON reports "
+                                   "of `grade --shard K/N` (merge grades) or the folders of `generate --shard "
+                                   "K/N` (merge generate), byte for byte what one run would have written.")
     kinds = m.add_subparsers(dest="kind", metavar="KIND")
-    g = kinds.add_parser("grades", help="JSON reports of `spikeset grade --shard K/N --json`")
+    g = kinds.add_parser("grades", help="JSON reports of `spikeset grade --shard K/N --json`",
+                         description="Merge the JSON reports of `spikeset grade --shard K/N --json` into one "
+                                     "JSON report and, with --assignment, the gradebook, Markdown and JUnit "
+                                     "reports one run would write.")
     g.add_argument("parts", nargs="+", metavar="PART.json", help="the JSON report of every shard")
     g.add_argument("--json", metavar="FILE", required=True, help="write the merged JSON report ('-' for stdout)")
     g.add_argument("--gradebook", metavar="FILE", help="also write the gradebook CSV (needs --assignment)")
@@ -26,7 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--gradebook-questions", action="store_true",
                    help="the gradebook also gets one column per question (as with spikeset grade)")
     g.set_defaults(func=cmd_merge_grades)
-    c = kinds.add_parser("generate", help="output folders of `spikeset generate --shard K/N`")
+    c = kinds.add_parser("generate", help="output folders of `spikeset generate --shard K/N`",
+                         description="Merge the --out folders of `spikeset generate --shard K/N` into the class"
+                                     " folder one run would have written (students/, instructor/ key and "
+                                     "solutions).")
     c.add_argument("parts", nargs="+", metavar="FOLDER", help="the --out folder of every shard")
     c.add_argument("--out", required=True, help="the class folder to write (new, empty, or with --force)")
     c.add_argument("--assignment", required=True, metavar="FILE", help="the assignment TOML")

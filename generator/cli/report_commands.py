@@ -20,7 +20,11 @@ DISCRIMINATION_GOOD = 0.2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    r = sub.add_parser("report", help="class analytics from a grades JSON: HTML page with plots, and CSV")
+    r = sub.add_parser("report", help="class analytics from a grades JSON: HTML page with plots, and CSV",
+                       description="Read the JSON of `spikeset grade --json` and write, into --out, report.html"
+                                   " (score distribution, per-question difficulty and discrimination, the most "
+                                   "common typical mistakes) and the same numbers as questions.csv, "
+                                   "wrong_answers.csv and scores.csv.")
     r.add_argument("grades", help="grades JSON (spikeset grade --json, or demo-out/grades.json)")
     r.add_argument("--out", required=True, help="output folder")
     r.add_argument("--assignment", help="assignment TOML: labels problems with their family titles")

@@ -24,7 +24,7 @@ import math
 from dataclasses import fields
 from typing import Any
 
-from spikeset.errors import ParameterError, UsageError
+from spikeset.errors import ParameterError, UsageError, did_you_mean
 
 DEFAULT_T_END_MS = 50.0
 
@@ -55,7 +55,8 @@ def parse_params(assignments: list[str] | None):
         if not sep or not name:
             raise UsageError(f"--param expects NAME=VALUE, got {item!r}")
         if name not in names:
-            raise UsageError(f"unknown parameter {name!r} in --param; known: {', '.join(names)}")
+            raise UsageError(f"unknown parameter {name!r} in --param{did_you_mean(name, names)}; "
+                             f"known: {', '.join(names)}")
         values[name] = _finite_float(text.strip(), f"--param {name}")
     try:
         return HHParams(**values)

@@ -315,7 +315,7 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
     if not isinstance(value, str):
         return QuestionResult(points=0.0, status="invalid", feedback=(
             f"expected the letter of an option ({', '.join(labels)}), got {_short(value)}"), **base)
-    option = _chosen(pq, value)
+    option = chosen_option(pq, value)
     if option is None:
         return QuestionResult(points=0.0, status="invalid", feedback=(
             f"expected one of the letters {', '.join(labels)}, got {_short(value)}"), **base)
@@ -331,9 +331,12 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
                           **base)
 
 
-def _chosen(pq: PlacedQuestion, value: str):
+def chosen_option(pq: PlacedQuestion, value: str):
     """The option a label such as ``"b"``, ``"(b)"`` or ``" B "`` names; None when none."""
     return pq.option_for(value.strip().strip("()").strip().rstrip(")").lower())
+
+
+_chosen = chosen_option   # its former name, for code written against it
 
 
 def _is_blank(value: Any) -> bool:
@@ -404,7 +407,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
             else:
                 result = grade_choice(pq, value, place=place, earlier=earlier, ecf_share=ecf_share,
                                       feedback=feedback)
-                chosen = _chosen(pq, value) if isinstance(value, str) else None
+                chosen = chosen_option(pq, value) if isinstance(value, str) else None
                 if chosen is not None:
                     earlier[pq.key] = chosen.id
             results.append(result)
@@ -706,6 +709,10 @@ def _check_header(af: AnswerFile, assignment: Assignment, secret: bytes | None,
         why = (f"it is the variant of student {owner!r}: an answer file copied from another student"
                if owner else
                f"this file was made with {made_with}; regrade with that version (and the same secret)"
-               if made_with else "this answer file was not made for this student (copied or edited?)")
+               if made_with else
+               "no course secret was given (SPIKESET_SECRET or --secret-file): if the sets were generated "
+               "with one, grade with the same secret" if secret is None else
+               "this answer file was not made for this student with this course secret (copied or edited, "
+               "or generated with another secret?)")
         raise AnswerFileError(f"variant {_short(af.variant)} does not match student {af.student!r}: {why}",
                               file=af.path, place=str(af.lines.get("variant", "variant")))

@@ -40,8 +40,11 @@ def printable(html_text: str) -> str:
     """``html_text`` as WeasyPrint should lay it out: without its screen-only parts (see the
     module docstring), and with superscripts of digits and signs as the superscript characters
     of the font (cm², Ca²⁺, 10⁻⁶: the same look, but one run of text where ``<sup>`` makes three
-    boxes, each laid out on its own; a set has a few hundred)."""
-    return _SIMPLE_SUP.sub(_superscript, _SCREEN_ONLY.sub("", html_text))
+    boxes, each laid out on its own; a set has a few hundred), and no line break inside a
+    quantity (:mod:`.line_breaks`: "24 mS/cm²" is never cut after the slash)."""
+    from .line_breaks import bind_quantities
+
+    return bind_quantities(_SIMPLE_SUP.sub(_superscript, _SCREEN_ONLY.sub("", html_text)))
 
 
 class _SizedArrayTypes(dict):
@@ -113,9 +116,16 @@ def pdf_bytes(html_text: str) -> bytes:
     """``html_text`` (self-contained, print CSS) rendered as PDF."""
     import weasyprint
 
+    from .page_breaks import let_break, problems_on_several_pages
+
     setup()
-    doc = weasyprint.HTML(string=printable(html_text), base_url=".")
-    return doc.write_pdf(font_config=font_config(), **WRITE_OPTIONS)
+    printed = printable(html_text)
+    document = weasyprint.HTML(string=printed, base_url=".").render(font_config=font_config(), **WRITE_OPTIONS)
+    overlong = problems_on_several_pages(document)
+    if overlong:  # laid out again, each starting where it stands (rare: a problem taller than a page)
+        document = weasyprint.HTML(string=let_break(printed, overlong), base_url=".").render(
+            font_config=font_config(), **WRITE_OPTIONS)
+    return document.write_pdf(**WRITE_OPTIONS)
 
 
 def write_pdf(html_text: str, path: str | Path) -> None:

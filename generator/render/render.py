@@ -245,6 +245,19 @@ def figures(student_set: StudentSet) -> dict[int, Markup | None]:
 _SVG_WIDTH = re.compile(r'<svg[^>]*?width="([\d.]+)pt"')
 
 
+def asked_only_note(problem: ProblemInstance) -> str:
+    """For a problem of which the assignment asks only some questions (``questions = [...]``),
+    whose statement may still speak of the others: "Only (a), (b) and (e) are asked ..."."""
+    if not problem.spec.questions:
+        return ""
+    every = problem.family.questions(problem.params, problem.solution)
+    asked = [f"({pq.key})" for pq in problem.questions]
+    if len(asked) >= len(every):
+        return ""
+    listed = asked[0] if len(asked) == 1 else ", ".join(asked[:-1]) + " and " + asked[-1]
+    return f"Only {listed} {'is' if len(asked) == 1 else 'are'} asked in this assignment; skip the statement's other parts."
+
+
 def _is_long(problem: ProblemInstance, figure: Markup | None) -> bool:
     """Whether a problem may be too long for one page. Short problems are kept on one page
     (moved whole to the next); a long one starts right after the previous problem and breaks
@@ -318,7 +331,8 @@ def render_problem_set(student_set: StudentSet, *, paper: str = "A4",
     for p in student_set.problems:
         figure = drawn.get(p.spec.index)
         problems.append({"instance": p, "statement": stated[p.spec.index], "figure": figure,
-                         "long": _is_long(p, figure), "before": hh_box if p.spec.index == hh_before else ""})
+                         "long": _is_long(p, figure), "before": hh_box if p.spec.index == hh_before else "",
+                         "asked_only": asked_only_note(p)})
     return environment().get_template("problem_set.html.j2").render(
         s=student_set, a=student_set.assignment, student=student_set.student, problems=problems,
         css=Markup(stylesheet()), paper=paper,

@@ -60,10 +60,10 @@ def feedback_pages(report: GradeReport, *, reveal: bool = False,
 
 def _option_text(pq: Any, label: Any) -> Markup:
     """The text of the option ``label`` of a choice question, as printed (empty if none)."""
-    for shown, opt in getattr(pq, "labelled", ()):
-        if isinstance(label, str) and shown == label.strip():
-            return Markup(opt.text)
-    return Markup("")
+    from ..grade.grading import chosen_option
+
+    option = chosen_option(pq, label) if isinstance(label, str) and hasattr(pq, "labelled") else None
+    return Markup(option.text) if option is not None else Markup("")
 
 
 def _level_note(assignment, reveal: bool) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import AssignmentError
+from ..errors import AssignmentError, did_you_mean
 from ..model import DEFAULT_FEEDBACK, FEEDBACK_LEVELS, Tolerance
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -126,7 +126,9 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
 
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
-        raise fail(f"unknown key {unknown[0]!r}; expected one of {', '.join(sorted(TOP_KEYS))}", unknown[0])
+        hint = did_you_mean(unknown[0], TOP_KEYS)
+        raise fail(f"unknown key {unknown[0]!r}{hint or '; expected one of ' + ', '.join(sorted(TOP_KEYS))}",
+                   unknown[0])
     for key in ("id", "title"):
         if key not in data:
             raise fail(f"missing required field {key!r}", key)
@@ -142,12 +144,16 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
             raise fail(f"expected a string, got {data[key]!r}", key)
     feedback = data.get("feedback", DEFAULT_FEEDBACK)
     if feedback not in FEEDBACK_LEVELS:
-        raise fail(f"expected one of {', '.join(map(repr, FEEDBACK_LEVELS))}, got {_short(feedback)}", "feedback")
+        raise fail(f"expected one of {', '.join(map(repr, FEEDBACK_LEVELS))}, got {_short(feedback)}"
+                   f"{did_you_mean(feedback, FEEDBACK_LEVELS)}", "feedback")
     reveal_after = _reveal_after(data.get("reveal_after"), fail)
     ecf = _share(data.get("ecf_share", 1.0), fail, "ecf_share")
     sigfig = _share(data.get("sigfig_share", 0.5), fail, "sigfig_share")
 
     problems_raw = data.get("problems")
+    if isinstance(problems_raw, dict):
+        raise fail("expected [[problems]] with double brackets (one such table per problem), got a single "
+                   "[problems] table", "problems")
     if not isinstance(problems_raw, list) or not problems_raw:
         raise fail("expected at least one [[problems]] table", "problems")
     problems = []
@@ -157,7 +163,9 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
             raise fail("expected a table", place)
         unknown = sorted(set(raw) - PROBLEM_KEYS)
         if unknown:
-            raise fail(f"unknown key {unknown[0]!r}; expected one of {', '.join(sorted(PROBLEM_KEYS))}", place)
+            hint = did_you_mean(unknown[0], PROBLEM_KEYS)
+            raise fail(f"unknown key {unknown[0]!r}{hint or '; expected one of ' + ', '.join(sorted(PROBLEM_KEYS))}",
+                       place)
         if "family" not in raw:
             raise fail("missing required field 'family'", place)
         family_id = raw["family"]
@@ -167,7 +175,10 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
             get_family(family_id)
         except KeyError:
             from .registry import all_families
-            raise fail(f"unknown family {family_id!r}; known: {', '.join(sorted(all_families()))}", place) from None
+            known = all_families()
+            hint = did_you_mean(family_id, known)
+            raise fail(f"unknown family {family_id!r}{hint or '; known: ' + ', '.join(sorted(known))} "
+                       f"(`spikeset list` shows every family)", place) from None
         points = raw.get("points", None)
         if points is None:
             raise fail("missing required field 'points'", place)
@@ -188,7 +199,10 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
         tol_raw = raw.get("tolerance", {})
         if not isinstance(tol_raw, dict):
             raise fail("tolerance: expected a table such as { a = { rel = 0.02 } }", place)
-        tolerance = {k: Tolerance.parse(v, where=f"{place}.tolerance.{k}") for k, v in tol_raw.items()}
+        try:
+            tolerance = {k: Tolerance.parse(v, where=f"{place}.tolerance.{k}") for k, v in tol_raw.items()}
+        except AssignmentError as exc:
+            raise fail(exc.message, exc.place or place) from None
         title = raw.get("title")
         if title is not None and not isinstance(title, str):
             raise fail("title: expected a string", place)

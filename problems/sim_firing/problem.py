@@ -134,7 +134,7 @@ def questions(params: dict, solution: dict) -> list:
                               "n spikes have n - 1 intervals.", c - 1),),
             trace_feature="spike_count", digits=0),
         NumericQuestion(
-            "b", "Firing rate = 1000 / (mean inter-spike interval in ms) (tolerance &plusmn;3 %)", rate, "Hz",
+            "b", "Firing rate = 1000 / (mean inter-spike interval in ms)", rate, "Hz",
             Tolerance("rel", 0.03), weight=2,
             misconceptions=(
                 Misconception("count-over-simulation-time", "You divided the spike count by the whole "
@@ -147,8 +147,8 @@ def questions(params: dict, solution: dict) -> list:
             ),
             trace_feature="firing_rate_hz", digits=1),
         NumericQuestion(
-            "c", "Smallest step amplitude that makes the patch fire repetitively (definition above; "
-                 "tolerance &plusmn;2 %)", solution["i_rep"], "uA/cm^2", Tolerance("rel", 0.02), weight=2,
+            "c", "Smallest step amplitude that makes the patch fire repetitively (definition above)",
+                 solution["i_rep"], "uA/cm^2", Tolerance("rel", 0.02), weight=2,
             misconceptions=(
                 Misconception("step-amplitude-given", "You gave the amplitude of the step of (a); the "
                               "repetitive threshold is the smallest amplitude, found by bisection.",

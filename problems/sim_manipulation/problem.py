@@ -201,7 +201,7 @@ def questions(params: dict, solution: dict) -> list:
                            "question asks for the amplitude.", None)
     return distinct_misconceptions([
         NumericQuestion(
-            "a", f"E<sub>K</sub> with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM (tolerance &plusmn;0.2 mV)", ek2, "mV",
+            "a", f"E<sub>K</sub> with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM", ek2, "mV",
             Tolerance("abs", 0.2),
             misconceptions=(
                 Misconception("log10-instead-of-ln", "You used log10 instead of ln.", rt_f * math.log10(ko2 / ki)),
@@ -211,7 +211,7 @@ def questions(params: dict, solution: dict) -> list:
                 volts_misconception(ek2),
             )),
         NumericQuestion(
-            "b", "Resting potential with the raised [K<sup>+</sup>]<sub>o</sub> (tolerance &plusmn;0.2 mV)",
+            "b", "Resting potential with the raised [K<sup>+</sup>]<sub>o</sub>",
             s["rest_k_mV"], "mV", Tolerance("abs", 0.2),
             misconceptions=(
                 Misconception("rest-equals-EK", "The resting potential is not E_K: the leak (and a little Na+) "
@@ -221,12 +221,12 @@ def questions(params: dict, solution: dict) -> list:
                 volts_misconception(s["rest_k_mV"]),
             )),
         NumericQuestion(
-            "c", f"Threshold amplitude of a {d:g} ms pulse, control (tolerance &plusmn;2 %)", s["threshold"],
+            "c", f"Threshold amplitude of a {d:g} ms pulse, control", s["threshold"],
             "uA/cm^2", Tolerance("rel", 0.02),
             misconceptions=(Misconception(charge.id, charge.feedback, s["threshold"] * d),)),
         NumericQuestion(
-            "d", f"Threshold amplitude of the same pulse with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM "
-                 "(tolerance &plusmn;2 %)", s["threshold_k"], "uA/cm^2", Tolerance("rel", 0.02),
+            "d", f"Threshold amplitude of the same pulse with [K<sup>+</sup>]<sub>o</sub> = {ko2:g} mM",
+                 s["threshold_k"], "uA/cm^2", Tolerance("rel", 0.02),
             misconceptions=(
                 Misconception("threshold-unchanged-by-K", "Raising [K]o depolarizes the rest and changes the "
                               "gates at rest: the threshold changes.", s["threshold"]),
@@ -234,30 +234,30 @@ def questions(params: dict, solution: dict) -> list:
         _excitability_question(params, s),
         NumericQuestion(
             "f", f"Threshold amplitude of the same pulse with {100 * params['ttx_fraction']:g} % of the Na<sup>+</sup> "
-                 "channels blocked (tolerance &plusmn;2 %)", s["threshold_ttx"], "uA/cm^2", Tolerance("rel", 0.02),
+                 "channels blocked", s["threshold_ttx"], "uA/cm^2", Tolerance("rel", 0.02),
             misconceptions=(
                 Misconception("threshold-scales-with-block", "The threshold does not scale as 1/(1 - fraction): "
                               "simulate it.", s["threshold"] / (1 - params["ttx_fraction"])),
                 Misconception("ttx-unchanged", "Blocking Na+ channels makes the patch less excitable.",
                               s["threshold"]))),
         NumericQuestion(
-            "g", f"Half-width of the first spike of the step at {t1:g} &deg;C (tolerance &plusmn;3 %)",
+            "g", f"Half-width of the first spike of the step at {t1:g} &deg;C",
             s["half_width_1"], "ms", Tolerance("rel", 0.03), trace_feature="half_width_ms", digits=3),
         NumericQuestion(
-            "h", f"Half-width of the first spike of the step at {t2:g} &deg;C (tolerance &plusmn;3 %)",
+            "h", f"Half-width of the first spike of the step at {t2:g} &deg;C",
             s["half_width_2"], "ms", Tolerance("rel", 0.03), trace_feature="half_width_ms", digits=3,
             misconceptions=(
                 Misconception("q10-applied-to-width", "The width does not simply scale by 1/phi: V also depends on "
                               "the (temperature-independent) capacitance and conductances.",
                               s["half_width_1"] / 3.0 ** ((t2 - t1) / 10.0)),)),
         NumericQuestion(
-            "i", f"Firing rate during the step at {t1:g} &deg;C (tolerance &plusmn;3 %)", s["rate_1"], "Hz",
+            "i", f"Firing rate during the step at {t1:g} &deg;C", s["rate_1"], "Hz",
             Tolerance("rel", 0.03), trace_feature="firing_rate_hz", digits=1,
             misconceptions=(
                 Misconception("count-over-step-duration", "The rate is 1000 / mean inter-spike interval, not the "
                               "count divided by the step duration.", 1000.0 * s["count_1"] / STEP_MS),)),
         NumericQuestion(
-            "j", f"Firing rate during the step at {t2:g} &deg;C (tolerance &plusmn;3 %)", s["rate_2"], "Hz",
+            "j", f"Firing rate during the step at {t2:g} &deg;C", s["rate_2"], "Hz",
             Tolerance("rel", 0.03), trace_feature="firing_rate_hz", digits=1,
             misconceptions=(
                 Misconception("count-over-step-duration", "The rate is 1000 / mean inter-spike interval, not the "

@@ -140,7 +140,7 @@ def questions(params: dict, solution: dict) -> list:
     e_na, e_k = params["E_Na"], params["E_K"]
     return distinct_misconceptions([
         NumericQuestion(
-            "a", "Peak membrane potential of the spike (tolerance &plusmn;0.5 mV)", peak, "mV", Tolerance("abs", 0.5),
+            "a", "Peak membrane potential of the spike", peak, "mV", Tolerance("abs", 0.5),
             weight=2,
             misconceptions=(
                 Misconception("peak-equals-ENa", "The peak does not reach E_Na: K+ and leak conductances are "
@@ -152,7 +152,7 @@ def questions(params: dict, solution: dict) -> list:
             ),
             digits=1),   # no trace_feature: SpikeFeatures has no scalar first-peak field
         NumericQuestion(
-            "b", "Minimum of the undershoot after the spike (tolerance &plusmn;0.5 mV)", ahp, "mV",
+            "b", "Minimum of the undershoot after the spike", ahp, "mV",
             Tolerance("abs", 0.5), weight=2,
             misconceptions=(
                 Misconception("ahp-equals-EK", "The undershoot does not reach E_K: the leak (and a little Na+) "

@@ -127,7 +127,7 @@ def questions(params: dict, solution: dict) -> list:
     return distinct_misconceptions([
         NumericQuestion(
             "a", "Refractory interval: smallest onset-to-onset delay at which the second pulse still makes a "
-                 "spike (tolerance &plusmn;3 %)", refr, "ms", Tolerance("rel", 0.03), weight=2,
+                 "spike", refr, "ms", Tolerance("rel", 0.03), weight=2,
             misconceptions=(
                 Misconception("end-to-onset-delay", "You measured from the end of the first pulse; the delay is "
                               "onset to onset.", refr - d),
@@ -135,13 +135,13 @@ def questions(params: dict, solution: dict) -> list:
                               refr / 1000.0),
             ), digits=2),
         NumericQuestion(
-            "b", f"Threshold amplitude of a single {d:g} ms pulse (tolerance &plusmn;2 %)", thr1, "uA/cm^2",
+            "b", f"Threshold amplitude of a single {d:g} ms pulse", thr1, "uA/cm^2",
             Tolerance("rel", 0.02),
             misconceptions=(
                 Misconception("charge-instead-of-amplitude", "You gave the threshold charge (amplitude x "
                               "duration); the question asks for the amplitude.", thr1 * d),)),
         NumericQuestion(
-            "c", f"Threshold amplitude of the second pulse at a delay of {delay:g} ms (tolerance &plusmn;2 %)",
+            "c", f"Threshold amplitude of the second pulse at a delay of {delay:g} ms",
             thr2, "uA/cm^2", Tolerance("rel", 0.02), weight=2,
             misconceptions=(
                 Misconception("no-relative-refractoriness", "After a spike the threshold is not back to its "

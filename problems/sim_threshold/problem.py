@@ -92,7 +92,7 @@ def questions(params: dict, solution: dict) -> list:
     raised = g2 > g1
     return distinct_misconceptions([
         NumericQuestion(
-            "a", f"Threshold amplitude of a {d:g} ms pulse (tolerance &plusmn;2 %)", thr, "uA/cm^2",
+            "a", f"Threshold amplitude of a {d:g} ms pulse", thr, "uA/cm^2",
             Tolerance("rel", 0.02), weight=2,
             misconceptions=(
                 Misconception("charge-instead-of-amplitude", "You gave the threshold charge "
@@ -101,8 +101,8 @@ def questions(params: dict, solution: dict) -> list:
                               "gave amplitude / duration); the amplitude is in uA/cm^2.", thr / d),
             )),
         NumericQuestion(
-            "b", f"Threshold amplitude of the same pulse with g&#772;<sub>Na</sub> = {g2:g} mS/cm<sup>2</sup> "
-                 "(tolerance &plusmn;2 %)", thr2, "uA/cm^2", Tolerance("rel", 0.02), weight=2,
+            "b", f"Threshold amplitude of the same pulse with g&#772;<sub>Na</sub> = {g2:g} mS/cm<sup>2</sup>",
+                 thr2, "uA/cm^2", Tolerance("rel", 0.02), weight=2,
             misconceptions=(
                 Misconception("threshold-inversely-proportional-to-gna", "The threshold is not inversely "
                               "proportional to g_Na: it has to be found again by simulation.", thr * g1 / g2),

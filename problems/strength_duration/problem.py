@@ -80,14 +80,14 @@ def questions(params: dict, solution: dict) -> list:
     tol = Tolerance("rel", 0.02)
     tol_tc = Tolerance("rel", 0.05)
     return distinct_misconceptions([
-        NumericQuestion("a", f"Threshold amplitude of a {d1:g} ms pulse (tolerance &plusmn;2 %)", i1, "uA/cm^2", tol,
+        NumericQuestion("a", f"Threshold amplitude of a {d1:g} ms pulse", i1, "uA/cm^2", tol,
                         weight=2, digits=3, misconceptions=(
                             Misconception("charge-instead-of-amplitude", "You gave the threshold charge "
                                           "(amplitude x duration, nC/cm^2); the question asks for the amplitude.", i1 * d1),
                             Misconception("rheobase-for-short-pulse", "That is the rheobase; a short pulse needs a "
                                           "much larger amplitude.", i_rh),
                         )),
-        NumericQuestion("b", f"Rheobase: threshold amplitude of a {RHEOBASE_PULSE_MS:g} ms pulse (tolerance &plusmn;2 %)",
+        NumericQuestion("b", f"Rheobase: threshold amplitude of a {RHEOBASE_PULSE_MS:g} ms pulse",
                         i_rh, "uA/cm^2", tol, weight=2, digits=3, misconceptions=(
                             Misconception("charge-instead-of-amplitude", "You gave the threshold charge "
                                           "(amplitude x duration, nC/cm^2); the question asks for the amplitude.",
@@ -96,8 +96,8 @@ def questions(params: dict, solution: dict) -> list:
                                           "pulse's threshold by the durations ignores the leak during a long pulse.",
                                           i1 * d1 / RHEOBASE_PULSE_MS),
                         )),
-        NumericQuestion("c", "Chronaxie: the shortest duration at which a pulse of twice the rheobase fires "
-                        "(tolerance &plusmn;5 %)", t_c, "ms", tol_tc, weight=2, digits=3, misconceptions=(
+        NumericQuestion("c", "Chronaxie: the shortest duration at which a pulse of twice the rheobase fires",
+                        t_c, "ms", tol_tc, weight=2, digits=3, misconceptions=(
                             Misconception("chronaxie-is-tau", "In Lapicque's RC law the chronaxie is tau ln 2; you "
                                           "gave tau = t_c / ln 2.", t_c / math.log(2.0)),
                             Misconception("weiss-estimate-for-chronaxie", "Weiss's law is only an approximation "

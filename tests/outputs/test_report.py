@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import html
 import io
 import json
 import re
@@ -153,3 +154,15 @@ def test_report_page_typesets_the_formulas_of_misconception_feedback(demo, repor
     assert typeset, "the demo's misconceptions include formulas"
     for fb in typeset:
         assert f"<td>{formula_html(fb)}</td>" in page
+
+
+def test_each_problem_is_named_once_in_the_question_table(report_dir):
+    """The problem's title heads its first question's row only (repeated on every row, it filled a
+    narrow column with one title after another)."""
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    cells = re.findall(r'<td class="problem">([^<]*)</td>', page)
+    rows = list(csv.DictReader(io.StringIO((report_dir / "questions.csv").read_text())))
+    assert len(cells) == len(rows) > 3
+    named = [cell for cell in cells if cell]
+    assert named == list(dict.fromkeys(html.escape(r["family"], quote=True) for r in rows))
+    assert "td.problem { min-width:" in page

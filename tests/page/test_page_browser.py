@@ -396,3 +396,70 @@ def test_slow_gate_simulators_start_neutral_and_run_the_printed_protocols(browse
     assert not page.locator("#sf-sim-p1").is_visible() and not page.locator("#sf-sim-p2").is_visible()
     context.close()
     assert problems == []
+
+
+# On a phone (360 px wide) nothing pushes the page sideways: a table wider than the screen (the
+# simulation's parameters and resting states, the simulator's pulses) scrolls in its own box, and
+# a long name wraps.
+_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let up = el.parentElement, scrolls = false;
+    for (; up; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) { scrolls = true; break; }
+    }
+    if (!scrolls) out.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(box.right)} px`);
+  }
+  return {width, scrollWidth: document.documentElement.scrollWidth, out: out.slice(0, 5)};
+}"""
+
+
+def _overflow_at(browser, url: str, width: int = 360) -> dict:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        return page.evaluate(_OVERFLOW)
+    finally:
+        context.close()
+
+
+def test_a_phone_shows_the_page_without_sideways_scrolling(browser, built, tmp_path):
+    got = _overflow_at(browser, built[1].as_uri())
+    assert got["out"] == [] and got["scrollWidth"] == got["width"], got
+    from spikeset.render.render import render_problem_set
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.assignment import parse_assignment
+    from spikeset.variants.roster import Student
+
+    name = "Nguyễn Thị Minh Khai " + "Wolfeschlegelsteinhausenbergerdorff " * 4
+    a = parse_assignment('id="long-name"\ntitle="T"\n[[problems]]\nfamily="nernst"\npoints=2\n')
+    page_file = tmp_path / "problems.html"
+    page_file.write_text(render_problem_set(assemble(a, [Student("s1", name)], SECRET.encode())[0]),
+                         encoding="utf-8")
+    got = _overflow_at(browser, page_file.as_uri())
+    assert got["out"] == [] and got["scrollWidth"] == got["width"], got
+
+
+def test_a_phone_shows_the_feedback_page_without_sideways_scrolling(browser, built, tmp_path):
+    from spikeset.cli.demo import sample_submission
+    from spikeset.grade.grading import grade
+    from spikeset.reports.report_html import feedback_pages, student_sets
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.assignment import load_assignment
+    from spikeset.variants.roster import Student
+
+    root = built[0]
+    assignment = load_assignment(root / "assignment.toml")
+    answers = tmp_path / "answers.toml"
+    answers.write_text(sample_submission(assemble(assignment, [Student("s042", "Ada Lovelace")], SECRET.encode())[0],
+                                         "misconception"), encoding="utf-8")
+    report = grade(assignment=assignment, submissions=[answers], secret=SECRET.encode())
+    for reveal in (False, True):
+        (text,) = feedback_pages(report, reveal=reveal, sets=student_sets(report, SECRET.encode())).values()
+        page_file = tmp_path / f"feedback-{reveal}.html"
+        page_file.write_text(text, encoding="utf-8")
+        got = _overflow_at(browser, page_file.as_uri())
+        assert got["out"] == [] and got["scrollWidth"] == got["width"], (reveal, got)
