@@ -429,6 +429,7 @@ def _overflow_at(browser, url: str, width: int = 360) -> dict:
 def test_a_phone_shows_the_page_without_sideways_scrolling(browser, built, tmp_path):
     got = _overflow_at(browser, built[1].as_uri())
     assert got["out"] == [] and got["scrollWidth"] == got["width"], got
+
     from spikeset.render.render import render_problem_set
     from spikeset.variants.assemble import assemble
     from spikeset.variants.assignment import parse_assignment
