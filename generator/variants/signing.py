@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswerFileError, UsageError
+from ..safe_text import safe_name
 
 PRIVATE_KEY_FILE = "spikeset-private.key"
 PUBLIC_KEY_FILE = "spikeset-public.key"
@@ -241,7 +242,7 @@ def read_signed_variant(path: str | Path, public_key: PublicKey) -> dict:
     """The verified payload of a ``variant.toml``; :class:`AnswerFileError` (naming the file and
     why) when it is missing, malformed, signed with another key or altered."""
     path = Path(path)
-    name = str(path)
+    name = safe_name(path)
     try:
         if path.is_symlink() or not path.is_file():
             why = ("is a symbolic link" if path.is_symlink() else
