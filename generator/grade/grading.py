@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .answer_file import AnswerFile, read_answer_file
+from .question_ids import resolve_question_ids, shown_id
 from ..variants.assemble import PlacedQuestion, StudentSet, assemble
 from ..variants.assignment import Assignment
 from ..errors import AnswerFileError, SpikesetError
@@ -357,14 +358,15 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
     results: list[QuestionResult] = []
     warnings: list[str] = []
     known = student_set.questions
+    answers = resolve_question_ids(answers, known)
     for qid in answers.answers:
         if qid not in known:
-            warnings.append(f"{answers.path}:{answers.place(qid)}: unknown question id {_short(qid)}; "
+            warnings.append(f"{answers.path}:{answers.place(qid)}: unknown question id {shown_id(qid)}; "
                             f"expected one of {', '.join(known)}")
     warnings.extend(answers.notes)
     for qid, (line, why) in answers.refused.items():
         if qid not in known:
-            warnings.append(f"{answers.path}:{line or '[answers]'}: unknown question id {_short(qid)}: {why}")
+            warnings.append(f"{answers.path}:{line or '[answers]'}: unknown question id {shown_id(qid)}: {why}")
     for qid in answers.traces:
         if qid not in known or not getattr(known[qid].question, "trace_feature", None):
             warnings.append(f"{answers.path}:{answers.trace_lines.get(qid, '[traces]')}: "

@@ -105,3 +105,61 @@ def test_signed_grading_warns_about_a_student_who_submitted_twice(signed, tmp_pa
                           environ={})
     assert [len(s.warnings) for s in report.submissions] == [0, 1]
     assert "also submitted" in report.submissions[1].warnings[0]
+
+
+# ------------------------------------------------------------------ question ids as typed
+
+from spikeset.grade.answer_file import parse_answer_text  # noqa: E402
+from spikeset.grade.grading import grade_submission  # noqa: E402
+
+from grader_helpers import answer_text, student_set  # noqa: E402
+
+IDS = student_set(make_assignment(BODY))
+
+
+def _graded(lines: list[str]):
+    head = answer_text(IDS, {})
+    result = grade_submission(IDS, parse_answer_text(head + "\n".join(lines) + "\n"))
+    return {q.id: q for q in result.questions}, result.warnings
+
+
+def _right(qid: str) -> str:
+    return repr(IDS.questions[qid].reference)
+
+
+@pytest.mark.parametrize("key", ['"P1.A"', '"p1.a "', '" p1.a"', '"p1a"', '"P1-A"', '"p1_a"', '"ｐ１.ａ"'])
+def test_a_question_id_typed_in_another_case_or_spacing_is_read_as_that_question(key):
+    qs, warnings = _graded([f"{key} = {_right('p1.a')}", f'"p1.b" = {_right("p1.b")}'])
+    assert qs["p1.a"].status == "correct" and qs["p1.a"].line == 6
+    assert qs["p1.b"].status == "correct"
+    assert any("read as question p1.a" in w for w in warnings)
+    assert not any("unknown question id" in w for w in warnings)
+
+
+def test_a_question_given_under_two_spellings_is_refused_with_both_lines():
+    qs, _ = _graded([f'"p1.a" = {_right("p1.a")}', '"P1.A" = -12.5'])
+    assert qs["p1.a"].status == "invalid" and qs["p1.a"].points == 0
+    assert "answered more than once (lines 6 and 7" in qs["p1.a"].feedback and "'P1.A'" in qs["p1.a"].feedback
+
+
+def test_a_blank_line_left_from_the_template_does_not_count_as_an_answer():
+    qs, _ = _graded(['"p1.a" = ""', f'"P1.A" = {_right("p1.a")}'])
+    assert qs["p1.a"].status == "correct"
+    qs, _ = _graded([f'"p1.a" = {_right("p1.a")}', '"P1.A" = ""'])
+    assert qs["p1.a"].status == "correct"
+
+
+def test_a_key_with_a_lookalike_letter_refuses_the_question_and_names_the_letter():
+    """"p1.а" (Cyrillic а) looks like p1.a: the question says why it has no answer, with the
+    letter escaped, instead of "No answer." beside a line the student wrote."""
+    qs, warnings = _graded([f'"p1.\u0430" = {_right("p1.a")}'])
+    q = qs["p1.a"]
+    assert q.status == "invalid" and q.points == 0 and q.line == 6
+    assert "'p1.\\u0430' only looks like p1.a" in q.feedback and '\\u0430 from another alphabet' in q.feedback
+    assert not any("unknown question id" in w for w in warnings)
+
+
+def test_an_unknown_id_is_shown_with_lookalikes_escaped():
+    qs, warnings = _graded(['"p9.\u0430" = 1'])
+    assert any("unknown question id 'p9.\\u0430'" in w for w in warnings)
+    assert qs["p1.a"].status == "missing"
