@@ -343,6 +343,9 @@ def _is_blank(value: Any) -> bool:
 
 # ---------------------------------------------------------------- one file
 
+#: Unknown keys of one file named in its warnings; the rest are counted in one line.
+MAX_UNKNOWN_KEYS_NAMED = 20
+
 def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                      sigfig_share: float | None = None, feedback: str | None = None) -> SubmissionResult:
     """Score every question of one student's set from a parsed answer file.
@@ -359,14 +362,19 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
     warnings: list[str] = []
     known = student_set.questions
     answers = resolve_question_ids(answers, known)
-    for qid in answers.answers:
-        if qid not in known:
+    unknown = [qid for qid in answers.answers if qid not in known]
+    unknown += [qid for qid in answers.refused if qid not in known]
+    for qid in unknown[:MAX_UNKNOWN_KEYS_NAMED]:
+        if qid in answers.refused:
+            line, why = answers.refused[qid]
+            warnings.append(f"{answers.path}:{line or '[answers]'}: unknown question id {shown_id(qid)}: {why}")
+        else:
             warnings.append(f"{answers.path}:{answers.place(qid)}: unknown question id {shown_id(qid)}; "
                             f"expected one of {', '.join(known)}")
+    if len(unknown) > MAX_UNKNOWN_KEYS_NAMED:
+        warnings.append(f"{answers.path}: and {len(unknown) - MAX_UNKNOWN_KEYS_NAMED} more unknown question ids "
+                        f"(not shown)")
     warnings.extend(answers.notes)
-    for qid, (line, why) in answers.refused.items():
-        if qid not in known:
-            warnings.append(f"{answers.path}:{line or '[answers]'}: unknown question id {shown_id(qid)}: {why}")
     for qid in answers.traces:
         if qid not in known or not getattr(known[qid].question, "trace_feature", None):
             warnings.append(f"{answers.path}:{answers.trace_lines.get(qid, '[traces]')}: "

@@ -163,3 +163,16 @@ def test_an_unknown_id_is_shown_with_lookalikes_escaped():
     qs, warnings = _graded(['"p9.\u0430" = 1'])
     assert any("unknown question id 'p9.\\u0430'" in w for w in warnings)
     assert qs["p1.a"].status == "missing"
+
+
+def test_thousands_of_unknown_keys_do_not_flood_the_reports():
+    """A 1 MB file of unknown keys once made 50,000 warnings (13 MB in every report): the first
+    few are named, the rest counted in one line."""
+    from spikeset.grade.grading import MAX_UNKNOWN_KEYS_NAMED
+
+    qs, warnings = _graded([f'"p1.z{i}" = {i}' for i in range(500)] + [f'"p1.a" = {_right("p1.a")}'])
+    assert qs["p1.a"].status == "correct"
+    unknown = [w for w in warnings if "unknown question id" in w]
+    assert len(unknown) == MAX_UNKNOWN_KEYS_NAMED + 1
+    assert "'p1.z0'" in unknown[0] and unknown[-1].endswith(f"and {500 - MAX_UNKNOWN_KEYS_NAMED} more unknown "
+                                                             f"question ids (not shown)")
