@@ -24,8 +24,8 @@ from ..variants.roster import STUDENT_ID, Student
 from ..variants.seeding import variant_fingerprint
 from ..safe_text import safe_name, safe_text
 from ..sharding import Shard
-from .units import (AnswerValueError, question_unit, significant_figures, to_unit, typed_number,
-                    unit_note)
+from .units import (AnswerValueError, check_decimal_token, question_unit, significant_figures, to_unit,
+                    typed_number, unit_note)
 
 STATUSES = ("correct", "incorrect", "missing", "invalid")
 DEFAULT_SIGFIG_SHARE = 0.5
@@ -206,6 +206,8 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, Any], ec
     base = dict(id=pq.id, max_points=pq.points, given=value, reference=q.answer, unit=q.unit, type="numeric",
                 line=int(place) if place.isdigit() else None)
     try:
+        if isinstance(value, int):
+            check_decimal_token(raw)
         x = to_unit(value, question_unit(q.unit, q.prompt))
     except AnswerValueError as exc:
         where = f" (line {place})" if place else ""

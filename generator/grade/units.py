@@ -269,6 +269,19 @@ def _shifted(value: str, x: float, factor: float) -> float:
         return x * factor
 
 
+_OTHER_BASE = re.compile(r"[+-]?0(?P<base>[xob])[0-9A-Fa-f_]+")
+_BASE_NAMES = {"x": "hexadecimal", "o": "octal", "b": "binary"}
+
+
+def check_decimal_token(raw: str | None) -> None:
+    """Refuse a bare TOML integer written in another base (``0x36``, ``0o66``, ``0b110110``):
+    TOML reads it, but an answer's digits are decimal (the string "0x36" is refused too)."""
+    m = _OTHER_BASE.fullmatch(raw.strip()) if raw else None
+    if m:
+        raise AnswerValueError(f"{short(raw.strip())[1:-1]} is a {_BASE_NAMES[m.group('base')]} number; "
+                               f"write it with the digits 0-9")
+
+
 def to_unit(value: Any, unit: str | None) -> float:
     """``value`` (a number in ``unit``, or a string with or without a unit) as a float in ``unit``.
 

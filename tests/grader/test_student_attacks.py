@@ -176,3 +176,16 @@ def test_thousands_of_unknown_keys_do_not_flood_the_reports():
     assert len(unknown) == MAX_UNKNOWN_KEYS_NAMED + 1
     assert "'p1.z0'" in unknown[0] and unknown[-1].endswith(f"and {500 - MAX_UNKNOWN_KEYS_NAMED} more unknown "
                                                              f"question ids (not shown)")
+
+
+# ------------------------------------------------------------------ numbers outside the grammar
+
+@pytest.mark.parametrize("token, base", [("0x36", "hexadecimal"), ("0o66", "octal"), ("0b110110", "binary")])
+def test_a_bare_hexadecimal_octal_or_binary_number_is_refused_not_converted(token, base):
+    """TOML reads 0x36 as 54; the answer grammar has decimal digits only, so it is refused
+    (a string "0x1A" always was)."""
+    qs, _ = _graded([f'"p1.a" = {token}', f'"p1.b" = {_right("p1.b")}'])
+    assert qs["p1.a"].status == "invalid" and qs["p1.a"].points == 0
+    assert f"{token} is a {base} number; write it with the digits 0-9" in qs["p1.a"].feedback
+    assert "(line 6)" in qs["p1.a"].feedback
+    assert qs["p1.b"].status == "correct"
