@@ -189,3 +189,58 @@ def test_a_bare_hexadecimal_octal_or_binary_number_is_refused_not_converted(toke
     assert f"{token} is a {base} number; write it with the digits 0-9" in qs["p1.a"].feedback
     assert "(line 6)" in qs["p1.a"].feedback
     assert qs["p1.b"].status == "correct"
+
+
+# ------------------------------------------------------------------ units
+
+from spikeset.grade.units import AnswerValueError, to_unit  # noqa: E402
+
+
+@pytest.mark.parametrize("text, unit, kind", [
+    ("37 C", "°C", "temperature"), ("2 mM", "mm", "length"), ("3 mV", "MΩ", "resistance"),
+    ("20 ms", "m/s", "speed"), ("5 pc", "pC", "charge"), ("5 mm", "uM", None), ("2 uA/cm2", "uA/cm^2/ms", None),
+])
+def test_a_unit_of_the_wrong_kind_names_the_kind_asked(text, unit, kind):
+    """Every unit the built-in families ask in has a name in the message ("not a temperature"),
+    not "not a quantity of that kind"."""
+    if kind is None:  # 5 mm on a question in uM: read as mM (a course on membranes asks no lengths there)
+        try:
+            to_unit(text, unit)
+        except AnswerValueError as exc:
+            assert "quantity of that kind" not in str(exc)
+        return
+    with pytest.raises(AnswerValueError) as info:
+        to_unit(text, unit)
+    assert f"is not a {kind}; the answer is asked in {unit}" in str(info.value)
+
+
+@pytest.mark.parametrize("text, expected", [("37 ℃", 37.0), ("37 °C", 37.0), ("37\u00a0℃", 37.0)])
+def test_the_degree_celsius_sign_reads_as_degrees_celsius(text, expected):
+    assert to_unit(text, "°C") == pytest.approx(expected)
+
+
+# ------------------------------------------------------------------ reports
+
+@pytest.mark.parametrize("via_link", [False, True], ids=["fifo", "link-to-fifo"])
+def test_a_report_written_to_a_pipe_or_device_goes_into_it_and_leaves_it_in_place(tmp_path, via_link):
+    """`--json /dev/null` or `--json /dev/stdout` (a link to a pipe) once renamed a temporary file
+    over the device node (as root: /dev/null became a regular file). A pipe or a character
+    device is written into, not replaced."""
+    import stat
+
+    from spikeset.reports.reports import emit
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = fifo
+    if via_link:
+        target = tmp_path / "stdout"
+        target.symlink_to(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        emit(str(target), '{"ok": true}\n')
+        assert os.read(reader, 1000) == b'{"ok": true}\n'
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and (not via_link or target.is_symlink())
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
