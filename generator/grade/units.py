@@ -15,7 +15,7 @@ ambiguous, and so are parentheses ("uA/(cm2 ms)"), which the grammar does not ha
 
 Before matching, surrounding space is dropped, Unicode minus signs and dashes (U+2212, U+2013,
 U+2014, U+FE63, U+FF0D) become "-", superscripts become ``^n`` (cm⁻² -> cm^-2) and "·", "×"
-become "*", no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
+become "*", "℃" becomes "°C", no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
 ("-26,90 mV"), a thousands separator ("147,866.1"), a space inside the number ("-7 6.67"),
 arithmetic ("2 mV*3", "1e3/2", "1.2×10^-3"), two numbers. Each refusal says how to write it.
 
@@ -38,7 +38,7 @@ import re
 from functools import cache
 from typing import Any
 
-_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*"})
+_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*", "℃": "°C"})
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 _MINUSES = ("\u2212", "\u2013", "\u2014", "\ufe63", "\uff0d")
 MAX_UNIT_CHARS = 40
@@ -409,9 +409,10 @@ def question_unit(unit: str | None, prompt: str) -> str | None:
 
 
 def _dimension_name(unit: str | None) -> str:
-    names = {"mV": "voltage", "V": "voltage", "mM": "concentration", "ms": "time", "s": "time",
-             "Hz": "frequency", "uA/cm^2": "current density", "mS/cm^2": "conductance density",
-             "uF/cm^2": "capacitance density"}
+    names = {"mV": "voltage", "V": "voltage", "mM": "concentration", "uM": "concentration", "ms": "time",
+             "s": "time", "Hz": "frequency", "uA/cm^2": "current density", "mS/cm^2": "conductance density",
+             "uF/cm^2": "capacitance density", "uA/cm^2/ms": "rate of change of a current density",
+             "mm": "length", "m/s": "speed", "°C": "temperature", "MΩ": "resistance", "pC": "charge"}
     return names.get(unit or "", "quantity of that kind")
 
 
