@@ -244,3 +244,36 @@ def test_a_report_written_to_a_pipe_or_device_goes_into_it_and_leaves_it_in_plac
         os.close(reader)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode) and (not via_link or target.is_symlink())
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# ------------------------------------------------------------------ resources
+
+def test_a_large_file_of_broken_lines_is_not_parsed_over_and_over(monkeypatch):
+    """Each broken line costs one more parse of the whole file: 20 broken lines after 650 KB
+    of keys took 8 s of CPU (twenty-one 650 KB parses). Past a budget of text parsed, the
+    file is refused with its first broken line, as a file with too many broken lines is."""
+    import tomllib
+
+    import spikeset.grade.answer_file as answer_file
+    from spikeset.errors import AnswerFileError
+
+    parsed = []
+    real = tomllib.loads
+
+    def counting(text, **kw):
+        parsed.append(len(text))
+        return real(text, **kw)
+
+    monkeypatch.setattr(answer_file.tomllib, "loads", counting)
+    head = answer_text(IDS, {"p1.a": _right("p1.a")})
+    body = "\n".join(f"k{i} = {i}" for i in range(45000))
+    text = head + body + "\n" + "\n".join("x = = 1" for _ in range(20)) + "\n"
+    with pytest.raises(AnswerFileError) as info:
+        parse_answer_text(text)
+    assert sum(parsed) <= answer_file.MAX_REPARSED_CHARS + 2 * len(text)
+    assert "malformed TOML" in str(info.value) and f":{head.count(chr(10)) + 45001}:" in str(info.value)
+    parsed.clear()
+    small = parse_answer_text(head + "\n".join(f'"p2.{k}" = = 1' for k in "abcd") + "\n")
+    assert len(parsed) == 5 and set(small.refused) == {"p2.a", "p2.b", "p2.c", "p2.d"}
+    early = parse_answer_text(head + "\n".join(f'"p2.{k}" = = 1' for k in "abcd") + "\n" + body + "\n")
+    assert set(early.refused) == {"p2.a", "p2.b", "p2.c", "p2.d"}      # broken lines near the top: cheap
