@@ -377,6 +377,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
         warnings.append(f"{answers.path}: and {len(unknown) - MAX_UNKNOWN_KEYS_NAMED} more unknown question ids "
                         f"(not shown)")
     warnings.extend(answers.notes)
+    traces_seen: dict[Path, Any] = {}  # a trace file several questions name is read once
     for qid in answers.traces:
         if qid not in known or not getattr(known[qid].question, "trace_feature", None):
             warnings.append(f"{answers.path}:{answers.trace_lines.get(qid, '[traces]')}: "
@@ -401,7 +402,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                 continue
             if pq.type == "numeric":
                 if _is_blank(value):
-                    result, x = _grade_trace_only(pq, answers, trace_ref), None
+                    result, x = _grade_trace_only(pq, answers, trace_ref, traces_seen), None
                 else:
                     result, x = grade_numeric(pq, value, earlier, ecf_share, place=place,
                                               raw=answers.raw.get(pq.id), sigfig_share=sigfig_share,
@@ -410,7 +411,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                     if note:
                         result = replace(result, feedback=f"{result.feedback} ({note})")
                     if trace_ref is not None:
-                        result = _check_trace_too(pq, answers, trace_ref, result)
+                        result = _check_trace_too(pq, answers, trace_ref, result, traces_seen)
                 if carries(x):
                     earlier[pq.key] = x
             else:
@@ -425,22 +426,24 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                             name=student_set.student.name, section=student_set.student.section)
 
 
-def _measure_trace(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> tuple[float, str]:
+def _measure_trace(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
+                   seen: dict[Path, Any] | None = None) -> tuple[float, str]:
     from .traces import trace_feature
 
     folder = Path(answers.source_path or answers.path).parent
     return trace_feature(folder, trace_ref, pq.question.trace_feature, answer_file=answers.path,
-                         line=answers.trace_lines.get(pq.id))
+                         line=answers.trace_lines.get(pq.id), seen=seen)
 
 
-def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> QuestionResult:
+def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
+                      seen: dict[Path, Any] | None = None) -> QuestionResult:
     """No number given: the feature measured on the student's own trace is the answer."""
     q: NumericQuestion = pq.question  # type: ignore[assignment]
     base = dict(id=pq.id, max_points=pq.points, reference=q.answer, unit=q.unit, type="numeric",
                 line=answers.trace_lines.get(pq.id))
     name = _feature_name(q.trace_feature)
     try:
-        x, shown = _measure_trace(pq, answers, trace_ref)
+        x, shown = _measure_trace(pq, answers, trace_ref, seen)
     except AnswerFileError as exc:
         return QuestionResult(points=0.0, status="invalid", given=json_safe(trace_ref),
                               feedback=f"No number, and the trace cannot be used: {exc}", trace="invalid", **base)
@@ -454,12 +457,12 @@ def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -
 
 
 def _check_trace_too(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
-                     result: QuestionResult) -> QuestionResult:
+                     result: QuestionResult, seen: dict[Path, Any] | None = None) -> QuestionResult:
     """A number was given and a trace attached: say when the trace is right but the number is not."""
     q: NumericQuestion = pq.question  # type: ignore[assignment]
     name = _feature_name(q.trace_feature)
     try:
-        x, shown = _measure_trace(pq, answers, trace_ref)
+        x, shown = _measure_trace(pq, answers, trace_ref, seen)
     except AnswerFileError as exc:
         return replace(result, trace="invalid", feedback=f"{result.feedback} (Your trace was not used: {exc}.)")
     if not _close(x, q.answer, q.tolerance):

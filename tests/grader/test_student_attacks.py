@@ -277,3 +277,54 @@ def test_a_large_file_of_broken_lines_is_not_parsed_over_and_over(monkeypatch):
     assert len(parsed) == 5 and set(small.refused) == {"p2.a", "p2.b", "p2.c", "p2.d"}
     early = parse_answer_text(head + "\n".join(f'"p2.{k}" = = 1' for k in "abcd") + "\n" + body + "\n")
     assert set(early.refused) == {"p2.a", "p2.b", "p2.c", "p2.d"}      # broken lines near the top: cheap
+
+
+def test_a_trace_named_by_several_questions_is_read_and_measured_once(tmp_path, monkeypatch):
+    """Seven simulation questions may name one 5 MB trace: it was read and measured once per
+    question (seconds each). It is read once per answer file, and a refusal is given for each
+    question that names it."""
+    import types
+
+    import numpy as np
+
+    import spikeset.grade.traces as traces
+    from spikeset.grade.answer_file import read_answer_file
+    from spikeset.model import Tolerance
+    from spikeset.variants.assemble import ProblemInstance, StudentSet
+
+    from grader_helpers import numeric
+
+    measured = []
+
+    def spike_features(t_ms, v_mV):
+        measured.append(len(t_ms))
+        return types.SimpleNamespace(spike_count=3.0, firing_rate_hz=30.0)
+
+    module = types.ModuleType("spikeset.solutions.spike_features")
+    module.spike_features = spike_features
+    monkeypatch.setitem(__import__("sys").modules, "spikeset.solutions.spike_features", module)
+    reads = []
+    real_read = traces.read_trace
+    monkeypatch.setattr(traces, "read_trace", lambda path, **kw: reads.append(path) or real_read(path, **kw))
+
+    a = make_assignment('[[problems]]\nfamily = "nernst"\npoints = 2\n')
+    questions = (numeric(3.0, unit=None, tolerance=Tolerance("abs", 0.5), key="a", trace_feature="spike_count"),
+                 numeric(30.0, unit="Hz", tolerance=Tolerance("rel", 0.05), key="b", trace_feature="firing_rate_hz"),
+                 numeric(3.0, unit=None, tolerance=Tolerance("abs", 0.5), key="c", trace_feature="spike_count"))
+    problem = ProblemInstance(spec=a.problems[0], family=None, params={}, solution={}, questions=questions)
+    sset = StudentSet(assignment=a, student=Student("s001"), fingerprint="v", problems=(problem,))
+    (tmp_path / "t.csv").write_text("t,v\n" + "\n".join(f"{i * 0.1:.1f},{-65 + (i % 50 == 0) * 100}"
+                                                         for i in range(3000)) + "\n")
+    (tmp_path / "bad.csv").write_text("t,v\n0,1\n1,2\n1,3\n")
+    (tmp_path / "answers.toml").write_text(
+        'student = "s001"\nassignment = "t-grade"\nvariant = "v"\n\n[answers]\n"p1.a" = ""\n"p1.b" = "30 Hz"\n'
+        '"p1.c" = ""\n\n[traces]\n"p1.a" = "t.csv"\n"p1.b" = "./t.csv"\n"p1.c" = "bad.csv"\n')
+    result = grade_submission(sset, read_answer_file(tmp_path / "answers.toml"))
+    qs = {q.id: q for q in result.questions}
+    assert qs["p1.a"].status == "correct" and qs["p1.a"].trace == "correct"
+    assert qs["p1.b"].status == "correct" and qs["p1.b"].trace == "correct"
+    assert qs["p1.c"].status == "invalid" and "time is not increasing" in qs["p1.c"].feedback
+    assert len(reads) == 2 and measured == [3000]
+    reads.clear()
+    result = grade_submission(sset, read_answer_file(tmp_path / "answers.toml"))   # another file: read again
+    assert len(reads) == 2
