@@ -305,6 +305,11 @@ def to_unit(value: Any, unit: str | None) -> float:
     if len(unit_text) > MAX_UNIT_CHARS:
         raise AnswerValueError(f"unit text too long ({len(unit_text)} characters); expected a unit such as {unit or 'mV'}",
                                "unit")
+    zero = next((m.group("symbol") for m in _COMPOUND_FACTOR.finditer(unit_text)
+                 if m.group("power") and not m.group("power").strip("+-0")), None)
+    if zero is not None:
+        raise AnswerValueError(f"the unit {short(unit_text)} has {zero} to the power 0 (a typo?); write the unit "
+                               f"without it, such as {unit or 'mV'}", "unit")
     if unit == "%" or unit_text == "%":
         if unit == "%" and unit_text == "%":
             return x

@@ -328,3 +328,18 @@ def test_a_trace_named_by_several_questions_is_read_and_measured_once(tmp_path, 
     reads.clear()
     result = grade_submission(sset, read_answer_file(tmp_path / "answers.toml"))   # another file: read again
     assert len(reads) == 2
+
+
+@pytest.mark.parametrize("text", ["10.0x0 mV", "10 s0 mV", "10 mV kg^0", "10 mV^0 V", "10 foo0 mV", "10 mV/s^-0",
+                                  "10 mV^00"])
+def test_a_unit_factor_to_the_power_zero_is_refused_not_dropped(text):
+    """"10.0x0 mV" (a typo inside the number) was read as 10.0 mV: x^0 is 1. Found by
+    test_hostile's hypothesis test; a factor to the power 0 is refused."""
+    with pytest.raises(AnswerValueError) as info:
+        to_unit(text, "mV")
+    assert "to the power 0" in str(info.value) and "mV" in str(info.value)
+
+
+@pytest.mark.parametrize("text, expected", [("10 mV^1", 10.0), ("10 mV", 10.0), ("1e0 V", 1000.0), ("10.0 mV", 10.0)])
+def test_powers_other_than_zero_still_read(text, expected):
+    assert to_unit(text, "mV") == pytest.approx(expected)
