@@ -19,7 +19,7 @@ from ..variants.assemble import PlacedQuestion, StudentSet, assemble
 from ..variants.assignment import Assignment
 from ..errors import AnswerFileError, SpikesetError
 from ..formatting import plain_feedback, points_number, points_text
-from ..model import DEFAULT_FEEDBACK, NumericQuestion, Tolerance
+from ..model import DEFAULT_FEEDBACK, NumericQuestion
 from ..variants.roster import STUDENT_ID, Student
 from ..variants.seeding import variant_fingerprint
 from ..safe_text import safe_name, safe_text
@@ -298,14 +298,24 @@ def _grade_sigfig(pq: PlacedQuestion, x: float, typed: str | None, share: float,
                 points=round(pq.points * share, 6), status="incorrect", sigfig="too-many",
                 feedback=f"Right value, but with {shown} significant figures; {asked} were asked "
                          f"({share:.0%} of the points).", **base)
-    if most < asked:
-        coarse = Tolerance("sigfig", float(most))
-        if _close(x, q.answer, coarse):
-            return QuestionResult(
-                points=round(pq.points * share, 6), status="incorrect", sigfig="too-few",
-                feedback=f"Right value, but with only {shown} significant figures; {asked} were asked "
-                         f"({share:.0%} of the points).", **base)
+    # "1200" may have 2 to 4 figures: it earns the share when one reading below those asked fits
+    fits = [n for n in range(fewest, min(most, asked - 1) + 1) if _rounds_to(x, q.answer, n)]
+    if fits:
+        return QuestionResult(
+            points=round(pq.points * share, 6), status="incorrect", sigfig="too-few",
+            feedback=f"Right value, but with only {fits[0]} significant figures; {asked} were asked "
+                     f"({share:.0%} of the points).", **base)
     return None
+
+
+def _rounds_to(x: float, reference: float, figures: int) -> bool:
+    """Whether ``x``, read as a number of ``figures`` significant figures, is ``reference`` rounded
+    so: within half a unit of ``x``'s own last figure ("1" and "1.2" for 1.17, not "0.5", though
+    0.5 lies within half a unit of the reference's first figure)."""
+    if x == 0 or not math.isfinite(x):
+        return False
+    last = 10.0 ** (math.floor(math.log10(abs(x))) - figures + 1)
+    return abs(x - reference) <= 0.5 * last * (1 + 1e-9)
 
 
 def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Mapping[str, Any] | None = None,

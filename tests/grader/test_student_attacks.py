@@ -343,3 +343,26 @@ def test_a_unit_factor_to_the_power_zero_is_refused_not_dropped(text):
 @pytest.mark.parametrize("text, expected", [("10 mV^1", 10.0), ("10 mV", 10.0), ("1e0 V", 1000.0), ("10.0 mV", 10.0)])
 def test_powers_other_than_zero_still_read(text, expected):
     assert to_unit(text, "mV") == pytest.approx(expected)
+
+
+# ------------------------------------------------------------------ significant figures
+
+@pytest.mark.parametrize("reference, typed, points", [
+    (1.1697767, "1.17", 2.0), (1.1697767, "1.2", 1.0), (1.1697767, "1", 1.0), (1.1697767, "1e0", 1.0),
+    (1.1697767, "0.5", 0.0), (1.1697767, "0.7", 0.0), (1.1697767, "0.9", 0.0), (1.1697767, "5e-1", 0.0),
+    (1.1697767, "1.3", 0.0), (1.0004, "0.96", 0.0), (1.0004, "1.0", 1.0), (0.9996, "1", 1.0), (0.9996, "1.0", 1.0),
+    (0.9996, "0.9", 0.0), (1.25, "1.3", 1.0), (1.25, "1.2", 1.0), (1234.5, "1200", 1.0), (1234.5, "1000", 1.0),
+    (1234.5, "1300", 0.0), (-1.1697767, "-0.6", 0.0), (-1.1697767, "-1", 1.0),
+])
+def test_a_right_value_with_fewer_figures_is_the_reference_rounded_at_the_figures_typed(reference, typed, points):
+    """Asked to 3 significant figures, 1.1697767: "1" and "1.2" are the value with fewer figures
+    (half the points), "0.5" to "0.9" are not, though they lie within half a unit of the
+    reference's first figure (they were given half the points)."""
+    from spikeset.grade.grading import grade_numeric
+    from spikeset.model import Tolerance
+
+    from grader_helpers import numeric
+
+    pq = numeric(reference, unit="ms", tolerance=Tolerance("sigfig", 3), points=2.0)
+    result, _ = grade_numeric(pq, float(typed), {}, 1.0, raw=typed, sigfig_share=0.5)
+    assert result.points == points, (typed, result.feedback)
