@@ -11,7 +11,11 @@ The grammar of an answer (the one definition; the web answer form mirrors it and
 A factor's digits are its power, in simple and compound units alike: "cm2" is cm^2, so
 "uA/cm2/ms", "uA/cm^2/ms", "µA/cm²/ms" and "uA cm-2 ms-1" are one unit. Each divisor takes its
 own "/": a factor multiplied after a division ("uA/cm^2 ms", "uA/cm2*ms") is refused as
-ambiguous, and so are parentheses ("uA/(cm2 ms)"), which the grammar does not have.
+ambiguous. The one use of parentheses that reads one way only, a product of factors in
+parentheses after the only "/" and ending the unit ("uA/(cm2 ms)", "uA/(cm^2·ms)"), is
+rewritten before matching as one "/" per factor ("uA/cm2/ms"); any other parentheses (nested,
+after a second "/", around a quotient, "/(cm2/ms)") are refused with the spelling to use.
+A factor to the power 0 ("x0") is refused: it is a typo, not a factor of 1.
 
 Before matching, surrounding space is dropped, Unicode minus signs and dashes (U+2212, U+2013,
 U+2014, U+FE63, U+FF0D) become "-", superscripts become ``^n`` (cm⁻² -> cm^-2) and "·", "×"
@@ -67,13 +71,31 @@ class AnswerValueError(ValueError):
 
 
 def normalize(text: str) -> str:
-    """Unicode minus signs, superscripts, no-break and thin spaces and surrounding space folded to plain ASCII forms."""
+    """Unicode minus signs, superscripts, no-break and thin spaces and surrounding space folded to
+    plain ASCII forms; one parenthesized denominator written as divisors ("uA/(cm2 ms)" -> "uA/cm2/ms")."""
     text = text.translate(_SPACES).strip()
     for minus in _MINUSES:
         text = text.replace(minus, "-")
     text = text.translate(_SUPERSCRIPTS).replace("^-^", "^-")
     text = re.sub(r"\^\^", "^", text)
-    return text
+    return _without_parentheses(text)
+
+
+_PRODUCT = rf"{_FACTOR}(?:[ \t]*\*[ \t]*{_FACTOR}|[ \t]+{_FACTOR})*"
+#: A number, a product of units, one "/", and a product of units in parentheses, nothing after.
+_ONE_DENOMINATOR = re.compile(rf"(?P<number>{NUMBER})[ \t]*(?P<numerator>{_PRODUCT})[ \t]*/[ \t]*"
+                              rf"\([ \t]*(?P<denominator>{_PRODUCT})[ \t]*\)")
+
+
+def _without_parentheses(text: str) -> str:
+    """``text`` with a single parenthesized denominator of unit factors written as one divisor
+    per factor ("0.52 uA/(cm2 ms)" -> "0.52 uA/cm2/ms"), which reads one way only; other text
+    (parentheses nested, after a second /, around a quotient) unchanged, hence refused."""
+    m = _ONE_DENOMINATOR.fullmatch(text) if "(" in text else None
+    if m is None:
+        return text
+    divisors = re.findall(_FACTOR, m.group("denominator"))
+    return f"{m.group('number')} {m.group('numerator')}/{'/'.join(divisors)}"
 
 
 def short(value: Any, limit: int = 40) -> str:
