@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -508,8 +509,10 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
         shown = safe_name(path)
         try:
             if path.is_dir():
-                found = sorted(_walk_answer_files(path))
-                if not found:
+                misnamed: list[Path] = []
+                found = sorted(_walk_answer_files(path, misnamed))
+                errors.extend(_misnamed_error(p) for p in sorted(misnamed))
+                if not found and not misnamed:
                     errors.append(GradeError(shown, f"{shown}: no answer files (*answer*.toml) found in this folder"))
                 files.extend(found)
             elif path.exists() or path.is_symlink():
@@ -521,12 +524,34 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
     return files, errors
 
 
-def _walk_answer_files(folder: Path) -> Iterator[Path]:
+#: A name that was meant for an answer file ("answers.toml.txt" from Notepad, "answers.txt",
+#: an editor's "answers.toml~"): reported when its folder holds no answer file.
+_MISNAMED = re.compile(r"answer.*\.(?:toml.+|txt|tml)\Z", re.IGNORECASE | re.DOTALL)
+
+
+def _walk_answer_files(folder: Path, misnamed: list[Path] | None = None) -> Iterator[Path]:
+    """The answer files below ``folder`` (``*answer*.toml``, in any case); the files of folders
+    without one whose names were meant for one are added to ``misnamed``."""
     for root, dirs, names in os.walk(folder):
         dirs.sort()
+        near = []
+        found = False
         for name in names:
-            if name.endswith(".toml") and "answer" in name.lower():
+            if name.lower().endswith(".toml") and "answer" in name.lower():
+                found = True
                 yield Path(root) / name
+            elif _MISNAMED.search(name):
+                near.append(Path(root) / name)
+        if not found and misnamed is not None:
+            misnamed.extend(near)
+
+
+def _misnamed_error(path: Path) -> GradeError:
+    shown = safe_name(path)
+    m = re.search(r"\.toml(.+)\Z", path.name, re.IGNORECASE | re.DOTALL)
+    ending = safe_text(m.group(1) if m else path.suffix, 20)
+    return GradeError(shown, f"{shown}: not read: its name ends in {ending}, an answer file's in .toml; "
+                             f"rename it answers.toml")
 
 
 #: Below this many answer files per worker process, a batch is graded in one process.

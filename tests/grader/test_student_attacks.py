@@ -366,3 +366,26 @@ def test_a_right_value_with_fewer_figures_is_the_reference_rounded_at_the_figure
     pq = numeric(reference, unit="ms", tolerance=Tolerance("sigfig", 3), points=2.0)
     result, _ = grade_numeric(pq, float(typed), {}, 1.0, raw=typed, sigfig_share=0.5)
     assert result.points == points, (typed, result.feedback)
+
+
+# ------------------------------------------------------------------ finding the files
+
+from spikeset.grade.grading import find_answer_files  # noqa: E402
+
+
+def test_an_answer_file_saved_with_a_wrong_extension_is_reported_not_skipped(tmp_path):
+    """Notepad saves "answers.toml" as "answers.toml.txt" (the extension hidden): the folder
+    seemed to hold no answer file and the student was silently absent. It is named, with the
+    fix; an upper-case ".TOML" is an answer file."""
+    for folder, name in [("a", "answers.toml.txt"), ("b", "Answers.TOML"), ("c", "answers.txt"), ("d", "answers.toml"),
+                         ("d", "answers.toml.txt"), ("e", "answers.toml~"), ("f", "notes.txt")]:
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / name).write_text("x")
+    files, errors = find_answer_files([tmp_path])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in files) == ["b/Answers.TOML", "d/answers.toml"]
+    messages = sorted(e.message for e in errors)
+    assert len(messages) == 3, messages            # a/ and c/ hold only a misnamed file; e/ an editor's backup
+    assert any("a/answers.toml.txt" in m and "ends in .txt" in m and "rename it answers.toml" in m for m in messages)
+    assert any("c/answers.txt" in m and "rename it answers.toml" in m for m in messages)
+    assert any("e/answers.toml~" in m for m in messages)
+    assert all("\n" not in m for m in messages)
