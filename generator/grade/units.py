@@ -332,6 +332,7 @@ def to_unit(value: Any, unit: str | None) -> float:
     if zero is not None:
         raise AnswerValueError(f"the unit {short(unit_text)} has {zero} to the power 0 (a typo?); write the unit "
                                f"without it, such as {unit or 'mV'}", "unit")
+    unit_text = re.sub(r"(°|\bdeg)[ \t]+(?=[CFK]\Z)", r"\1", _plain_powers(unit_text))  # "37 ° C" is 37 °C
     if unit == "%" or unit_text == "%":
         if unit == "%" and unit_text == "%":
             return x
@@ -358,10 +359,14 @@ def to_unit(value: Any, unit: str | None) -> float:
             raise unknown from None
     if given.dimensionality != wanted.dimensionality:
         given = _relaxed_compound(unit_text, wanted) or given
+    odd = _not_physical(given)
+    if odd:
+        raise AnswerValueError(f"the unit {short(unit_text)} holds {odd}, not a unit this course asks in; "
+                               f"the answer is asked in {unit or 'a pure number'}", "unit")
     if given.dimensionality != wanted.dimensionality:
         raise AnswerValueError(
-            f"the unit {short(unit_text)} is not a {_dimension_name(unit)}; the answer is asked in {unit or 'a pure number'}",
-            "unit")
+            f"the unit {short(unit_text)} is not a {_dimension_name(unit)}; the answer is asked in {unit}" if unit else
+            f"the unit {short(unit_text)} does not fit: the answer is a pure number (no unit, or %)", "unit")
     factor = float(registry().Quantity(1.0, given).to(wanted).magnitude)
     power = round(math.log10(factor)) if factor > 0 else None
     if (power is not None and abs(factor / 10.0 ** power - 1) < 1e-12
@@ -369,6 +374,37 @@ def to_unit(value: Any, unit: str | None) -> float:
         return _check_finite(_shifted(value, x, 10.0 ** power), value)
     converted = registry().Quantity(x, given).to(wanted).magnitude
     return _check_finite(float(converted), value)
+
+
+def _plain_powers(unit: str) -> str:
+    """Each factor's power without leading zeros ("cm02" -> "cm2", "cm^-02" -> "cm^-2"): pint
+    reads "L^01" as a pure number."""
+    def plain(m: re.Match) -> str:
+        power = m.group("power")
+        if power is None or not re.match(r"[+-]?0", power):
+            return m.group(0)
+        sign = power[0] if power[0] in "+-" else ""
+        return m.group(0)[: m.start("power") - m.start()] + sign + str(int(power.lstrip("+-")))
+    return _COMPOUND_FACTOR.sub(plain, unit)
+
+
+#: Units pint holds dimensionless (or logarithmic) that no question asks in, by a part of their
+#: pint name: read as typed they would turn "12.5 °" into 0.218 and "12.5 B" (bytes) into 100.
+_NOT_PHYSICAL = (("degree", "an angle"), ("radian", "an angle"), ("arcminute", "an angle"),
+                 ("arcsecond", "an angle"), ("turn", "an angle"), ("grade", "an angle"),
+                 ("bel", "a logarithmic unit"), ("neper", "a logarithmic unit"),
+                 ("bit", "an amount of information"), ("byte", "an amount of information"), ("count", "a count"))
+
+
+def _not_physical(given) -> str | None:
+    """What in a pint unit is not a physical unit of this course ("an angle (degree)"), or None."""
+    for name in getattr(given, "_units", {}):
+        if name.startswith("degree_"):  # degree_Celsius, degree_Fahrenheit: temperatures
+            continue
+        for part, kind in _NOT_PHYSICAL:
+            if part in name:
+                return f"{kind} ({name})"
+    return None
 
 
 _FACTOR_BASES = ("V", "A", "S", "F", "M", "s", "Hz", "ohm", "m", "L")

@@ -389,3 +389,50 @@ def test_an_answer_file_saved_with_a_wrong_extension_is_reported_not_skipped(tmp
     assert any("c/answers.txt" in m and "rename it answers.toml" in m for m in messages)
     assert any("e/answers.toml~" in m for m in messages)
     assert all("\n" not in m for m in messages)
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("12.5 L01", None), ("12.5 J02", None), ("12.5 N002", None), ("12.5 A01", None),
+])
+def test_a_power_with_a_leading_zero_is_read_as_its_value_not_dropped(text, unit):
+    """pint read "L^01" as dimensionless: "12.5 L01" on a pure-number question was 12.5."""
+    with pytest.raises(AnswerValueError) as info:
+        to_unit(text, unit)
+    assert "does not fit: the answer is a pure number" in str(info.value)
+
+
+@pytest.mark.parametrize("text, expected", [("3 uA/cm02", 3.0), ("3 uA cm-02", 3.0), ("3 uA/cm^02", 3.0)])
+def test_a_power_with_a_leading_zero_reads_as_that_power(text, expected):
+    assert to_unit(text, "uA/cm^2") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("12.5 °", None), ("12.5 °2", None), ("12.5 deg", None), ("12.5 rad", None), ("12.5 turn", None),
+    ("12.5 cycle", None), ("12.5 dB", None), ("12.5 Np", None), ("12.5 B", None), ("12.5 bit", None),
+    ("12.5 arcmin", None), ("12.5 Tmas^-1", None), ("12.5 V/°2", "mV"), ("12.5 mV/rad", "mV"), ("12.5 count", None),
+])
+def test_angles_logarithmic_and_information_units_are_refused(text, unit):
+    """pint holds them dimensionless: "12.5 °" on a pure-number question read as 0.218 (radians),
+    "12.5 B" as 100 (bytes in bits), "12.5 dB" as 17.8. No question of this course asks in them."""
+    with pytest.raises(AnswerValueError) as info:
+        to_unit(text, unit)
+    assert info.value.kind == "unit" and "not a unit this course asks in" in str(info.value)
+
+
+@pytest.mark.parametrize("text, unit, expected", [
+    ("37 °C", "°C", 37.0), ("310.15 K", "°C", 37.0), ("98.6 °F", "°C", 37.0), ("5 mV/mV", None, 5.0),
+    ("12.5 %", None, 0.125), ("12.5", None, 12.5),
+])
+def test_temperatures_ratios_and_percent_still_read(text, unit, expected):
+    assert to_unit(text, unit) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text, expected", [("37 ° C", 37.0), ("37 deg C", 37.0), ("310.15 ° K", 37.0), ("98.6 ° F", 37.0)])
+def test_a_degree_sign_spaced_from_its_letter_is_a_temperature(text, expected):
+    assert to_unit(text, "°C") == pytest.approx(expected)
+
+
+def test_a_unit_on_a_pure_number_question_says_that_no_unit_is_asked():
+    with pytest.raises(AnswerValueError) as info:
+        to_unit("3 mV", None)
+    assert "the unit 'mV' does not fit: the answer is a pure number (no unit, or %)" in str(info.value)
