@@ -436,3 +436,21 @@ def test_a_unit_on_a_pure_number_question_says_that_no_unit_is_asked():
     with pytest.raises(AnswerValueError) as info:
         to_unit("3 mV", None)
     assert "the unit 'mV' does not fit: the answer is a pure number (no unit, or %)" in str(info.value)
+
+
+def test_student_text_makes_no_link_or_image_in_the_markdown_report(tmp_path):
+    """A file name or an answer such as "[Grade: 100 %](https://evil)" or "![](https://x/p.png)"
+    rendered as a link or an image in the instructor's Markdown and the Actions job summary."""
+    from spikeset.grade.grading import grade
+
+    sset = IDS
+    folder = tmp_path / "[Grade 100 %](https:evil.example) ![](x.png)"
+    folder.mkdir()
+    (folder / "answers.toml").write_text(answer_text(sset, {"p1.a": '"[click](https://evil.example) mV"'}))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "answers.toml").write_text(answer_text(sset, {}, variant="0000-0000"))
+    (folder / "answers2.toml").write_text(answer_text(sset, {}))
+    report = grade(assignment=sset.assignment, submissions=[tmp_path], secret=SECRET, jobs=1)
+    text = markdown(report)
+    assert "Grade 100" in text and "click" in text                  # shown, as text
+    assert "](" not in text.replace("\\](", "") and "![" not in text
