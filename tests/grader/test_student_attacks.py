@@ -454,3 +454,26 @@ def test_student_text_makes_no_link_or_image_in_the_markdown_report(tmp_path):
     text = markdown(report)
     assert "Grade 100" in text and "click" in text                  # shown, as text
     assert "](" not in text.replace("\\](", "") and "![" not in text
+
+
+# ------------------------------------------------------------------ copied files
+
+def test_a_copied_file_is_named_as_copied_even_when_its_recorded_revision_is_edited(tmp_path):
+    """A classmate's file with the student id changed was called copied; with its `revisions`
+    line edited too it was reported as "made with another revision; regrade with that version",
+    hiding the copy. The variant fingerprint does not depend on the revision: it decides."""
+    from spikeset.grade.grading import grade
+
+    a = IDS.assignment
+    sets = assemble(a, [Student("s001"), Student("s002")], SECRET)
+    text = answer_text(sets[0], {}, student="s002").replace('[answers]', 'revisions = "nernst=99"\n\n[answers]')
+    (tmp_path / "answers.toml").write_text(text)
+    report = grade(assignment=a, submissions=[tmp_path], secret=SECRET, roster=[Student("s001"), Student("s002")],
+                   jobs=1)
+    (error,) = report.errors
+    assert "it is the variant of student 's001'" in error.message, error.message
+    own = answer_text(sets[1], {}).replace('[answers]', 'revisions = "nernst=99"\n\n[answers]')
+    (tmp_path / "answers.toml").write_text(own)      # the student's own file of another revision: said so
+    report = grade(assignment=a, submissions=[tmp_path], secret=SECRET, roster=[Student("s001"), Student("s002")],
+                   jobs=1)
+    assert "regrade with" in report.errors[0].message
