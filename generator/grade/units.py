@@ -125,6 +125,11 @@ _SPACED = re.compile(r"([+-]?[0-9.]+(?:[ \t]+[0-9.]+)+)[ \t]*(.*)")
 _TIMES_TEN = re.compile(rf"({NUMBER})[ \t]*[*xX][ \t]*10[ \t]*(?:\^|\*\*)[ \t]*([+-]?[0-9]+)[ \t]*(.*)")
 _TWO_NUMBERS = re.compile(rf"{NUMBER}[ \t]*(?:{UNIT})?(?:[ \t]*[,;][ \t]*|[ \t]+)(?:[+-]|(?<=[^0-9. \t] ))[0-9.][^ \t]*[ \t]*(?:{UNIT})?|{NUMBER}[ \t]*(?:{UNIT})[ \t]+{NUMBER}[ \t]*(?:{UNIT})?")
 _PARENTHESIZED_UNIT = re.compile(rf"({NUMBER})[ \t]*([^()]*\(.*)")
+_APPROXIMATE = re.compile(rf"(≈|~|∼|ca\.?|circa|about|approx\.?|approximately)[ \t]*({NUMBER})[ \t]*((?:{UNIT})?)",
+                          re.IGNORECASE)
+_UNCERTAINTY = re.compile(rf"({NUMBER})[ \t]*((?:±|\+/-|\+-)[ \t]*[0-9.]+(?:[eE][+-]?[0-9]+)?)[ \t]*((?:{UNIT})?)")
+_RANGE_WORDS = re.compile(rf"{NUMBER}[ \t]*(?:{UNIT})?[ \t]+(?:to|or|bis)[ \t]+{NUMBER}[ \t]*(?:{UNIT})?", re.IGNORECASE)
+_RANGE = re.compile(rf"[0-9.]+-[0-9.]+[ \t]*(?:{UNIT})?")
 _OPERATOR = re.compile(r"[0-9.][ \t]*[-+*/^][ \t]*[0-9.]|[*/^][ \t]*[0-9]|[0-9][ \t]*[*/]")
 
 
@@ -138,6 +143,19 @@ def diagnose(text: str, unit: str | None = None) -> str:
 
     if len(text) > 200 or not text:
         return f"expected a number (optionally with a unit), got {short(text)}"
+    m = _APPROXIMATE.fullmatch(text)
+    if m:
+        return (f"{short(text)} is approximate; write the number alone, without {short(m.group(1))}, such as "
+                f"{written(m.group(2), m.group(3) or '')}")
+    m = _UNCERTAINTY.fullmatch(text)
+    if m:
+        return (f"{short(text)} has an uncertainty; write the number alone, without the uncertainty "
+                f"{short(m.group(2))}: {written(m.group(1), m.group(3) or '')}")
+    if _RANGE_WORDS.fullmatch(text):
+        return f"{short(text)} is a range; write one number with its unit, such as {written('-12.5', '')}"
+    if _RANGE.fullmatch(text):
+        return (f"{short(text)} is a range or a calculation; write one number with its unit, such as "
+                f"{written('-12.5', '')}")
     m = _THOUSANDS.fullmatch(text)
     if m and (m.group(1).count(",") > 1 or "." in m.group(1) or " " in m.group(1) or "'" in m.group(1)):
         number = re.sub(r"[, ']", "", m.group(1))

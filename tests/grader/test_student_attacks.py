@@ -477,3 +477,20 @@ def test_a_copied_file_is_named_as_copied_even_when_its_recorded_revision_is_edi
     report = grade(assignment=a, submissions=[tmp_path], secret=SECRET, roster=[Student("s001"), Student("s002")],
                    jobs=1)
     assert "regrade with" in report.errors[0].message
+
+
+# ------------------------------------------------------------------ hints for what is not one number
+
+@pytest.mark.parametrize("text, hint", [
+    ("≈ 60", "write the number alone, without '≈'"), ("~60 mV", "write the number alone, without '~'"),
+    ("ca. 60 mV", "write the number alone, without 'ca.'"), ("about 60", "write the number alone, without 'about'"),
+    ("60±2", "write the number alone, without the uncertainty '±2'"),
+    ("60 ± 2 mV", "write the number alone, without the uncertainty '± 2'"),
+    ("60 +/- 2 mV", "write the number alone, without the uncertainty '+/- 2'"),
+    ("55-60", "is a range or a calculation; write one number"),
+    ("55 to 60 mV", "is a range; write one number"),
+])
+def test_approximate_values_uncertainties_and_ranges_are_refused_with_a_hint(text, hint):
+    with pytest.raises(AnswerValueError) as info:
+        to_unit(text, "mV")
+    assert hint in str(info.value) and info.value.kind == "format"
