@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ..errors import AnswerFileError
+from ..regular_file import read_regular_file
 from ..safe_text import safe_text
 from .units import NUMBER
 
@@ -99,11 +100,7 @@ def read_trace(path: Path, *, shown: str) -> Trace:
         raise fail(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
     if size > MAX_TRACE_BYTES:
         raise fail(f"trace file is {size} bytes; at most {MAX_TRACE_BYTES} bytes are read")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_TRACE_BYTES + 1)
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
+    data = read_regular_file(path, shown=shown, limit=MAX_TRACE_BYTES, what="a trace file", follow_links=True)
     rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if rows > MAX_TRACE_ROWS + 1:
         raise fail(f"trace has {rows} rows; at most {MAX_TRACE_ROWS} are accepted")
