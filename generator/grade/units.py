@@ -125,6 +125,7 @@ _SPACED = re.compile(r"([+-]?[0-9.]+(?:[ \t]+[0-9.]+)+)[ \t]*(.*)")
 _TIMES_TEN = re.compile(rf"({NUMBER})[ \t]*[*xX][ \t]*10[ \t]*(?:\^|\*\*)[ \t]*([+-]?[0-9]+)[ \t]*(.*)")
 _TWO_NUMBERS = re.compile(rf"{NUMBER}[ \t]*(?:{UNIT})?(?:[ \t]*[,;][ \t]*|[ \t]+)(?:[+-]|(?<=[^0-9. \t] ))[0-9.][^ \t]*[ \t]*(?:{UNIT})?|{NUMBER}[ \t]*(?:{UNIT})[ \t]+{NUMBER}[ \t]*(?:{UNIT})?")
 _PARENTHESIZED_UNIT = re.compile(rf"({NUMBER})[ \t]*([^()]*\(.*)")
+_SIGN_APART = re.compile(rf"([+-])[ \t]+({NUMBER.removeprefix('[+-]?')})[ \t]*((?:{UNIT})?)")
 _APPROXIMATE = re.compile(rf"(≈|~|∼|ca\.?|circa|about|approx\.?|approximately)[ \t]*({NUMBER})[ \t]*((?:{UNIT})?)",
                           re.IGNORECASE)
 _UNCERTAINTY = re.compile(rf"({NUMBER})[ \t]*((?:±|\+/-|\+-)[ \t]*[0-9.]+(?:[eE][+-]?[0-9]+)?)[ \t]*((?:{UNIT})?)")
@@ -143,6 +144,10 @@ def diagnose(text: str, unit: str | None = None) -> str:
 
     if len(text) > 200 or not text:
         return f"expected a number (optionally with a unit), got {short(text)}"
+    m = _SIGN_APART.fullmatch(text)
+    if m:
+        return (f"{short(text)} has a space after its sign; write the sign next to the number: "
+                f"{written(m.group(1) + m.group(2), m.group(3) or '')}")
     m = _APPROXIMATE.fullmatch(text)
     if m:
         return (f"{short(text)} is approximate; write the number alone, without {short(m.group(1))}, such as "

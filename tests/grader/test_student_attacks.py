@@ -496,3 +496,12 @@ def test_approximate_values_uncertainties_and_ranges_are_refused_with_a_hint(tex
     with pytest.raises(AnswerValueError) as info:
         to_unit(text, "mV")
     assert hint in str(info.value) and info.value.kind == "format"
+
+
+@pytest.mark.parametrize("text, hint", [("- 89.1 mV", "write the sign next to the number: -89.1 mV"),
+                                        ("+ 60", "write the sign next to the number: +60 mV"),
+                                        ("\u2212 89.1 mV", "write the sign next to the number: -89.1 mV")])
+def test_a_sign_apart_from_its_number_is_refused_with_a_hint(text, hint):
+    with pytest.raises(AnswerValueError) as info:
+        to_unit(text, "mV")
+    assert hint in str(info.value)
