@@ -9,6 +9,7 @@ import gc
 import math
 import os
 import re
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -332,7 +333,7 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
     option = _chosen(pq, value)
     if option is None:
         return QuestionResult(points=0.0, status="invalid", feedback=(
-            f"expected one of the letters {', '.join(labels)}, got {_short(value)}"), **base)
+            f"expected one of the letters {', '.join(labels)}, got {shown_id(value)}"), **base)
     if option.correct:
         return QuestionResult(points=pq.points, status="correct", feedback="Correct.", **base)
     if _implied(getattr(pq.question, "follow_on", None), earlier or {}) == option.id:
@@ -346,8 +347,9 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
 
 
 def _chosen(pq: PlacedQuestion, value: str):
-    """The option a label such as ``"b"``, ``"(b)"`` or ``" B "`` names; None when none."""
-    return pq.option_for(value.strip().strip("()").strip().rstrip(")").lower())
+    """The option a label such as ``"b"``, ``"(b)"``, ``"b."``, ``" B "`` or a fullwidth ``"ｂ"``
+    names; None when none."""
+    return pq.option_for(unicodedata.normalize("NFKC", value).strip().strip("()").strip().rstrip(").").lower())
 
 
 def _is_blank(value: Any) -> bool:

@@ -505,3 +505,19 @@ def test_a_sign_apart_from_its_number_is_refused_with_a_hint(text, hint):
     with pytest.raises(AnswerValueError) as info:
         to_unit(text, "mV")
     assert hint in str(info.value)
+
+
+# ------------------------------------------------------------------ choices
+
+@pytest.mark.parametrize("typed, status", [('"c."', "correct"), ('"ｃ"', "correct"), ('"(C)."', "correct"),
+                                           ('"c,"', "invalid"), ('"\u0441"', "invalid")])
+def test_a_choice_letter_with_a_full_stop_or_in_fullwidth_is_read(typed, status):
+    right = IDS.questions["p2.c"].correct_label
+    qs, _ = _graded([f'"p2.c" = {typed.replace("c", right).replace("C", right.upper()).replace("ｃ", chr(0xFF41 + ord(right) - 97))}'])
+    assert qs["p2.c"].status == status, qs["p2.c"].feedback
+
+
+def test_a_lookalike_choice_letter_is_shown_escaped():
+    """"с" (Cyrillic) read "expected one of the letters a, b, c, got 'с'": the same glyph."""
+    qs, _ = _graded(['"p2.c" = "\u0441"'])
+    assert qs["p2.c"].status == "invalid" and "got '\\u0441'" in qs["p2.c"].feedback
