@@ -532,24 +532,29 @@ _MISNAMED = re.compile(r"answer.*\.(?:toml.+|txt|tml)\Z", re.IGNORECASE | re.DOT
 
 
 def _walk_answer_files(folder: Path, misnamed: list[Path] | None = None) -> Iterator[Path]:
-    """The answer files below ``folder`` (``*answer*.toml``, in any case); the files of folders
-    without one whose names were meant for one are added to ``misnamed``."""
+    """The answer files below ``folder`` (``*answer*.toml``, in any case); files (and folders)
+    whose names were meant for one, in folders with no answer file beside, above or below
+    them, are added to ``misnamed``."""
+    near: list[Path] = []
+    found: list[Path] = []
     for root, dirs, names in os.walk(folder):
         dirs.sort()
-        near = []
-        found = False
+        near += [Path(root) / d for d in dirs if d.lower().endswith(".toml") and "answer" in d.lower()]
         for name in names:
             if name.lower().endswith(".toml") and "answer" in name.lower():
-                found = True
+                found.append(Path(root))
                 yield Path(root) / name
             elif _MISNAMED.search(name):
                 near.append(Path(root) / name)
-        if not found and misnamed is not None:
-            misnamed.extend(near)
+    if misnamed is not None:  # a misnamed copy beside, above or below an answer file is no loss
+        misnamed.extend(p for p in near if not any(p.parent.is_relative_to(f) or f.is_relative_to(p.parent)
+                                                   for f in found))
 
 
 def _misnamed_error(path: Path) -> GradeError:
     shown = safe_name(path)
+    if path.is_dir():
+        return GradeError(shown, f"{shown}: is a folder; expected an answer file (a regular file)")
     m = re.search(r"\.toml(.+)\Z", path.name, re.IGNORECASE | re.DOTALL)
     ending = safe_text(m.group(1) if m else path.suffix, 20)
     return GradeError(shown, f"{shown}: not read: its name ends in {ending}, an answer file's in .toml; "

@@ -521,3 +521,25 @@ def test_a_lookalike_choice_letter_is_shown_escaped():
     """"с" (Cyrillic) read "expected one of the letters a, b, c, got 'с'": the same glyph."""
     qs, _ = _graded(['"p2.c" = "\u0441"'])
     assert qs["p2.c"].status == "invalid" and "got '\\u0441'" in qs["p2.c"].feedback
+
+
+def test_a_folder_named_like_an_answer_file_is_reported(tmp_path):
+    (tmp_path / "s001" / "answers.toml").mkdir(parents=True)
+    (tmp_path / "s002").mkdir()
+    (tmp_path / "s002" / "answers.toml").write_text("x")
+    files, errors = find_answer_files([tmp_path])
+    assert [p.parent.name for p in files] == ["s002"]
+    (error,) = errors
+    assert "s001/answers.toml" in error.file and "is a folder; expected an answer file" in error.message
+
+
+def test_a_misnamed_copy_beside_or_below_a_real_answer_file_is_not_reported(tmp_path):
+    (tmp_path / "s001" / "old").mkdir(parents=True)
+    (tmp_path / "s001" / "answers.toml").write_text("x")
+    (tmp_path / "s001" / "old" / "answers.toml.bak").write_text("x")
+    (tmp_path / "s001" / "answers.toml~").write_text("x")
+    (tmp_path / "s002" / "sub").mkdir(parents=True)
+    (tmp_path / "s002" / "answers.toml.txt").write_text("x")
+    (tmp_path / "s002" / "sub" / "answers.toml").write_text("x")
+    files, errors = find_answer_files([tmp_path])
+    assert len(files) == 2 and not errors, errors
