@@ -543,3 +543,20 @@ def test_a_misnamed_copy_beside_or_below_a_real_answer_file_is_not_reported(tmp_
     (tmp_path / "s002" / "sub" / "answers.toml").write_text("x")
     files, errors = find_answer_files([tmp_path])
     assert len(files) == 2 and not errors, errors
+
+
+def test_with_no_sigfig_share_at_correctness_fewer_figures_read_as_any_miss():
+    """Part credit for the right value with fewer figures lets a script find a sig-fig answer
+    digit by digit (about 30 submissions for 3 figures); with sigfig_share = 0 at the
+    correctness level (README: Feedback levels) "1.2" for 1.1697767 reads exactly as "1.3"."""
+    from spikeset.grade.grading import grade_numeric
+    from spikeset.model import Tolerance
+
+    from grader_helpers import numeric
+
+    pq = numeric(1.1697767, unit="ms", tolerance=Tolerance("sigfig", 3), points=2.0)
+    seen = []
+    for typed in ("1.2", "1.3", "1", "2"):
+        result, _ = grade_numeric(pq, float(typed), {}, 1.0, raw=typed, sigfig_share=0.0, feedback="correctness")
+        seen.append((result.points, result.status, result.feedback))
+    assert len(set(seen)) == 1, seen
