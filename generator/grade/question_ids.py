@@ -6,7 +6,7 @@ says so. A key that differs from a question id only by look-alike letters of ano
 ("p1.а" with a Cyrillic а) is not read: that question is refused with the line and the
 character named, so the student does not see "No answer." beside a line they wrote. Every
 other key stays unknown (a warning). A question given under two spellings is refused as
-answered twice, whatever the spellings.
+answered twice, whatever the spellings. Keys of the ``[traces]`` table are read the same way.
 """
 from __future__ import annotations
 
@@ -63,6 +63,7 @@ def resolve_question_ids(answers: AnswerFile, known_ids: Iterable[str]) -> Answe
     for qid in known:
         by_fold.setdefault(folded(qid), []).append(qid)
     odd = [qid for qid in dict.fromkeys((*answers.answers, *answers.refused)) if qid not in by_fold.get(folded(qid), ())]
+    answers = _resolve_traces(answers, by_fold)
     if not odd:
         return answers
     values = dict(answers.answers)
@@ -109,3 +110,17 @@ def resolve_question_ids(answers: AnswerFile, known_ids: Iterable[str]) -> Answe
             values.pop(key, None)
             refused.pop(key, None)
     return replace(answers, answers=values, refused=refused, lines=lines, raw=raw, notes=tuple(notes))
+
+
+def _resolve_traces(answers: AnswerFile, by_fold: dict[str, list[str]]) -> AnswerFile:
+    """``[traces]`` keys that name one question in another spelling, moved to its id."""
+    traces, lines = dict(answers.traces), dict(answers.trace_lines)
+    for key in answers.traces:
+        targets = by_fold.get(folded(key), [])
+        if key not in targets and len(targets) == 1 and targets[0] not in traces:
+            traces[targets[0]] = traces.pop(key)
+            if key in lines:
+                lines[targets[0]] = lines.pop(key)
+    if traces == answers.traces:
+        return answers
+    return replace(answers, traces=traces, trace_lines=lines)

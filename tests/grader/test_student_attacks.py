@@ -560,3 +560,12 @@ def test_with_no_sigfig_share_at_correctness_fewer_figures_read_as_any_miss():
         result, _ = grade_numeric(pq, float(typed), {}, 1.0, raw=typed, sigfig_share=0.0, feedback="correctness")
         seen.append((result.points, result.status, result.feedback))
     assert len(set(seen)) == 1, seen
+
+
+def test_a_trace_key_typed_in_another_case_names_its_question():
+    from spikeset.grade.question_ids import resolve_question_ids
+
+    af = parse_answer_text(answer_text(IDS, {"p1.a": '""'}, traces={"P1.A": "t.csv", "p9.z": "u.csv"}))
+    resolved = resolve_question_ids(af, IDS.questions)
+    assert resolved.traces == {"p1.a": "t.csv", "p9.z": "u.csv"}
+    assert resolved.trace_lines["p1.a"] == af.trace_lines["P1.A"]
