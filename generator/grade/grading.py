@@ -361,6 +361,7 @@ def _is_blank(value: Any) -> bool:
 #: Unknown keys of one file named in its warnings; the rest are counted in one line.
 MAX_UNKNOWN_KEYS_NAMED = 20
 
+
 def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                      sigfig_share: float | None = None, feedback: str | None = None) -> SubmissionResult:
     """Score every question of one student's set from a parsed answer file.
