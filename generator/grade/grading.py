@@ -524,7 +524,23 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
                 errors.append(GradeError(shown, f"{shown}: no such file or folder"))
         except (OSError, RecursionError, ValueError) as exc:
             errors.append(GradeError(shown, f"{shown}: cannot list this folder ({exc.__class__.__name__})"))
-    return files, errors
+    return _once_each(files), errors
+
+
+def _once_each(files: list[Path]) -> list[Path]:
+    """``files`` without a file named again (``subs/`` and ``subs/s001/answers.toml``), first kept.
+    A link to a file is another name (refused when read), so only the folders are resolved."""
+    seen: set[str] = set()
+    kept = []
+    for path in files:
+        try:
+            real = os.path.join(os.path.realpath(path.parent), path.name)
+        except (OSError, ValueError):
+            real = os.fspath(path)
+        if real not in seen:
+            seen.add(real)
+            kept.append(path)
+    return kept
 
 
 #: A name that was meant for an answer file ("answers.toml.txt" from Notepad, "answers.txt",

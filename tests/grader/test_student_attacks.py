@@ -569,3 +569,13 @@ def test_a_trace_key_typed_in_another_case_names_its_question():
     resolved = resolve_question_ids(af, IDS.questions)
     assert resolved.traces == {"p1.a": "t.csv", "p9.z": "u.csv"}
     assert resolved.trace_lines["p1.a"] == af.trace_lines["P1.A"]
+
+
+def test_one_file_named_several_ways_is_graded_once(tmp_path, monkeypatch):
+    """`spikeset grade a.toml subs/ subs/s001/answers.toml` graded the file twice and warned that
+    the student "also submitted" the very same file."""
+    (tmp_path / "s001").mkdir()
+    (tmp_path / "s001" / "answers.toml").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    files, errors = find_answer_files(["s001", "s001/answers.toml", "./s001/answers.toml", str(tmp_path / "s001")])
+    assert [str(p) for p in files] == ["s001/answers.toml"] and not errors
