@@ -2,7 +2,8 @@
 
 The text goes to a temporary file in the target's folder, is flushed and fsynced, then
 renamed over the target with :func:`os.replace` (atomic on POSIX and Windows), the way pip,
-black and Mercurial write their files.
+black and Mercurial write their files. A pipe or a character device (``/dev/null``,
+``/dev/stdout``) is written into instead: renaming over it would replace the device node.
 
 A run killed mid-write leaves its hidden temporary file behind. Its name carries the writer's
 process id and a tag of its host (``.grades.json.4242-1a2b3c4d.k3j_x9q2.tmp``), so the next
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -45,6 +47,9 @@ def write_atomic(path: str | os.PathLike, data: str | bytes | Iterable[str], *, 
     left by killed runs are removed first (see the module's docstring).
     """
     target = Path(path)
+    if _is_stream(target):
+        _write_stream(target, data, encoding=encoding, newline=newline)
+        return target
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target)
     fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(target), suffix=".tmp", dir=target.parent)
@@ -57,11 +62,8 @@ def write_atomic(path: str | os.PathLike, data: str | bytes | Iterable[str], *, 
                     os.fsync(fh.fileno())
         else:
             with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
-                if isinstance(data, str):
-                    fh.write(data)
-                else:
-                    for piece in data:
-                        fh.write(piece)
+                for piece in ([data] if isinstance(data, str) else data):
+                    fh.write(piece)
                 fh.flush()
                 if fsync:
                     os.fsync(fh.fileno())
@@ -74,6 +76,26 @@ def write_atomic(path: str | os.PathLike, data: str | bytes | Iterable[str], *, 
             pass
         raise
     return target
+
+
+def _is_stream(target: Path) -> bool:
+    """Whether ``target`` (or what a link there points to) is a pipe or a character device
+    (``/dev/null``, ``/dev/stdout``): written into, never replaced by a renamed file."""
+    try:
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def _write_stream(target: Path, data: str | bytes | Iterable[str], *, encoding: str, newline: str | None) -> None:
+    if isinstance(data, bytes):
+        with open(target, "wb") as fh:
+            fh.write(data)
+    else:
+        with open(target, "w", encoding=encoding, newline=newline) as fh:
+            for piece in ([data] if isinstance(data, str) else data):
+                fh.write(piece)
 
 
 def temporary_prefix(target: Path) -> str:

@@ -221,6 +221,9 @@ def parse_answer_text(raw: bytes | str, *, source: str = "<answers>") -> AnswerF
 
 #: Lines TOML cannot read that are set aside before the whole file is refused.
 MAX_BROKEN_LINES = 20
+#: Text read up to the broken lines before the file is refused: each broken line costs a parse
+#: of the file up to it, so a large file with broken lines far down gets fewer retries.
+MAX_REPARSED_CHARS = 1_000_000
 #: Deepest nesting of tables and arrays read; the key of an answer is two levels ("p1.a").
 MAX_DEPTH = 16
 #: Parts of a key or table header read on one line (a longer one is a broken line).
@@ -238,7 +241,10 @@ def _parse_toml(text: str, source: str) -> tuple[dict[str, Any], dict[int, str]]
             broken[n] = f"a key of more than {MAX_KEY_PARTS} parts; an answer's key is like \"p1.a\""
             rows[n - 1] = ""
     first: AnswerFileError | None = None
+    budget = MAX_REPARSED_CHARS
     for _ in range(MAX_BROKEN_LINES + 1):
+        if budget < 0 and first is not None:
+            raise first
         try:
             return tomllib.loads("\n".join(rows)), broken
         except tomllib.TOMLDecodeError as exc:
@@ -257,6 +263,7 @@ def _parse_toml(text: str, source: str) -> tuple[dict[str, Any], dict[int, str]]
         first = first or error
         if line is None or not 1 <= line <= len(rows) or line in broken:
             raise first
+        budget -= sum(len(row) + 1 for row in rows[:line])  # what the parser read before it stopped
         broken[line] = msg
         rows[line - 1] = ""
     raise first  # type: ignore[misc]

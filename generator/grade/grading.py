@@ -8,23 +8,26 @@ from __future__ import annotations
 import gc
 import math
 import os
+import re
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .answer_file import AnswerFile, read_answer_file
+from .question_ids import resolve_question_ids, shown_id
 from ..variants.assemble import PlacedQuestion, StudentSet, assemble
 from ..variants.assignment import Assignment
 from ..errors import AnswerFileError, SpikesetError
 from ..formatting import plain_feedback, points_number, points_text
-from ..model import DEFAULT_FEEDBACK, NumericQuestion, Tolerance
+from ..model import DEFAULT_FEEDBACK, NumericQuestion
 from ..variants.roster import STUDENT_ID, Student
 from ..variants.seeding import variant_fingerprint
 from ..safe_text import safe_name, safe_text
 from ..sharding import Shard
-from .units import (AnswerValueError, question_unit, significant_figures, to_unit, typed_number,
-                    unit_note)
+from .units import (AnswerValueError, check_decimal_token, question_unit, significant_figures, to_unit,
+                    typed_number, unit_note)
 
 STATUSES = ("correct", "incorrect", "missing", "invalid")
 DEFAULT_SIGFIG_SHARE = 0.5
@@ -205,6 +208,8 @@ def grade_numeric(pq: PlacedQuestion, value: Any, earlier: Mapping[str, Any], ec
     base = dict(id=pq.id, max_points=pq.points, given=value, reference=q.answer, unit=q.unit, type="numeric",
                 line=int(place) if place.isdigit() else None)
     try:
+        if isinstance(value, int):
+            check_decimal_token(raw)
         x = to_unit(value, question_unit(q.unit, q.prompt))
     except AnswerValueError as exc:
         where = f" (line {place})" if place else ""
@@ -295,14 +300,24 @@ def _grade_sigfig(pq: PlacedQuestion, x: float, typed: str | None, share: float,
                 points=round(pq.points * share, 6), status="incorrect", sigfig="too-many",
                 feedback=f"Right value, but with {shown} significant figures; {asked} were asked "
                          f"({share:.0%} of the points).", **base)
-    if most < asked:
-        coarse = Tolerance("sigfig", float(most))
-        if _close(x, q.answer, coarse):
-            return QuestionResult(
-                points=round(pq.points * share, 6), status="incorrect", sigfig="too-few",
-                feedback=f"Right value, but with only {shown} significant figures; {asked} were asked "
-                         f"({share:.0%} of the points).", **base)
+    # "1200" may have 2 to 4 figures: it earns the share when one reading below those asked fits
+    fits = [n for n in range(fewest, min(most, asked - 1) + 1) if _rounds_to(x, q.answer, n)]
+    if fits:
+        return QuestionResult(
+            points=round(pq.points * share, 6), status="incorrect", sigfig="too-few",
+            feedback=f"Right value, but with only {fits[0]} significant figures; {asked} were asked "
+                     f"({share:.0%} of the points).", **base)
     return None
+
+
+def _rounds_to(x: float, reference: float, figures: int) -> bool:
+    """Whether ``x``, read as a number of ``figures`` significant figures, is ``reference`` rounded
+    so: within half a unit of ``x``'s own last figure ("1" and "1.2" for 1.17, not "0.5", though
+    0.5 lies within half a unit of the reference's first figure)."""
+    if x == 0 or not math.isfinite(x):
+        return False
+    last = 10.0 ** (math.floor(math.log10(abs(x))) - figures + 1)
+    return abs(x - reference) <= 0.5 * last * (1 + 1e-9)
 
 
 def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Mapping[str, Any] | None = None,
@@ -318,7 +333,7 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
     option = chosen_option(pq, value)
     if option is None:
         return QuestionResult(points=0.0, status="invalid", feedback=(
-            f"expected one of the letters {', '.join(labels)}, got {_short(value)}"), **base)
+            f"expected one of the letters {', '.join(labels)}, got {shown_id(value)}"), **base)
     if option.correct:
         return QuestionResult(points=pq.points, status="correct", feedback="Correct.", **base)
     if _implied(getattr(pq.question, "follow_on", None), earlier or {}) == option.id:
@@ -332,11 +347,9 @@ def grade_choice(pq: PlacedQuestion, value: Any, *, place: str = "", earlier: Ma
 
 
 def chosen_option(pq: PlacedQuestion, value: str):
-    """The option a label such as ``"b"``, ``"(b)"`` or ``" B "`` names; None when none."""
-    return pq.option_for(value.strip().strip("()").strip().rstrip(")").lower())
-
-
-_chosen = chosen_option   # its former name, for code written against it
+    """The option a label such as ``"b"``, ``"(b)"``, ``"b."``, ``" B "`` or a fullwidth ``"ｂ"``
+    names; None when none."""
+    return pq.option_for(unicodedata.normalize("NFKC", value).strip().strip("()").strip().rstrip(").").lower())
 
 
 def _is_blank(value: Any) -> bool:
@@ -344,6 +357,10 @@ def _is_blank(value: Any) -> bool:
 
 
 # ---------------------------------------------------------------- one file
+
+#: Unknown keys of one file named in its warnings; the rest are counted in one line.
+MAX_UNKNOWN_KEYS_NAMED = 20
+
 
 def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                      sigfig_share: float | None = None, feedback: str | None = None) -> SubmissionResult:
@@ -360,14 +377,21 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
     results: list[QuestionResult] = []
     warnings: list[str] = []
     known = student_set.questions
-    for qid in answers.answers:
-        if qid not in known:
-            warnings.append(f"{answers.path}:{answers.place(qid)}: unknown question id {_short(qid)}; "
+    answers = resolve_question_ids(answers, known)
+    unknown = [qid for qid in answers.answers if qid not in known]
+    unknown += [qid for qid in answers.refused if qid not in known]
+    for qid in unknown[:MAX_UNKNOWN_KEYS_NAMED]:
+        if qid in answers.refused:
+            line, why = answers.refused[qid]
+            warnings.append(f"{answers.path}:{line or '[answers]'}: unknown question id {shown_id(qid)}: {why}")
+        else:
+            warnings.append(f"{answers.path}:{answers.place(qid)}: unknown question id {shown_id(qid)}; "
                             f"expected one of {', '.join(known)}")
+    if len(unknown) > MAX_UNKNOWN_KEYS_NAMED:
+        warnings.append(f"{answers.path}: and {len(unknown) - MAX_UNKNOWN_KEYS_NAMED} more unknown question ids "
+                        f"(not shown)")
     warnings.extend(answers.notes)
-    for qid, (line, why) in answers.refused.items():
-        if qid not in known:
-            warnings.append(f"{answers.path}:{line or '[answers]'}: unknown question id {_short(qid)}: {why}")
+    traces_seen: dict[Path, Any] = {}  # a trace file several questions name is read once
     for qid in answers.traces:
         if qid not in known or not getattr(known[qid].question, "trace_feature", None):
             warnings.append(f"{answers.path}:{answers.trace_lines.get(qid, '[traces]')}: "
@@ -392,7 +416,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                 continue
             if pq.type == "numeric":
                 if _is_blank(value):
-                    result, x = _grade_trace_only(pq, answers, trace_ref), None
+                    result, x = _grade_trace_only(pq, answers, trace_ref, traces_seen), None
                 else:
                     result, x = grade_numeric(pq, value, earlier, ecf_share, place=place,
                                               raw=answers.raw.get(pq.id), sigfig_share=sigfig_share,
@@ -401,7 +425,7 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                     if note:
                         result = replace(result, feedback=f"{result.feedback} ({note})")
                     if trace_ref is not None:
-                        result = _check_trace_too(pq, answers, trace_ref, result)
+                        result = _check_trace_too(pq, answers, trace_ref, result, traces_seen)
                 if carries(x):
                     earlier[pq.key] = x
             else:
@@ -416,22 +440,24 @@ def grade_submission(student_set: StudentSet, answers: AnswerFile, *,
                             name=student_set.student.name, section=student_set.student.section)
 
 
-def _measure_trace(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> tuple[float, str]:
+def _measure_trace(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
+                   seen: dict[Path, Any] | None = None) -> tuple[float, str]:
     from .traces import trace_feature
 
     folder = Path(answers.source_path or answers.path).parent
     return trace_feature(folder, trace_ref, pq.question.trace_feature, answer_file=answers.path,
-                         line=answers.trace_lines.get(pq.id))
+                         line=answers.trace_lines.get(pq.id), seen=seen)
 
 
-def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -> QuestionResult:
+def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
+                      seen: dict[Path, Any] | None = None) -> QuestionResult:
     """No number given: the feature measured on the student's own trace is the answer."""
     q: NumericQuestion = pq.question  # type: ignore[assignment]
     base = dict(id=pq.id, max_points=pq.points, reference=q.answer, unit=q.unit, type="numeric",
                 line=answers.trace_lines.get(pq.id))
     name = _feature_name(q.trace_feature)
     try:
-        x, shown = _measure_trace(pq, answers, trace_ref)
+        x, shown = _measure_trace(pq, answers, trace_ref, seen)
     except AnswerFileError as exc:
         return QuestionResult(points=0.0, status="invalid", given=json_safe(trace_ref),
                               feedback=f"No number, and the trace cannot be used: {exc}", trace="invalid", **base)
@@ -445,12 +471,12 @@ def _grade_trace_only(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any) -
 
 
 def _check_trace_too(pq: PlacedQuestion, answers: AnswerFile, trace_ref: Any,
-                     result: QuestionResult) -> QuestionResult:
+                     result: QuestionResult, seen: dict[Path, Any] | None = None) -> QuestionResult:
     """A number was given and a trace attached: say when the trace is right but the number is not."""
     q: NumericQuestion = pq.question  # type: ignore[assignment]
     name = _feature_name(q.trace_feature)
     try:
-        x, shown = _measure_trace(pq, answers, trace_ref)
+        x, shown = _measure_trace(pq, answers, trace_ref, seen)
     except AnswerFileError as exc:
         return replace(result, trace="invalid", feedback=f"{result.feedback} (Your trace was not used: {exc}.)")
     if not _close(x, q.answer, q.tolerance):
@@ -486,8 +512,10 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
         shown = safe_name(path)
         try:
             if path.is_dir():
-                found = sorted(_walk_answer_files(path))
-                if not found:
+                misnamed: list[Path] = []
+                found = sorted(_walk_answer_files(path, misnamed))
+                errors.extend(_misnamed_error(p) for p in sorted(misnamed))
+                if not found and not misnamed:
                     errors.append(GradeError(shown, f"{shown}: no answer files (*answer*.toml) found in this folder"))
                 files.extend(found)
             elif path.exists() or path.is_symlink():
@@ -496,15 +524,58 @@ def find_answer_files(submissions: Iterable[str | Path]) -> tuple[list[Path], li
                 errors.append(GradeError(shown, f"{shown}: no such file or folder"))
         except (OSError, RecursionError, ValueError) as exc:
             errors.append(GradeError(shown, f"{shown}: cannot list this folder ({exc.__class__.__name__})"))
-    return files, errors
+    return _once_each(files), errors
 
 
-def _walk_answer_files(folder: Path) -> Iterator[Path]:
+def _once_each(files: list[Path]) -> list[Path]:
+    """``files`` without a file named again (``subs/`` and ``subs/s001/answers.toml``), first kept.
+    A link to a file is another name (refused when read), so only the folders are resolved."""
+    seen: set[str] = set()
+    kept = []
+    for path in files:
+        try:
+            real = os.path.join(os.path.realpath(path.parent), path.name)
+        except (OSError, ValueError):
+            real = os.fspath(path)
+        if real not in seen:
+            seen.add(real)
+            kept.append(path)
+    return kept
+
+
+#: A name that was meant for an answer file ("answers.toml.txt" from Notepad, "answers.txt",
+#: an editor's "answers.toml~"): reported when its folder holds no answer file.
+_MISNAMED = re.compile(r"answer.*\.(?:toml.+|txt|tml)\Z", re.IGNORECASE | re.DOTALL)
+
+
+def _walk_answer_files(folder: Path, misnamed: list[Path] | None = None) -> Iterator[Path]:
+    """The answer files below ``folder`` (``*answer*.toml``, in any case); files (and folders)
+    whose names were meant for one, in folders with no answer file beside, above or below
+    them, are added to ``misnamed``."""
+    near: list[Path] = []
+    found: list[Path] = []
     for root, dirs, names in os.walk(folder):
         dirs.sort()
+        near += [Path(root) / d for d in dirs if d.lower().endswith(".toml") and "answer" in d.lower()]
         for name in names:
-            if name.endswith(".toml") and "answer" in name.lower():
+            if name.lower().endswith(".toml") and "answer" in name.lower():
+                found.append(Path(root))
                 yield Path(root) / name
+            elif _MISNAMED.search(name):
+                near.append(Path(root) / name)
+    if misnamed is not None:  # a misnamed copy beside, above or below an answer file is no loss
+        misnamed.extend(p for p in near if not any(p.parent.is_relative_to(f) or f.is_relative_to(p.parent)
+                                                   for f in found))
+
+
+def _misnamed_error(path: Path) -> GradeError:
+    shown = safe_name(path)
+    if path.is_dir():
+        return GradeError(shown, f"{shown}: is a folder; expected an answer file (a regular file)")
+    m = re.search(r"\.toml(.+)\Z", path.name, re.IGNORECASE | re.DOTALL)
+    ending = safe_text(m.group(1) if m else path.suffix, 20)
+    return GradeError(shown, f"{shown}: not read: its name ends in {ending}, an answer file's in .toml; "
+                             f"rename it answers.toml")
 
 
 #: Below this many answer files per worker process, a batch is graded in one process.
@@ -696,15 +767,15 @@ def _check_header(af: AnswerFile, assignment: Assignment, secret: bytes | None,
                               place=str(af.lines.get("student", "student")))
     from ..variants.provenance import current_revisions, other_version, revision_mismatch
 
-    why_revision = revision_mismatch(af.extra, current_revisions(tuple(s.family for s in assignment.problems)))
-    if why_revision:
-        raise AnswerFileError(why_revision, file=af.path, place=str(af.lines.get("revisions", "revisions")))
     expected = variant_fingerprint(secret, assignment.id, af.student)
+    owner = None
+    if af.variant != expected and roster is not None:
+        # the fingerprint does not depend on the revision: a classmate's is a copy, whatever the file records
+        owner = next((s.id for s in roster if variant_fingerprint(secret, assignment.id, s.id) == af.variant), None)
+    why_revision = revision_mismatch(af.extra, current_revisions(tuple(s.family for s in assignment.problems)))
+    if why_revision and owner is None:
+        raise AnswerFileError(why_revision, file=af.path, place=str(af.lines.get("revisions", "revisions")))
     if af.variant != expected:
-        owner = None
-        if roster is not None:
-            owner = next((s.id for s in roster
-                          if variant_fingerprint(secret, assignment.id, s.id) == af.variant), None)
         made_with = other_version(af.extra)
         why = (f"it is the variant of student {owner!r}: an answer file copied from another student"
                if owner else

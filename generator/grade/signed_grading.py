@@ -15,8 +15,9 @@ from .answer_file import read_answer_file
 from ..variants.assemble import assemble_signed
 from ..variants.assignment import Assignment
 from ..errors import AnswerFileError, SpikesetError
-from .grading import (GradeError, GradeReport, QuestionResult, SubmissionResult, find_answer_files,
-                      grade_submission)
+from .grading import (GradeReport, QuestionResult, SubmissionResult, _not_graded,
+                      find_answer_files, grade_submission, mark_duplicates)
+from ..safe_text import safe_name
 from ..variants.roster import STUDENT_ID, Student
 from ..variants.signing import VARIANT_FILE, PublicKey, read_signed_variant
 
@@ -58,9 +59,9 @@ def grade_signed(*, assignment: Assignment, submissions: Sequence[str | Path], p
     for path in files:
         try:
             results.append(_grade_one(path, assignment, public_key, roster_by_id, sigfig_share, env))
-        except SpikesetError as exc:
-            errors.append(GradeError(str(path), str(exc), exc.place))
-    return GradeReport(assignment=assignment, submissions=tuple(results), errors=tuple(errors))
+        except Exception as exc:  # whatever one file causes costs only that file (a bug: exit status 3)
+            errors.append(_not_graded(path, exc, "grading it"))
+    return GradeReport(assignment=assignment, submissions=tuple(mark_duplicates(results)), errors=tuple(errors))
 
 
 def _grade_one(path: Path, assignment: Assignment, public_key: PublicKey,
@@ -71,11 +72,12 @@ def _grade_one(path: Path, assignment: Assignment, public_key: PublicKey,
     except SpikesetError:
         raise
     except (ValueError, RecursionError, MemoryError, OSError) as exc:  # hostile input the reader let through
-        raise AnswerFileError(f"cannot be read as an answer file ({exc.__class__.__name__})", file=str(path)) from None
+        raise AnswerFileError(f"cannot be read as an answer file ({exc.__class__.__name__})",
+                              file=safe_name(path)) from None
     if af.assignment != assignment.id:
         raise AnswerFileError(f"assignment is {af.assignment[:60]!r}; expected {assignment.id!r}", file=af.path,
                               place=str(af.lines.get("assignment", "assignment")))
-    payload = read_signed_variant(Path(af.path).parent / VARIANT_FILE, public_key)
+    payload = read_signed_variant(Path(af.source_path or path).parent / VARIANT_FILE, public_key)
     student = payload.get("student")
     if not isinstance(student, str) or not STUDENT_ID.match(student):
         raise AnswerFileError(f"{VARIANT_FILE}: signed, but without a valid student id", file=af.path)

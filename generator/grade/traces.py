@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ..errors import AnswerFileError
+from ..regular_file import read_regular_file
 from ..safe_text import safe_text
 from .units import NUMBER
 
@@ -99,11 +100,7 @@ def read_trace(path: Path, *, shown: str) -> Trace:
         raise fail(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
     if size > MAX_TRACE_BYTES:
         raise fail(f"trace file is {size} bytes; at most {MAX_TRACE_BYTES} bytes are read")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_TRACE_BYTES + 1)
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
+    data = read_regular_file(path, shown=shown, limit=MAX_TRACE_BYTES, what="a trace file", follow_links=True)
     rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if rows > MAX_TRACE_ROWS + 1:
         raise fail(f"trace has {rows} rows; at most {MAX_TRACE_ROWS} are accepted")
@@ -186,6 +183,11 @@ def _data_line(lines: list[str], index: int) -> int:
 
 def measure(trace: Trace, feature: str) -> float:
     """The named feature of the trace, via ``spikeset.solutions.spike_features``."""
+    return _pick(_features(trace), feature, trace.file)
+
+
+def _features(trace: Trace) -> Any:
+    """Every spike feature of the trace (``spikeset.solutions.spike_features``)."""
     try:
         from ..solutions.spike_features import spike_features  # type: ignore[import-not-found]
     except ImportError:
@@ -199,24 +201,41 @@ def measure(trace: Trace, feature: str) -> float:
         # A student's numbers must not print numpy's warnings: stderr stays empty under GitHub Classroom.
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            features = spike_features(trace.t_ms, trace.v_mV)
+            return spike_features(trace.t_ms, trace.v_mV)
     except (ValueError, ArithmeticError) as exc:
         raise AnswerFileError(f"cannot measure the trace: {exc}", file=trace.file) from None
+
+
+def _pick(features: Any, feature: str, file: str) -> float:
     value = getattr(features, feature, None)
     if value is None:
-        raise AnswerFileError(f"the trace has no {feature_name(feature)} (no spikes?)", file=trace.file)
+        raise AnswerFileError(f"the trace has no {feature_name(feature)} (no spikes?)", file=file)
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise AnswerFileError(f"feature {feature!r} is not a single number", file=trace.file) from None
+        raise AnswerFileError(f"feature {feature!r} is not a single number", file=file) from None
     if not math.isfinite(x):
-        raise AnswerFileError(f"the trace gives no finite {feature_name(feature)}", file=trace.file)
+        raise AnswerFileError(f"the trace gives no finite {feature_name(feature)}", file=file)
     return x
 
 
 def trace_feature(folder: Path, reference: Any, feature: str, *, answer_file: str,
-                  line: int | None) -> tuple[float, str]:
-    """The feature measured on a student's trace, and the path as the student wrote it."""
+                  line: int | None, seen: dict[Path, Any] | None = None) -> tuple[float, str]:
+    """The feature measured on a student's trace, and the path as the student wrote it.
+
+    ``seen`` (one per answer file) keeps each trace file's features, or why it cannot be
+    used, so that a trace several questions name is read and measured once."""
     path = resolve_trace_path(folder, reference, answer_file=answer_file, line=line)
     shown = safe_text(str(Path(answer_file).parent / reference.strip()))
-    return measure(read_trace(path, shown=shown), feature), reference.strip()
+    features = None if seen is None else seen.get(path)
+    if features is None:
+        try:
+            trace = read_trace(path, shown=shown)
+            features = (_features(trace), trace.file)
+        except AnswerFileError as exc:
+            features = exc
+        if seen is not None:
+            seen[path] = features
+    if isinstance(features, AnswerFileError):
+        raise features
+    return _pick(features[0], feature, features[1]), reference.strip()

@@ -11,11 +11,15 @@ The grammar of an answer (the one definition; the web answer form mirrors it and
 A factor's digits are its power, in simple and compound units alike: "cm2" is cm^2, so
 "uA/cm2/ms", "uA/cm^2/ms", "µA/cm²/ms" and "uA cm-2 ms-1" are one unit. Each divisor takes its
 own "/": a factor multiplied after a division ("uA/cm^2 ms", "uA/cm2*ms") is refused as
-ambiguous, and so are parentheses ("uA/(cm2 ms)"), which the grammar does not have.
+ambiguous. The one use of parentheses that reads one way only, a product of factors in
+parentheses after the only "/" and ending the unit ("uA/(cm2 ms)", "uA/(cm^2·ms)"), is
+rewritten before matching as one "/" per factor ("uA/cm2/ms"); any other parentheses (nested,
+after a second "/", around a quotient, "/(cm2/ms)") are refused with the spelling to use.
+A factor to the power 0 ("x0") is refused: it is a typo, not a factor of 1.
 
 Before matching, surrounding space is dropped, Unicode minus signs and dashes (U+2212, U+2013,
 U+2014, U+FE63, U+FF0D) become "-", superscripts become ``^n`` (cm⁻² -> cm^-2) and "·", "×"
-become "*", no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
+become "*", "℃" becomes "°C", no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
 ("-26,90 mV"), a thousands separator ("147,866.1"), a space inside the number ("-7 6.67"),
 arithmetic ("2 mV*3", "1e3/2", "1.2×10^-3"), two numbers. Each refusal says how to write it.
 
@@ -38,7 +42,7 @@ import re
 from functools import cache
 from typing import Any
 
-_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*"})
+_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*", "℃": "°C"})
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 _MINUSES = ("\u2212", "\u2013", "\u2014", "\ufe63", "\uff0d")
 MAX_UNIT_CHARS = 40
@@ -67,13 +71,31 @@ class AnswerValueError(ValueError):
 
 
 def normalize(text: str) -> str:
-    """Unicode minus signs, superscripts, no-break and thin spaces and surrounding space folded to plain ASCII forms."""
+    """Unicode minus signs, superscripts, no-break and thin spaces and surrounding space folded to
+    plain ASCII forms; one parenthesized denominator written as divisors ("uA/(cm2 ms)" -> "uA/cm2/ms")."""
     text = text.translate(_SPACES).strip()
     for minus in _MINUSES:
         text = text.replace(minus, "-")
     text = text.translate(_SUPERSCRIPTS).replace("^-^", "^-")
     text = re.sub(r"\^\^", "^", text)
-    return text
+    return _without_parentheses(text)
+
+
+_PRODUCT = rf"{_FACTOR}(?:[ \t]*\*[ \t]*{_FACTOR}|[ \t]+{_FACTOR})*"
+#: A number, a product of units, one "/", and a product of units in parentheses, nothing after.
+_ONE_DENOMINATOR = re.compile(rf"(?P<number>{NUMBER})[ \t]*(?P<numerator>{_PRODUCT})[ \t]*/[ \t]*"
+                              rf"\([ \t]*(?P<denominator>{_PRODUCT})[ \t]*\)")
+
+
+def _without_parentheses(text: str) -> str:
+    """``text`` with a single parenthesized denominator of unit factors written as one divisor
+    per factor ("0.52 uA/(cm2 ms)" -> "0.52 uA/cm2/ms"), which reads one way only; other text
+    (parentheses nested, after a second /, around a quotient) unchanged, hence refused."""
+    m = _ONE_DENOMINATOR.fullmatch(text) if "(" in text else None
+    if m is None:
+        return text
+    divisors = re.findall(_FACTOR, m.group("denominator"))
+    return f"{m.group('number')} {m.group('numerator')}/{'/'.join(divisors)}"
 
 
 def short(value: Any, limit: int = 40) -> str:
@@ -103,6 +125,12 @@ _SPACED = re.compile(r"([+-]?[0-9.]+(?:[ \t]+[0-9.]+)+)[ \t]*(.*)")
 _TIMES_TEN = re.compile(rf"({NUMBER})[ \t]*[*xX][ \t]*10[ \t]*(?:\^|\*\*)[ \t]*([+-]?[0-9]+)[ \t]*(.*)")
 _TWO_NUMBERS = re.compile(rf"{NUMBER}[ \t]*(?:{UNIT})?(?:[ \t]*[,;][ \t]*|[ \t]+)(?:[+-]|(?<=[^0-9. \t] ))[0-9.][^ \t]*[ \t]*(?:{UNIT})?|{NUMBER}[ \t]*(?:{UNIT})[ \t]+{NUMBER}[ \t]*(?:{UNIT})?")
 _PARENTHESIZED_UNIT = re.compile(rf"({NUMBER})[ \t]*([^()]*\(.*)")
+_SIGN_APART = re.compile(rf"([+-])[ \t]+({NUMBER.removeprefix('[+-]?')})[ \t]*((?:{UNIT})?)")
+_APPROXIMATE = re.compile(rf"(≈|~|∼|ca\.?|circa|about|approx\.?|approximately)[ \t]*({NUMBER})[ \t]*((?:{UNIT})?)",
+                          re.IGNORECASE)
+_UNCERTAINTY = re.compile(rf"({NUMBER})[ \t]*((?:±|\+/-|\+-)[ \t]*[0-9.]+(?:[eE][+-]?[0-9]+)?)[ \t]*((?:{UNIT})?)")
+_RANGE_WORDS = re.compile(rf"{NUMBER}[ \t]*(?:{UNIT})?[ \t]+(?:to|or|bis)[ \t]+{NUMBER}[ \t]*(?:{UNIT})?", re.IGNORECASE)
+_RANGE = re.compile(rf"[0-9.]+-[0-9.]+[ \t]*(?:{UNIT})?")
 _OPERATOR = re.compile(r"[0-9.][ \t]*[-+*/^][ \t]*[0-9.]|[*/^][ \t]*[0-9]|[0-9][ \t]*[*/]")
 
 
@@ -116,6 +144,23 @@ def diagnose(text: str, unit: str | None = None) -> str:
 
     if len(text) > 200 or not text:
         return f"expected a number (optionally with a unit), got {short(text)}"
+    m = _SIGN_APART.fullmatch(text)
+    if m:
+        return (f"{short(text)} has a space after its sign; write the sign next to the number: "
+                f"{written(m.group(1) + m.group(2), m.group(3) or '')}")
+    m = _APPROXIMATE.fullmatch(text)
+    if m:
+        return (f"{short(text)} is approximate; write the number alone, without {short(m.group(1))}, such as "
+                f"{written(m.group(2), m.group(3) or '')}")
+    m = _UNCERTAINTY.fullmatch(text)
+    if m:
+        return (f"{short(text)} has an uncertainty; write the number alone, without the uncertainty "
+                f"{short(m.group(2))}: {written(m.group(1), m.group(3) or '')}")
+    if _RANGE_WORDS.fullmatch(text):
+        return f"{short(text)} is a range; write one number with its unit, such as {written('-12.5', '')}"
+    if _RANGE.fullmatch(text):
+        return (f"{short(text)} is a range or a calculation; write one number with its unit, such as "
+                f"{written('-12.5', '')}")
     m = _THOUSANDS.fullmatch(text)
     if m and (m.group(1).count(",") > 1 or "." in m.group(1) or " " in m.group(1) or "'" in m.group(1)):
         number = re.sub(r"[, ']", "", m.group(1))
@@ -269,6 +314,19 @@ def _shifted(value: str, x: float, factor: float) -> float:
         return x * factor
 
 
+_OTHER_BASE = re.compile(r"[+-]?0(?P<base>[xob])[0-9A-Fa-f_]+")
+_BASE_NAMES = {"x": "hexadecimal", "o": "octal", "b": "binary"}
+
+
+def check_decimal_token(raw: str | None) -> None:
+    """Refuse a bare TOML integer written in another base (``0x36``, ``0o66``, ``0b110110``):
+    TOML reads it, but an answer's digits are decimal (the string "0x36" is refused too)."""
+    m = _OTHER_BASE.fullmatch(raw.strip()) if raw else None
+    if m:
+        raise AnswerValueError(f"{short(raw.strip())[1:-1]} is a {_BASE_NAMES[m.group('base')]} number; "
+                               f"write it with the digits 0-9")
+
+
 def to_unit(value: Any, unit: str | None) -> float:
     """``value`` (a number in ``unit``, or a string with or without a unit) as a float in ``unit``.
 
@@ -292,6 +350,12 @@ def to_unit(value: Any, unit: str | None) -> float:
     if len(unit_text) > MAX_UNIT_CHARS:
         raise AnswerValueError(f"unit text too long ({len(unit_text)} characters); expected a unit such as {unit or 'mV'}",
                                "unit")
+    zero = next((m.group("symbol") for m in _COMPOUND_FACTOR.finditer(unit_text)
+                 if m.group("power") and not m.group("power").strip("+-0")), None)
+    if zero is not None:
+        raise AnswerValueError(f"the unit {short(unit_text)} has {zero} to the power 0 (a typo?); write the unit "
+                               f"without it, such as {unit or 'mV'}", "unit")
+    unit_text = re.sub(r"(°|\bdeg)[ \t]+(?=[CFK]\Z)", r"\1", _plain_powers(unit_text))  # "37 ° C" is 37 °C
     if unit == "%" or unit_text == "%":
         if unit == "%" and unit_text == "%":
             return x
@@ -318,10 +382,14 @@ def to_unit(value: Any, unit: str | None) -> float:
             raise unknown from None
     if given.dimensionality != wanted.dimensionality:
         given = _relaxed_compound(unit_text, wanted) or given
+    odd = _not_physical(given)
+    if odd:
+        raise AnswerValueError(f"the unit {short(unit_text)} holds {odd}, not a unit this course asks in; "
+                               f"the answer is asked in {unit or 'a pure number'}", "unit")
     if given.dimensionality != wanted.dimensionality:
         raise AnswerValueError(
-            f"the unit {short(unit_text)} is not a {_dimension_name(unit)}; the answer is asked in {unit or 'a pure number'}",
-            "unit")
+            f"the unit {short(unit_text)} is not a {_dimension_name(unit)}; the answer is asked in {unit}" if unit else
+            f"the unit {short(unit_text)} does not fit: the answer is a pure number (no unit, or %)", "unit")
     factor = float(registry().Quantity(1.0, given).to(wanted).magnitude)
     power = round(math.log10(factor)) if factor > 0 else None
     if (power is not None and abs(factor / 10.0 ** power - 1) < 1e-12
@@ -329,6 +397,37 @@ def to_unit(value: Any, unit: str | None) -> float:
         return _check_finite(_shifted(value, x, 10.0 ** power), value)
     converted = registry().Quantity(x, given).to(wanted).magnitude
     return _check_finite(float(converted), value)
+
+
+def _plain_powers(unit: str) -> str:
+    """Each factor's power without leading zeros ("cm02" -> "cm2", "cm^-02" -> "cm^-2"): pint
+    reads "L^01" as a pure number."""
+    def plain(m: re.Match) -> str:
+        power = m.group("power")
+        if power is None or not re.match(r"[+-]?0", power):
+            return m.group(0)
+        sign = power[0] if power[0] in "+-" else ""
+        return m.group(0)[: m.start("power") - m.start()] + sign + str(int(power.lstrip("+-")))
+    return _COMPOUND_FACTOR.sub(plain, unit)
+
+
+#: Units pint holds dimensionless (or logarithmic) that no question asks in, by a part of their
+#: pint name: read as typed they would turn "12.5 °" into 0.218 and "12.5 B" (bytes) into 100.
+_NOT_PHYSICAL = (("degree", "an angle"), ("radian", "an angle"), ("arcminute", "an angle"),
+                 ("arcsecond", "an angle"), ("turn", "an angle"), ("grade", "an angle"),
+                 ("bel", "a logarithmic unit"), ("neper", "a logarithmic unit"),
+                 ("bit", "an amount of information"), ("byte", "an amount of information"), ("count", "a count"))
+
+
+def _not_physical(given) -> str | None:
+    """What in a pint unit is not a physical unit of this course ("an angle (degree)"), or None."""
+    for name in getattr(given, "_units", {}):
+        if name.startswith("degree_"):  # degree_Celsius, degree_Fahrenheit: temperatures
+            continue
+        for part, kind in _NOT_PHYSICAL:
+            if part in name:
+                return f"{kind} ({name})"
+    return None
 
 
 _FACTOR_BASES = ("V", "A", "S", "F", "M", "s", "Hz", "ohm", "m", "L")
@@ -396,9 +495,10 @@ def question_unit(unit: str | None, prompt: str) -> str | None:
 
 
 def _dimension_name(unit: str | None) -> str:
-    names = {"mV": "voltage", "V": "voltage", "mM": "concentration", "ms": "time", "s": "time",
-             "Hz": "frequency", "uA/cm^2": "current density", "mS/cm^2": "conductance density",
-             "uF/cm^2": "capacitance density"}
+    names = {"mV": "voltage", "V": "voltage", "mM": "concentration", "uM": "concentration", "ms": "time",
+             "s": "time", "Hz": "frequency", "uA/cm^2": "current density", "mS/cm^2": "conductance density",
+             "uF/cm^2": "capacitance density", "uA/cm^2/ms": "rate of change of a current density",
+             "mm": "length", "m/s": "speed", "°C": "temperature", "MΩ": "resistance", "pC": "charge"}
     return names.get(unit or "", "quantity of that kind")
 
 

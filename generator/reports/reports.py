@@ -114,7 +114,9 @@ def given_shown(q) -> str:
 
 
 def _md(text: str) -> str:
-    return safe_text(text, 2000).replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;")
+    """Student text as Markdown shows it: no table cell broken, no code span, tag, link or image."""
+    return (safe_text(text, 2000).replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;")
+            .replace("[", "\\[").replace("]", "\\]"))
 
 
 def markdown(report: GradeReport, *, reveal: bool = False) -> str:

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswerFileError, UsageError
+from ..regular_file import read_regular_file
+from ..safe_text import safe_name
 
 PRIVATE_KEY_FILE = "spikeset-private.key"
 PUBLIC_KEY_FILE = "spikeset-public.key"
@@ -241,7 +243,7 @@ def read_signed_variant(path: str | Path, public_key: PublicKey) -> dict:
     """The verified payload of a ``variant.toml``; :class:`AnswerFileError` (naming the file and
     why) when it is missing, malformed, signed with another key or altered."""
     path = Path(path)
-    name = str(path)
+    name = safe_name(path)
     try:
         if path.is_symlink() or not path.is_file():
             why = ("is a symbolic link" if path.is_symlink() else
@@ -250,7 +252,8 @@ def read_signed_variant(path: str | Path, public_key: PublicKey) -> dict:
                                   f"(copy {VARIANT_FILE} from your problem set)", file=name)
         if path.stat().st_size > MAX_VARIANT_FILE_BYTES:
             raise AnswerFileError(f"larger than {MAX_VARIANT_FILE_BYTES} bytes; not a signed variant", file=name)
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular_file(path, shown=name, limit=MAX_VARIANT_FILE_BYTES,
+                                               what="a signed variant").decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, MemoryError) as exc:
         raise AnswerFileError(f"unreadable signed variant ({exc.__class__.__name__}); "
                               f"copy {VARIANT_FILE} unchanged from your problem set", file=name) from None

@@ -103,3 +103,15 @@ def test_a_failing_piece_leaves_the_previous_file(tmp_path):
         write_atomic(target, pieces())
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["key.json"]
+
+
+def test_pieces_of_text_go_into_a_pipe_too(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    read = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(fifo, iter(["a", "b\n"]))
+        assert os.read(read, 100) == b"ab\n"
+    finally:
+        os.close(read)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
