@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -32,7 +33,9 @@ def reference_map(fn: Callable[..., Any], jobs: Iterable[Sequence[Any]]) -> list
     global _pending
     jobs = [tuple(job) for job in jobs]
     workers = min(len(jobs), cpus())
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods() or _pending is not None:
+    # fork only where it is the platform's own start method (Linux): the workers need no pickling
+    # of functions and no re-import; elsewhere, and inside a map already running, the plain loop.
+    if workers < 2 or not sys.platform.startswith("linux") or _pending is not None:
         return [fn(*job) for job in jobs]
     _pending = (fn, jobs)
     try:
