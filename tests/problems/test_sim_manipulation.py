@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from spikeset.variants.assemble import assemble
 from spikeset.variants.assignment import parse_assignment
 from spikeset.variants.registry import get_family
 from hh_reference import _rest, ref_sim, spike_peaks  # an independent HH model
+from parallel_reference import reference_calls, reference_map
 from spikeset.variants.roster import Student
 
 FAMILY = "sim-manipulation"
@@ -56,10 +58,11 @@ def _fires(p, amp):
 def test_thresholds_radau(sets):
     prm, sol = sets[0].problems[0].params, sets[0].problems[0].solution
     ek2 = _nernst(prm["K_out_raised_mM"], prm["K_in_mM"], prm["temperature"])
+    jobs = []
     for cond, thr in ((prm, sol["threshold"]), ({**prm, "E_K": ek2}, sol["threshold_k"]),
                       ({**prm, "g_Na": prm["g_Na"] * (1 - prm["ttx_fraction"])}, sol["threshold_ttx"])):
-        assert not _fires(cond, thr * 0.985)
-        assert _fires(cond, thr * 1.015)
+        jobs += [(cond, thr * 0.985), (cond, thr * 1.015)]
+    assert reference_map(_fires, jobs) == [False, True] * 3
 
 
 def test_step_radau(sets):
@@ -91,6 +94,7 @@ def test_direction_keys_vary(sets):
 def test_direction_keys_radau(sets):
     """(e) and (k) from an independent simulation: the probed condition fires or not at 0.97x and
     1.03x the control threshold; the step at the second temperature gives the keyed change of rate."""
+    probes, expected = [], []
     for s in sets[:4]:
         prm, sol = s.problems[0].params, s.problems[0].solution
         qs = {pq.key: pq.question for pq in s.problems[0].questions}
@@ -99,14 +103,19 @@ def test_direction_keys_radau(sets):
                 else {**prm, "E_K": ek2})
         thr = sol["threshold"]
         if qs["e"].correct_option.id == "more":
-            assert _fires(cond, thr * 0.97)
+            probes.append(partial(_fires, cond, thr * 0.97))
+            expected.append(True)
         else:
-            assert not _fires(cond, thr * 1.03)
+            probes.append(partial(_fires, cond, thr * 1.03))
+            expected.append(False)
     prm = sets[0].problems[0].params
     s0, t1 = prm["step_start_ms"], prm["step_start_ms"] + prm["step_ms"]
+    steps = [partial(ref_sim, {**prm, "temperature": temp}, [(s0, t1, prm["step_amplitude"])], t1)
+             for temp in (prm["temperature"], prm["temperature2"])]
+    results = reference_calls(probes + steps)
+    assert results[:len(probes)] == expected
     rates = []
-    for temp in (prm["temperature"], prm["temperature2"]):
-        t, V, *_ = ref_sim({**prm, "temperature": temp}, [(s0, t1, prm["step_amplitude"])], t1)
+    for t, V, *_ in results[len(probes):]:
         times, _ = spike_peaks(t, V)
         rates.append((len(times) - 1) / (times[-1] - times[0]))
     k = next(pq.question for pq in sets[0].problems[0].questions if pq.key == "k")

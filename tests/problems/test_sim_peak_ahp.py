@@ -8,6 +8,7 @@ from spikeset.variants.assemble import assemble
 from spikeset.variants.assignment import parse_assignment
 from spikeset.variants.registry import get_family
 from hh_reference import ref_sim, spike_peaks  # an independent HH model
+from parallel_reference import reference_map
 from spikeset.variants.roster import Student
 
 FAMILY = "sim-peak-ahp"
@@ -33,11 +34,20 @@ def test_plausible_robust_and_chord(sets):
         assert p.params["E_K"] < sol["ahp_mV"] < sol["rest_mV"] < sol["peak_mV"] < p.params["E_Na"]
 
 
-def test_independent_radau(sets):
-    for s in sets[:4]:
-        p, sol = s.problems[0].params, s.problems[0].solution
-        t, V, *_ = ref_sim(p, [(p["start_ms"], p["start_ms"] + p["duration_ms"], p["amplitude"])], p["t_end_ms"],
-                           dt=0.005)
+def _ref_pulse(p):
+    """t, V, m, h, n of the independent simulation of the variant's pulse."""
+    return ref_sim(p, [(p["start_ms"], p["start_ms"] + p["duration_ms"], p["amplitude"])], p["t_end_ms"], dt=0.005)
+
+
+@pytest.fixture(scope="module")
+def radau_runs(sets):
+    """The independent simulations of the first six variants (both tests below read them)."""
+    return reference_map(_ref_pulse, [(s.problems[0].params,) for s in sets[:6]])
+
+
+def test_independent_radau(sets, radau_runs):
+    for s, (t, V, *_) in zip(sets[:4], radau_runs[:4], strict=True):
+        sol = s.problems[0].solution
         times, peaks = spike_peaks(t, V)
         assert len(times) == 1
         assert peaks[0] == pytest.approx(sol["peak_mV"], abs=0.1)
@@ -56,14 +66,12 @@ def _balance_after_change(p, m, h, n, probe, factor):
     return sum(g[k] * e[k] for k in g) / sum(g.values()), before
 
 
-def test_probe_keys_against_radau_gates(sets):
+def test_probe_keys_against_radau_gates(sets, radau_runs):
     """(c), (d): the keyed direction is that of the chord average computed from an independent
     simulation's gates at the peak and at the undershoot minimum."""
-    for s in sets[:6]:
+    for s, (t, V, m, h, n) in zip(sets[:6], radau_runs, strict=True):
         p = s.problems[0].params
         keys = {pq.key: pq.question.correct_option.id for pq in s.problems[0].questions if pq.type == "choice"}
-        t, V, m, h, n = ref_sim(p, [(p["start_ms"], p["start_ms"] + p["duration_ms"], p["amplitude"])],
-                                p["t_end_ms"], dt=0.005)
         i_peak = int(np.argmax(V))
         after = np.flatnonzero(t > t[i_peak])
         i_min = after[np.argmin(V[after])]

@@ -1,12 +1,15 @@
 """sim-refractory: refractory interval and second-pulse threshold agree with an independent Radau simulation."""
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from spikeset.variants.assemble import assemble
 from spikeset.variants.assignment import parse_assignment
 from spikeset.variants.registry import get_family
 from hh_reference import ref_sim, spike_peaks  # an independent HH model
+from parallel_reference import reference_calls, reference_map
 from spikeset.variants.roster import Student
 
 FAMILY = "sim-refractory"
@@ -44,22 +47,27 @@ def _n_spikes(p, amp2, delay):
 def test_independent_radau(sets):
     p, sol = sets[0].problems[0].params, sets[0].problems[0].solution
     r = sol["refractory_ms"]
-    assert _n_spikes(p, p["amplitude"], r * 0.985) == 1
-    assert _n_spikes(p, p["amplitude"], r * 1.015) == 2
-    assert _n_spikes(p, sol["threshold2"] * 0.985, p["delay_ms"]) == 1
-    assert _n_spikes(p, sol["threshold2"] * 1.015, p["delay_ms"]) == 2
     s, d = p["start_ms"], p["duration_ms"]
-    for f, n in ((0.985, 0), (1.015, 1)):
-        t, V, *_ = ref_sim(p, [(s, s + d, sol["threshold"] * f)], s + d + p["window_ms"])
-        assert len(spike_peaks(t, V)[0]) == n
+
+    def single(amp):
+        t, V, *_ = ref_sim(p, [(s, s + d, amp)], s + d + p["window_ms"])
+        return len(spike_peaks(t, V)[0])
+    checks = [(partial(_n_spikes, p, p["amplitude"], r * 0.985), 1),
+              (partial(_n_spikes, p, p["amplitude"], r * 1.015), 2),
+              (partial(_n_spikes, p, sol["threshold2"] * 0.985, p["delay_ms"]), 1),
+              (partial(_n_spikes, p, sol["threshold2"] * 1.015, p["delay_ms"]), 2),
+              (partial(single, sol["threshold"] * 0.985), 0),
+              (partial(single, sol["threshold"] * 1.015), 1)]
+    assert reference_calls(call for call, _ in checks) == [n for _, n in checks]
 
 
 def test_probe_key_against_radau(sets):
     """(d): an independent simulation of two identical pulses at the printed delay gives the keyed outcome."""
-    for s in sets[:2]:
-        p = s.problems[0].params
+    params = [s.problems[0].params for s in sets[:2]]
+    counts = reference_map(_n_spikes, [(p, p["amplitude"], p["probe_delay_ms"]) for p in params])
+    for s, n in zip(sets[:2], counts, strict=True):
         d = next(pq.question for pq in s.problems[0].questions if pq.key == "d")
-        assert _n_spikes(p, p["amplitude"], p["probe_delay_ms"]) == (2 if d.correct_option.id == "fires" else 1)
+        assert n == (2 if d.correct_option.id == "fires" else 1)
 
 
 def test_probe_keys_vary(sets):

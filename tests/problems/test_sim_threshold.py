@@ -9,6 +9,7 @@ from spikeset.variants.assemble import assemble
 from spikeset.variants.assignment import parse_assignment
 from spikeset.variants.registry import get_family
 from hh_reference import _rates, _rest  # an independent HH model
+from parallel_reference import reference_map
 from spikeset.variants.roster import Student
 
 FAMILY = "sim-threshold"
@@ -56,11 +57,16 @@ def test_plausible_and_consistent(sets):
 
 
 def test_independent_radau(sets):
+    jobs = []
     for s in sets[:3]:
         p = s.problems[0].params
         sol = s.problems[0].solution
         for g, thr in ((p["g_Na"], sol["threshold"]), (p["g_Na2"], sol["threshold2"])):
             q = {**p, "g_Na": g}
             t_end = p["start_ms"] + p["duration_ms"] + 25.0
-            assert max_v(q, thr * 0.985, p["start_ms"], p["duration_ms"], t_end) < 0.0
-            assert max_v(q, thr * 1.015, p["start_ms"], p["duration_ms"], t_end) > 0.0
+            jobs += [(q, thr * 0.985, p["start_ms"], p["duration_ms"], t_end),
+                     (q, thr * 1.015, p["start_ms"], p["duration_ms"], t_end)]
+    peaks = reference_map(max_v, jobs)
+    for below, above in zip(peaks[0::2], peaks[1::2], strict=True):
+        assert below < 0.0
+        assert above > 0.0

@@ -7,6 +7,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from hh_reference import _rates, _rest
+from parallel_reference import reference_map
 from spikeset.variants.assemble import assemble
 from spikeset.variants.assignment import parse_assignment
 from spikeset.variants.registry import get_family
@@ -64,12 +65,17 @@ def test_independent_radau(sets):
     y0 = [round(p["v_rest_mV"], 4), round(p["m_rest"], 5), round(p["h_rest"], 5), round(p["n_rest"], 5)]
     start, window = p["start_ms"], p["window_ms"]
     d1, d_rh = p["d_short_ms"], p["rheobase_pulse_ms"]
+    jobs = []
     for amp, dur in ((sol["threshold_short"], d1), (sol["rheobase"], d_rh)):
-        assert max_v(p, y0, amp * 0.985, start, dur, start + dur + window) < 0.0
-        assert max_v(p, y0, amp * 1.015, start, dur, start + dur + window) > 0.0
+        jobs += [(p, y0, amp * 0.985, start, dur, start + dur + window),
+                 (p, y0, amp * 1.015, start, dur, start + dur + window)]
     amp2, t_c = 2 * sol["rheobase"], sol["chronaxie"]
-    assert max_v(p, y0, amp2, start, t_c * 0.97, start + t_c * 0.97 + window) < 0.0
-    assert max_v(p, y0, amp2, start, t_c * 1.03, start + t_c * 1.03 + window) > 0.0
+    jobs += [(p, y0, amp2, start, t_c * 0.97, start + t_c * 0.97 + window),
+             (p, y0, amp2, start, t_c * 1.03, start + t_c * 1.03 + window)]
+    peaks = reference_map(max_v, jobs)
+    for below, above in zip(peaks[0::2], peaks[1::2], strict=True):
+        assert below < 0.0
+        assert above > 0.0
 
 
 def test_an_unstable_rest_is_rejected():

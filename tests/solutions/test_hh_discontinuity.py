@@ -16,6 +16,7 @@ from spikeset.solutions.hh_model import HHParams
 from spikeset.solutions.hh_search import threshold_amplitude
 from spikeset.solutions.hh_solver import simulate
 from spikeset.solutions.hh_stimulus import Stimulus
+from parallel_reference import reference_map
 
 BASE = dict(C_m=1.0, g_Na=120.0, g_K=36.0, g_L=0.3, E_Na=50.0, E_K=-77.0, E_L=-54.387, temperature=6.3)
 
@@ -140,9 +141,11 @@ def test_random_batch_near_pulse_end_matches_per_variant_checks(seed):
         alone = simulate(params.variant(j), Stimulus.pulse(amp[j], 2.0, dur[j]), 40.0)
         assert alone.spike_count[0] == batch.spike_count[j]
     # and an independent Radau solve agrees on a few
-    for j in np.flatnonzero(fired)[:4]:
-        p = _pp(g_Na=float(params.g_Na[j]), g_K=float(params.g_K[j]), temperature=float(params.temperature[j]))
-        count, vmax, _ = _radau_pulse(p, float(amp[j]), 2.0, float(dur[j]), 40.0)
+    checked = np.flatnonzero(fired)[:4]
+    radau = reference_map(_radau_pulse, [
+        (_pp(g_Na=float(params.g_Na[j]), g_K=float(params.g_K[j]), temperature=float(params.temperature[j])),
+         float(amp[j]), 2.0, float(dur[j]), 40.0) for j in checked])
+    for j, (count, vmax, _) in zip(checked, radau, strict=True):
         assert batch.spike_count[j] == count
         assert batch.spike_peaks_mV[j, 0] == pytest.approx(vmax, abs=0.05)
 
