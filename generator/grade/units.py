@@ -19,7 +19,7 @@ A factor to the power 0 ("x0") is refused: it is a typo, not a factor of 1.
 
 Before matching, surrounding space is dropped, Unicode minus signs and dashes (U+2212, U+2013,
 U+2014, U+FE63, U+FF0D) become "-", superscripts become ``^n`` (cm⁻² -> cm^-2) and "·", "×"
-become "*", "℃" becomes "°C", no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
+become "*", "℃" becomes "°C", the ohm sign the Greek omega, no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
 ("-26,90 mV"), a thousands separator ("147,866.1"), a space inside the number ("-7 6.67"),
 arithmetic ("2 mV*3", "1e3/2", "1.2×10^-3"), two numbers. Each refusal says how to write it.
 
@@ -42,7 +42,10 @@ import re
 from functools import cache
 from typing import Any
 
-_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*", "℃": "°C"})
+# The ohm sign (U+2126) is written as an escape: an editor that normalizes to NFC turns it into the
+# Greek capital omega (U+03A9), and "3 MΩ" typed with it was refused.
+_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*", "℃": "°C",
+                               "\u2126": "\u03a9"})
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 _MINUSES = ("\u2212", "\u2013", "\u2014", "\ufe63", "\uff0d")
 MAX_UNIT_CHARS = 40
