@@ -2,7 +2,7 @@
  * answer, ported rule for rule, so that the form accepts exactly what the grader reads, with the
  * same value in the question's unit, and refuses what it refuses, with the grader's hint.
  *
- * read(asked, text) -> {ok: true, value, note} | {ok: false, message}
+ * read(asked, text) -> {ok: true, value, note} | {ok: false, message, kind ("unit" or "format")}
  *   asked: the unit the grader reads the answer in: null (a pure number), "%" (a question asked
  *   in %) or the question's unit ("mV", "uA/cm^2/ms", "°C", ...).
  * chosenLabel(labels, text) -> the option label a choice answer names ("c.", "(c)", "ｃ"), or null.
@@ -390,7 +390,7 @@
       var m = ANSWER.exec(normalize(text));
       return {ok: true, value: value, note: unitNote(strip((m && m[2]) || ""), asked)};
     } catch (e) {
-      return {ok: false, message: e.message};
+      return {ok: false, message: e.message, kind: e.kind || "format"};
     }
   }
 

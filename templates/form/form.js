@@ -33,7 +33,9 @@
         {state: "error", message: "choose one of the options " + q.labels.join(", ")};
     }
     var r = GRAMMAR.read(asked(q), raw);
-    if (!r.ok) return {state: "error", message: r.message};
+    // as the grader's feedback: a refusal of the format also says what is asked
+    if (!r.ok) return {state: "error", message: r.message + (r.kind === "unit" ? "" : "; expected a number" +
+                                                             (q.unit ? " in " + q.unit : ""))};
     if (r.note) return {state: "warn", message: r.note, value: r.value};
     return {state: "ok", message: "", value: r.value};
   }
