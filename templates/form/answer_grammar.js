@@ -7,8 +7,9 @@
  *   in %) or the question's unit ("mV", "uA/cm^2/ms", "°C", ...).
  * chosenLabel(labels, text) -> the option label a choice answer names ("c.", "(c)", "ｃ"), or null.
  *
- * Where the grader falls back on pint (units outside the course's table), this file knows a
- * fixed table of units (BASES below); any other unit is refused with the spelling to use.
+ * Where the grader falls back on pint (units outside the course's table), this file knows the SI
+ * units and prefixes (BASES, SI_PREFIX, NAMES below); another unit pint reads ("in", "mph",
+ * "ppm") is refused with the spelling to use.
  * tests/page/test_answer_grammar_agreement.py runs one table of answers through both. Plain
  * script, no dependencies; runs in a browser and in node. */
 (function (root) {
@@ -178,10 +179,17 @@
     h: [[0, 0, 1, 0, 0, 0], 3600], hr: [[0, 0, 1, 0, 0, 0], 3600], Hz: [[0, 0, -1, 0, 0, 0], 1],
     m: [[1, 0, 0, 0, 0, 0], 1], g: [[0, 1, 0, 0, 0, 0], 1e-3], L: [[3, 0, 0, 0, 0, 0], 1e-3],
     l: [[3, 0, 0, 0, 0, 0], 1e-3], mol: [[0, 0, 0, 0, 1, 0], 1], M: [[-3, 0, 0, 0, 1, 0], 1e3],
-    K: [[0, 0, 0, 0, 0, 1], 1, 0], degC: [[0, 0, 0, 0, 0, 1], 1, 273.15],
+    K: [[0, 0, 0, 0, 0, 1], 1], day: [[0, 0, 1, 0, 0, 0], 86400], degC: [[0, 0, 0, 0, 0, 1], 1, 273.15],
     degF: [[0, 0, 0, 0, 0, 1], 5 / 9, 273.15 - 32 * 5 / 9]
   };
-  var SI_PREFIX = {"": 1, G: 1e9, M: 1e6, k: 1e3, c: 1e-2, m: 1e-3, u: 1e-6, n: 1e-9, p: 1e-12, f: 1e-15};
+  var SI_PREFIX = {"": 1, T: 1e12, G: 1e9, M: 1e6, k: 1e3, h: 1e2, da: 1e1, d: 1e-1, c: 1e-2, m: 1e-3, u: 1e-6,
+                   n: 1e-9, p: 1e-12, f: 1e-15, a: 1e-18};
+  // units written out, as pint reads them ("millivolts", "second")
+  var NAMES = {volt: "V", ampere: "A", siemens: "S", farad: "F", ohm: "ohm", coulomb: "C", second: "s", minute: "min",
+               hour: "h", hertz: "Hz", meter: "m", metre: "m", gram: "g", liter: "L", litre: "L", mole: "mol",
+               molar: "M", kelvin: "K"};
+  var PREFIX_NAMES = {"": "", tera: "T", giga: "G", mega: "M", kilo: "k", hecto: "h", deca: "da", deci: "d",
+                      centi: "c", milli: "m", micro: "u", nano: "n", pico: "p", femto: "f", atto: "a"};
   var DIMENSION_NAMES = {mV: "voltage", V: "voltage", mM: "concentration", uM: "concentration", ms: "time",
                          s: "time", Hz: "frequency", "uA/cm^2": "current density", "mS/cm^2": "conductance density",
                          "uF/cm^2": "capacitance density", "uA/cm^2/ms": "rate of change of a current density",
@@ -218,11 +226,21 @@
     if (symbol === "\u00b0F") symbol = "degF";
     if (symbol === "\u00b0K") symbol = "K";
     if (has(BASES, symbol)) return {dim: BASES[symbol][0], scale: BASES[symbol][1], offset: BASES[symbol][2]};
-    var prefixes = Object.keys(SI_PREFIX);
+    var prefixes = Object.keys(SI_PREFIX).sort(function (a, b) { return b.length - a.length; });
     for (var i = 0; i < prefixes.length; i++) {
       var p = prefixes[i], base = symbol.slice(p.length);
       if (p && symbol.slice(0, p.length) === p && has(BASES, base) && BASES[base][2] === undefined)
         return {dim: BASES[base][0], scale: SI_PREFIX[p] * BASES[base][1]};
+    }
+    var names = Object.keys(PREFIX_NAMES).concat(Object.keys(SI_PREFIX).filter(function (p) { return p; }));
+    var spellings = [symbol];
+    if (symbol.length > 3 && symbol[symbol.length - 1] === "s") spellings.push(symbol.slice(0, -1));
+    for (var j = 0; j < names.length; j++) {
+      for (var k = 0; k < spellings.length; k++) {
+        var name = spellings[k].slice(names[j].length);
+        if (spellings[k].slice(0, names[j].length) === names[j] && has(NAMES, name) && name !== "siemen")
+          return symbolUnit((has(PREFIX_NAMES, names[j]) ? PREFIX_NAMES[names[j]] : names[j]) + NAMES[name]);
+      }
     }
     return null;
   }
@@ -351,7 +369,8 @@
       read = relaxedCompound(unitText, wanted);
       if (!read) {
         if (/^unknown unit/.test(unknown.message))
-          unknown.message += "; this form knows the course's units: write the answer in " + (asked || "no unit");
+          unknown.message += " (this form reads SI units only: " + (asked ? "write the answer in " + asked :
+                                                                       "write the number alone, without a unit") + ")";
         throw unknown;
       }
     }

@@ -106,6 +106,15 @@ SPELLINGS = ["", "mV", "mv", "MV", "V", "v", "uV", "kV", "mM", "mm", "MM", "Mm",
              "mV/mV", "ms/s"]
 CROSSED = [(asked, text) for asked in ASKED for unit in SPELLINGS
            for text in (f"-12.5 {unit}".strip(), f"3e-2{unit}")]
+#: Units pint reads that the page does not know (it reads SI units, by symbol or name): the form
+#: refuses them with the unit to use (README, "For students").
+NOT_SI = [("mm", "1 in"), ("mm", "1 ft"), ("m/s", "5 mph"), ("Hz", "5 rpm"), ("mm", "5 angstrom"), (None, "5 ppm")]
+#: ... and the SI units it reads beyond the course's table, spelled as pint reads them.
+SI = [("mV", t) for t in ("5 volt", "5 volts", "5 millivolt", "5 dV", "5 daV", "5 TV", "5 mvolt")] + [
+    ("ms", t) for t in ("5 second", "5 seconds", "5 msec", "5 hr", "5 hours", "5 day", "5 minute")] + [
+    ("mM", t) for t in ("5 mmol/dm^3", "5 umol/mL", "5 molar", "5 mmolar", "5 millimolar")] + [
+    ("\u00b0C", t) for t in ("300 mK", "5 degF", "310 kelvin")] + [
+    ("pC", "5 aC"), ("mm", "5 hm"), ("mm", "5 dm"), ("uA/cm^2", "5 uA/mm^2"), ("m/s", "5 km/h"), ("M\u03a9", "5 Gohm")]
 
 LABELS = ["a", "b", "c", "d"]
 CHOICE = ["c", "C", "(c)", "c)", "c.", " c ", "\uff43", "\uff23", "(\uff43)", "c).", "((c))", "\u0441", "e", "cc",
@@ -122,7 +131,7 @@ def _grader(asked: str | None, text: str) -> dict:
 @pytest.fixture(scope="module")
 def page(tmp_path_factory) -> dict:
     cases = tmp_path_factory.mktemp("grammar") / "cases.json"
-    cases.write_text(json.dumps({"numeric": NUMERIC + CROSSED, "choice": [[LABELS, t] for t in CHOICE]}), encoding="utf-8")
+    cases.write_text(json.dumps({"numeric": NUMERIC + SI + CROSSED + NOT_SI, "choice": [[LABELS, t] for t in CHOICE]}), encoding="utf-8")
     script = files("spikeset.templates") / "form" / "answer_grammar.js"
     driver = Path(__file__).with_name("run_answer_grammar.js")
     done = subprocess.run([NODE, str(driver), str(script), str(cases)], capture_output=True, text=True, timeout=60,
@@ -137,7 +146,7 @@ def test_the_table_holds_both_verdicts():
 
 def test_the_form_reads_every_answer_as_the_grader_does(page):
     disagree = []
-    for (asked, text), form in zip(NUMERIC + CROSSED, page["numeric"], strict=True):
+    for (asked, text), form in zip(NUMERIC + SI + CROSSED, page["numeric"][:-len(NOT_SI)], strict=True):
         grader = _grader(asked, text)
         if grader["ok"] != form["ok"]:
             disagree.append(f"{asked!r} {text[:60]!r}: grader {grader}, form {form}")
@@ -148,7 +157,7 @@ def test_the_form_reads_every_answer_as_the_grader_does(page):
 
 
 def test_a_refusal_in_the_form_says_how_to_write_the_answer(page):
-    for (asked, text), form in zip(NUMERIC + CROSSED, page["numeric"], strict=True):
+    for (asked, text), form in zip(NUMERIC + SI + CROSSED + NOT_SI, page["numeric"], strict=True):
         if not form["ok"]:
             assert form["message"] and "\n" not in form["message"], (asked, text)
 
@@ -161,6 +170,13 @@ def test_the_form_shows_the_hints_the_grader_gives(page):
                                                                           "sign next to", "power 0", "ambiguous",
                                                                           "decimal comma", "thousands separator")):
             assert form["message"] == grader["message"], (asked, text)
+
+
+def test_a_unit_outside_si_is_refused_by_the_form_with_the_unit_to_use(page):
+    for (asked, text), form in zip(NOT_SI, page["numeric"][-len(NOT_SI):], strict=True):
+        assert _grader(asked, text)["ok"], text            # pint reads it: the one place the two differ
+        assert not form["ok"] and "this form reads SI units only" in form["message"], text
+        assert (f"write the answer in {asked})" if asked else "write the number alone") in form["message"]
 
 
 def test_the_form_names_the_choice_the_grader_reads(page):
