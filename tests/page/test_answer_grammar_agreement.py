@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import shutil
 import subprocess
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from types import SimpleNamespace
@@ -116,11 +118,29 @@ SI = [("mV", t) for t in ("5 volt", "5 volts", "5 millivolt", "5 dV", "5 daV", "
     ("\u00b0C", t) for t in ("300 mK", "5 degF", "310 kelvin")] + [
     ("pC", "5 aC"), ("mm", "5 hm"), ("mm", "5 dm"), ("uA/cm^2", "5 uA/mm^2"), ("m/s", "5 km/h"), ("M\u03a9", "5 Gohm")]
 
+
+def _random_answers(seed: int, n: int) -> list[tuple[str | None, str]]:
+    """``n`` answers pieced together from numbers, unit letters, signs, spaces, operators and the
+    characters of the hints (fixed seed): what no list of cases thought of."""
+    rng = random.Random(seed)
+    pieces = ["-", "+", "1", "2", "0", "5", ".", "e", "E", "-3", " ", "  ", "m", "M", "V", "v", "s", "S", "A", "u",
+              "\u00b5", "/", "*", "\u00b7", "^", "\u00b2", "\u207b", "(", ")", "cm", "%", "\u00b0", "C", "K", "F", "Hz",
+              "mol", "L", "ohm", "\u03a9", "\u2126", "k", "n", "p", ",", "~", "\u00b1", "\u2248", "x", "0x", "\u2212",
+              "\u00a0", "to", "ca.", "deg", "g", "h", "min", "d", "c", "l", "ms", "mV", "uA", "/cm2", "\u2103"]
+    return [(rng.choice(ASKED), "".join([rng.choice(["", "-", " -", "- "]),
+                                         str(rng.choice([1, 2.5, 0.003, 12, 1e3, 60])),
+                                         *rng.choices(pieces, k=rng.randint(0, 6))]))
+            for _ in range(n)]
+
+
+RANDOM = _random_answers(20261130, 2000)
+
 LABELS = ["a", "b", "c", "d"]
 CHOICE = ["c", "C", "(c)", "c)", "c.", " c ", "\uff43", "\uff23", "(\uff43)", "c).", "((c))", "\u0441", "e", "cc",
           "c,", "option c", "", "c .", "c. ", "-c"]
 
 
+@cache
 def _grader(asked: str | None, text: str) -> dict:
     try:
         return {"ok": True, "value": to_unit(text, asked)}
@@ -131,7 +151,7 @@ def _grader(asked: str | None, text: str) -> dict:
 @pytest.fixture(scope="module")
 def page(tmp_path_factory) -> dict:
     cases = tmp_path_factory.mktemp("grammar") / "cases.json"
-    cases.write_text(json.dumps({"numeric": NUMERIC + SI + CROSSED + NOT_SI, "choice": [[LABELS, t] for t in CHOICE]}), encoding="utf-8")
+    cases.write_text(json.dumps({"numeric": NUMERIC + SI + CROSSED + NOT_SI + RANDOM, "choice": [[LABELS, t] for t in CHOICE]}), encoding="utf-8")
     script = files("spikeset.templates") / "form" / "answer_grammar.js"
     driver = Path(__file__).with_name("run_answer_grammar.js")
     done = subprocess.run([NODE, str(driver), str(script), str(cases)], capture_output=True, text=True, timeout=60,
@@ -146,7 +166,7 @@ def test_the_table_holds_both_verdicts():
 
 def test_the_form_reads_every_answer_as_the_grader_does(page):
     disagree = []
-    for (asked, text), form in zip(NUMERIC + SI + CROSSED, page["numeric"][:-len(NOT_SI)], strict=True):
+    for (asked, text), form in zip(NUMERIC + SI + CROSSED, page["numeric"][:-len(NOT_SI + RANDOM)], strict=True):
         grader = _grader(asked, text)
         if grader["ok"] != form["ok"]:
             disagree.append(f"{asked!r} {text[:60]!r}: grader {grader}, form {form}")
@@ -157,7 +177,7 @@ def test_the_form_reads_every_answer_as_the_grader_does(page):
 
 
 def test_a_refusal_in_the_form_says_how_to_write_the_answer(page):
-    for (asked, text), form in zip(NUMERIC + SI + CROSSED + NOT_SI, page["numeric"], strict=True):
+    for (asked, text), form in zip(NUMERIC + SI + CROSSED + NOT_SI + RANDOM, page["numeric"], strict=True):
         if not form["ok"]:
             assert form["message"] and "\n" not in form["message"], (asked, text)
 
@@ -173,10 +193,27 @@ def test_the_form_shows_the_hints_the_grader_gives(page):
 
 
 def test_a_unit_outside_si_is_refused_by_the_form_with_the_unit_to_use(page):
-    for (asked, text), form in zip(NOT_SI, page["numeric"][-len(NOT_SI):], strict=True):
+    start = len(NUMERIC + SI + CROSSED)
+    for (asked, text), form in zip(NOT_SI, page["numeric"][start:start + len(NOT_SI)], strict=True):
         assert _grader(asked, text)["ok"], text            # pint reads it: the one place the two differ
         assert not form["ok"] and "this form reads SI units only" in form["message"], text
         assert (f"write the answer in {asked})" if asked else "write the number alone") in form["message"]
+
+
+def test_random_answers_read_alike_or_are_refused_by_the_form_with_the_unit_to_use(page):
+    """The form never accepts what the grader refuses, nor reads another value; it refuses only
+    what pint alone reads ("12e": 12 elementary charges, "3a": 3 years), saying so."""
+    disagree, not_si = [], 0
+    for (asked, text), form in zip(RANDOM, page["numeric"][-len(RANDOM):], strict=True):
+        grader = _grader(asked, text)
+        if grader["ok"] and not form["ok"] and "this form reads SI units only" in form["message"]:
+            not_si += 1
+        elif grader["ok"] != form["ok"] or grader["ok"] and not (
+                grader["value"] == form["value"] or math.isclose(grader["value"], form["value"], rel_tol=1e-12)):
+            disagree.append(f"{asked!r} {text!r}: grader {grader}, form {form}")
+    assert not disagree, "\n".join(disagree)
+    assert not_si <= len(RANDOM) // 100
+    assert sum(_grader(*row)["ok"] for row in RANDOM) >= len(RANDOM) // 10
 
 
 def test_the_form_names_the_choice_the_grader_reads(page):
