@@ -84,7 +84,8 @@
       if (!m) throw new Error(where + "not a simple key = \"value\" line; this page opens only answer files " +
                               "in the form it saves (edit other files in a text editor)");
       var key = m[1][0] === '"' ? parseTomlString(m[1]) : m[1];
-      var value = m[2][0] === '"' ? parseTomlString(m[2]) : m[2];
+      // a bare TOML number is its value: "1_000" is 1000 to the grader, and is saved back as "1000"
+      var value = m[2][0] === '"' ? parseTomlString(m[2]) : m[2].replace(/_/g, "");
       if (key === null || value === null) throw new Error(where + "a string this page cannot read");
       var target = table === "" ? header : table === "answers" ? answers : traces;
       if (Object.prototype.hasOwnProperty.call(target, key)) throw new Error(where + key + " is given twice");

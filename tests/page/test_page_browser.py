@@ -261,11 +261,13 @@ def test_answers_survive_a_reload_and_open_again(page, built, tmp_path):
     assert page.locator("#sf-in-p1-a").input_value() == "-26.90 mV"
     # a choice written as the grader reads it ("B.") opens as that option, shown chosen and valid
     edited = tmp_path / "edited.toml"
-    edited.write_text(saved.read_text().replace('"p4.a" = "b"', '"p4.a" = "B."'), encoding="utf-8")
-    assert '"p4.a" = "B."' in edited.read_text()
+    edited.write_text(saved.read_text().replace('"p4.a" = "b"', '"p4.a" = "B."')
+                      .replace('"p1.a" = "-26.90 mV"', '"p1.a" = -2_6.90'), encoding="utf-8")
+    assert '"p4.a" = "B."' in edited.read_text() and '"p1.a" = -2_6.90' in edited.read_text()
     page.locator("#sf-open-file").set_input_files(str(edited))
     page.wait_for_function("document.querySelector('.sf-status').textContent.includes('edited.toml')")
     assert page.locator("#sf-in-p4-a-b").is_checked() and _message(page, "p4.a") == ""
+    assert page.locator("#sf-in-p1-a").input_value() == "-26.90"     # a bare TOML number, read as its value
     broken = tmp_path / "broken.toml"
     broken.write_text(saved.read_text().replace('"p1.a" = "-26.90 mV"', 'p1 = {a = 1}'), encoding="utf-8")
     page.locator("#sf-open-file").set_input_files(str(broken))
