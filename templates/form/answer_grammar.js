@@ -403,7 +403,16 @@
   }
 
   /** One typed answer as the grader reads it: {ok: true, value, note} or {ok: false, message}. */
+  var OTHER_BASE = whole("([+-]?0([xobXOB])[0-9A-Fa-f_]+)[ \\t]*(?:" + UNIT + ")?");
+  var BASE_NAMES = {x: "hexadecimal", o: "octal", b: "binary"};
+
   function read(asked, text) {
+    // refused by the grader as a string (and as a bare TOML number, units.check_decimal_token,
+    // whose message this is)
+    var other = OTHER_BASE.exec(strip(text));
+    if (other)
+      return {ok: false, kind: "format", message: other[1] + " is a " + BASE_NAMES[other[2].toLowerCase()] +
+              " number; write it with the digits 0-9"};
     try {
       var value = toUnit(text, asked);
       var m = ANSWER.exec(normalize(text));

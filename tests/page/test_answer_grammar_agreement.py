@@ -216,6 +216,14 @@ def test_random_answers_read_alike_or_are_refused_by_the_form_with_the_unit_to_u
     assert sum(_grader(*row)["ok"] for row in RANDOM) >= len(RANDOM) // 10
 
 
+def test_a_number_in_another_base_is_named_as_the_grader_names_a_bare_one(page):
+    for (asked, text), form in zip(NUMERIC, page["numeric"][:len(NUMERIC)], strict=True):
+        if text.lower().startswith(("0x", "0o", "0b")):
+            kind = {"x": "hexadecimal", "o": "octal", "b": "binary"}[text[1].lower()]
+            number = text.split()[0]
+            assert form["message"].startswith(f"{number} is a {kind} number; write it with the digits 0-9"), text
+
+
 def test_the_form_names_the_choice_the_grader_reads(page):
     options = SimpleNamespace(option_for=lambda label: label if label in LABELS else None)
     for text, form in zip(CHOICE, page["choice"], strict=True):
