@@ -38,7 +38,8 @@ NUMERIC: list[tuple[str | None, str]] = [
                           "1e999", "-1e999 mV", "1e-400", "nan", "-inf", "Infinity", "NaN mV", "inf mV")],
     # what is not one number: refused with a hint
     *[("mV", t) for t in ("-26,90 mV", "147,866.1 mV", "1 000 mV", "1,234 mV", "-7 6.67 mV", "2 mV*3", "1e3/2",
-                          "-70 - 5", "1.2\u00d710^-3 V", "1.2x10^-3 V", "-70 -65 mV", "-70 mV, -65 mV", "\u0667\u0660 mV",
+                          "-70 - 5", "1.2\u00d710^-3 V", "1.2x10^-3 V", "-70 -65 mV", "-70 mV, -65 mV",
+                          "\u0667\u0660 mV",
                           "abc", "mV", "e5", "1e", "1.2.3", "--5", "+-5", "5-", "(5) mV", "5 (mV)", "\uff15 mV")],
     # approximate, uncertain, ranges, a sign apart (the hints of the last merge)
     *[("mV", t) for t in ("\u2248 60", "~60", "~60 mV", "\u223c60", "ca. 60 mV", "ca 60", "circa 60", "about 60",
@@ -99,7 +100,8 @@ NUMERIC: list[tuple[str | None, str]] = [
 #: (about 3000 rows: a drift in either reader shows up here).
 ASKED = [None, "%", "mV", "V", "mM", "uM", "ms", "s", "Hz", "mS/cm^2", "uA/cm^2", SLOPE, "mm", "m/s", "M\u03a9", "pC",
          DEG]
-SPELLINGS = ["", "mV", "mv", "MV", "V", "v", "uV", "kV", "mM", "mm", "MM", "Mm", "M", "uM", "um", "nM", "ms", "MS", "Ms",
+SPELLINGS = ["", "mV", "mv", "MV", "V", "v", "uV", "kV", "mM", "mm", "MM", "Mm", "M", "uM", "um", "nM", "ms", "MS",
+             "Ms",
              "s", "S", "min", "h", "Hz", "hz", "kHz", "mS/cm^2", "ms/cm2", "mS/cm2", "S/m2", "uA/cm^2", "ua/cm2",
              "uA cm-2", "A/m^2", "uA/cm^2/ms", "ua/cm2/ms", "uA/(cm2 ms)", "nA/cm2/s", "m/s", "mm/ms", "M/s",
              "M\u03a9", "kohm", "Mohm", "pC", "nC", DEG, "K", "\u00b0F", "C", "%", "mol/L", "mmol/l", "uF/cm^2",
@@ -151,7 +153,8 @@ def _grader(asked: str | None, text: str) -> dict:
 @pytest.fixture(scope="module")
 def page(tmp_path_factory) -> dict:
     cases = tmp_path_factory.mktemp("grammar") / "cases.json"
-    cases.write_text(json.dumps({"numeric": NUMERIC + SI + CROSSED + NOT_SI + RANDOM, "choice": [[LABELS, t] for t in CHOICE]}), encoding="utf-8")
+    table = {"numeric": NUMERIC + SI + CROSSED + NOT_SI + RANDOM, "choice": [[LABELS, t] for t in CHOICE]}
+    cases.write_text(json.dumps(table), encoding="utf-8")
     script = files("spikeset.templates") / "form" / "answer_grammar.js"
     driver = Path(__file__).with_name("run_answer_grammar.js")
     done = subprocess.run([NODE, str(driver), str(script), str(cases)], capture_output=True, text=True, timeout=60,
