@@ -5,8 +5,8 @@ simulator and the vendored plotting library (uPlot, see ``templates/vendor/VENDO
 inlined, and what the script needs to know about this student's set travels as JSON in the page:
 per question its id, kind, the unit dimension the grader accepts and the unit it reads the
 answer in (``asked``: the question's unit, "%" or None, as :func:`~spikeset.grade.units.question_unit`);
-the answer file's header (taken verbatim from :func:`~spikeset.grade.answer_file.blank_answer_file`, so the saved file is the one
-the grader reads); and, for simulation problems, the printed HH parameters and protocol.
+the answer file's header (taken verbatim from :func:`~spikeset.grade.answer_file.blank_answer_file`,
+so the saved file is the one the grader reads); and, for simulation problems, the printed HH parameters and protocol.
 
 Nothing here is a reference answer: only what the printed sheet already shows.
 """
