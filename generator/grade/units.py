@@ -275,18 +275,53 @@ def _explicit_unit(unit: str) -> str:
     return "".join(parts)
 
 
+#: The units read beyond the course's table (symbol: pint's name), with an SI prefix
+#: (:data:`_SI_PREFIX`) or spelled out (:data:`_UNIT_NAMES`, with :data:`_PREFIX_NAMES`). Anything
+#: else pint knows is refused: it reads "12e" as 12 elementary charges, "3a" as 3 years, "5d" as
+#: 5 days, "1 in" as inches. The page's form (templates/form/answer_grammar.js) holds the same list.
+_SI_BASES = frozenset({"V", "A", "S", "F", "ohm", "C", "s", "sec", "min", "h", "hr", "Hz", "m", "g", "L", "l", "mol",
+                       "M", "K", "day"})
+_OFFSET_BASES = frozenset({"degC", "°C", "degF", "°F", "°K"})
+_SI_PREFIX = ("da", "T", "G", "M", "k", "h", "d", "c", "m", "u", "n", "p", "f", "a")
+_UNIT_NAMES = {"volt": "V", "ampere": "A", "siemens": "S", "farad": "F", "ohm": "ohm", "coulomb": "C", "second": "s",
+               "minute": "min", "hour": "h", "hertz": "Hz", "meter": "m", "metre": "m", "gram": "g", "liter": "L",
+               "litre": "L", "mole": "mol", "molar": "M", "kelvin": "K"}
+_PREFIX_NAMES = {"": "", "tera": "T", "giga": "G", "mega": "M", "kilo": "k", "hecto": "h", "deca": "da", "deci": "d",
+                 "centi": "c", "milli": "m", "micro": "u", "nano": "n", "pico": "p", "femto": "f", "atto": "a"}
+
+
+def _si_symbol(symbol: str) -> bool:
+    """Whether a unit factor's symbol is an SI unit this grader reads ("mV", "kohm", "millivolts")."""
+    if symbol in _SI_BASES or symbol in _OFFSET_BASES:
+        return True
+    if any(symbol.startswith(p) and symbol[len(p):] in _SI_BASES for p in _SI_PREFIX):
+        return True
+    spellings = [symbol] + ([symbol[:-1]] if len(symbol) > 3 and symbol.endswith("s") else [])
+    for spelling in spellings:
+        for name in (*_PREFIX_NAMES, *_SI_PREFIX):
+            rest = spelling[len(name):]
+            if spelling.startswith(name) and rest in _UNIT_NAMES and rest != "siemen":
+                prefix = _PREFIX_NAMES.get(name, name)
+                return _si_symbol(prefix + _UNIT_NAMES[rest])
+    return False
+
+
 def _pint_unit(unit: str):
     ureg = registry()
     cleaned = unit.replace("µ", "u").replace("μ", "u").replace("Ω", "ohm").replace("Ω", "ohm")
     cleaned = _explicit_unit(cleaned)
+    si = all(_si_symbol(m.group("symbol")) for m in _COMPOUND_FACTOR.finditer(cleaned))
     cleaned = cleaned.replace("degC", "degree_Celsius").replace("°C", "degree_Celsius")
     try:
-        return ureg.parse_units(cleaned)
+        parsed = ureg.parse_units(cleaned)
     except Exception:
         try:
-            return ureg.parse_expression(cleaned).units
+            parsed = ureg.parse_expression(cleaned).units
         except Exception:
             raise AnswerValueError(f"unknown unit {short(unit)}", "unit") from None
+    if not si and not _not_physical(parsed):  # an angle or a byte is refused by name in to_unit
+        raise AnswerValueError(f"unknown unit {short(unit)}", "unit")
+    return parsed
 
 
 def _read_text(value: str, unit: str | None) -> tuple[float, str]:

@@ -8,8 +8,8 @@
  * chosenLabel(labels, text) -> the option label a choice answer names ("c.", "(c)", "ｃ"), or null.
  *
  * Where the grader falls back on pint (units outside the course's table), this file knows the SI
- * units and prefixes (BASES, SI_PREFIX, NAMES below); another unit pint reads ("in", "mph",
- * "ppm") is refused with the spelling to use.
+ * units and prefixes (BASES, SI_PREFIX, NAMES below: the same list as units._SI_BASES); another
+ * unit pint knows ("in", "mph", "ppm") is refused by both, here with the spelling to use.
  * tests/page/test_answer_grammar_agreement.py runs one table of answers through both. Plain
  * script, no dependencies; runs in a browser and in node. */
 (function (root) {
