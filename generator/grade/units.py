@@ -19,7 +19,7 @@ A factor to the power 0 ("x0") is refused: it is a typo, not a factor of 1.
 
 Before matching, surrounding space is dropped, Unicode minus signs and dashes (U+2212, U+2013,
 U+2014, U+FE63, U+FF0D) become "-", superscripts become ``^n`` (cm⁻² -> cm^-2) and "·", "×"
-become "*", "℃" becomes "°C", no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
+become "*", "℃" becomes "°C", the ohm sign the Greek omega, no-break and thin spaces become spaces. Digits are ASCII 0-9. Anything else is refused, never guessed: a decimal comma
 ("-26,90 mV"), a thousands separator ("147,866.1"), a space inside the number ("-7 6.67"),
 arithmetic ("2 mV*3", "1e3/2", "1.2×10^-3"), two numbers. Each refusal says how to write it.
 
@@ -42,7 +42,10 @@ import re
 from functools import cache
 from typing import Any
 
-_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*", "℃": "°C"})
+# The ohm sign (U+2126) is written as an escape: an editor that normalizes to NFC turns it into the
+# Greek capital omega (U+03A9), and "3 MΩ" typed with it was refused.
+_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁻": "^-", "·": "*", "×": "*", "℃": "°C",
+                               "\u2126": "\u03a9"})
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 _MINUSES = ("\u2212", "\u2013", "\u2014", "\ufe63", "\uff0d")
 MAX_UNIT_CHARS = 40
@@ -272,18 +275,53 @@ def _explicit_unit(unit: str) -> str:
     return "".join(parts)
 
 
+#: The units read beyond the course's table (symbol: pint's name), with an SI prefix
+#: (:data:`_SI_PREFIX`) or spelled out (:data:`_UNIT_NAMES`, with :data:`_PREFIX_NAMES`). Anything
+#: else pint knows is refused: it reads "12e" as 12 elementary charges, "3a" as 3 years, "5d" as
+#: 5 days, "1 in" as inches. The page's form (templates/form/answer_grammar.js) holds the same list.
+_SI_BASES = frozenset({"V", "A", "S", "F", "ohm", "C", "s", "sec", "min", "h", "hr", "Hz", "m", "g", "L", "l", "mol",
+                       "M", "K", "day"})
+_OFFSET_BASES = frozenset({"degC", "°C", "degF", "°F", "°K"})
+_SI_PREFIX = ("da", "T", "G", "M", "k", "h", "d", "c", "m", "u", "n", "p", "f", "a")
+_UNIT_NAMES = {"volt": "V", "ampere": "A", "siemens": "S", "farad": "F", "ohm": "ohm", "coulomb": "C", "second": "s",
+               "minute": "min", "hour": "h", "hertz": "Hz", "meter": "m", "metre": "m", "gram": "g", "liter": "L",
+               "litre": "L", "mole": "mol", "molar": "M", "kelvin": "K"}
+_PREFIX_NAMES = {"": "", "tera": "T", "giga": "G", "mega": "M", "kilo": "k", "hecto": "h", "deca": "da", "deci": "d",
+                 "centi": "c", "milli": "m", "micro": "u", "nano": "n", "pico": "p", "femto": "f", "atto": "a"}
+
+
+def _si_symbol(symbol: str) -> bool:
+    """Whether a unit factor's symbol is an SI unit this grader reads ("mV", "kohm", "millivolts")."""
+    if symbol in _SI_BASES or symbol in _OFFSET_BASES:
+        return True
+    if any(symbol.startswith(p) and symbol[len(p):] in _SI_BASES for p in _SI_PREFIX):
+        return True
+    spellings = [symbol] + ([symbol[:-1]] if len(symbol) > 3 and symbol.endswith("s") else [])
+    for spelling in spellings:
+        for name in (*_PREFIX_NAMES, *_SI_PREFIX):
+            rest = spelling[len(name):]
+            if spelling.startswith(name) and rest in _UNIT_NAMES and rest != "siemen":
+                prefix = _PREFIX_NAMES.get(name, name)
+                return _si_symbol(prefix + _UNIT_NAMES[rest])
+    return False
+
+
 def _pint_unit(unit: str):
     ureg = registry()
     cleaned = unit.replace("µ", "u").replace("μ", "u").replace("Ω", "ohm").replace("Ω", "ohm")
     cleaned = _explicit_unit(cleaned)
+    si = all(_si_symbol(m.group("symbol")) for m in _COMPOUND_FACTOR.finditer(cleaned))
     cleaned = cleaned.replace("degC", "degree_Celsius").replace("°C", "degree_Celsius")
     try:
-        return ureg.parse_units(cleaned)
+        parsed = ureg.parse_units(cleaned)
     except Exception:
         try:
-            return ureg.parse_expression(cleaned).units
+            parsed = ureg.parse_expression(cleaned).units
         except Exception:
             raise AnswerValueError(f"unknown unit {short(unit)}", "unit") from None
+    if not si and not _not_physical(parsed):  # an angle or a byte is refused by name in to_unit
+        raise AnswerValueError(f"unknown unit {short(unit)}", "unit")
+    return parsed
 
 
 def _read_text(value: str, unit: str | None) -> tuple[float, str]:

@@ -3,9 +3,10 @@
 The page stays one self-contained file that works offline: the form's script and style, the
 simulator and the vendored plotting library (uPlot, see ``templates/vendor/VENDORED.md``) are
 inlined, and what the script needs to know about this student's set travels as JSON in the page:
-per question its id, kind and the unit dimension the grader accepts; the answer file's header
-(taken verbatim from :func:`~spikeset.grade.answer_file.blank_answer_file`, so the saved file is the one
-the grader reads); and, for simulation problems, the printed HH parameters and protocol.
+per question its id, kind, the unit dimension the grader accepts and the unit it reads the
+answer in (``asked``: the question's unit, "%" or None, as :func:`~spikeset.grade.units.question_unit`);
+the answer file's header (taken verbatim from :func:`~spikeset.grade.answer_file.blank_answer_file`,
+so the saved file is the one the grader reads); and, for simulation problems, the printed HH parameters and protocol.
 
 Nothing here is a reference answer: only what the printed sheet already shows.
 """
@@ -37,7 +38,7 @@ BASE_DIMENSIONS = {"V": "voltage", "M": "concentration", "s": "time", "Hz": "fre
 PREFIXES = ("", "n", "u", "m", "k")
 
 #: Scripts and styles inlined, in order (paths below ``templates/``).
-SCRIPTS = ("vendor/uplot/uPlot.iife.min.js", "form/hhsim.js", "form/form.js")
+SCRIPTS = ("vendor/uplot/uPlot.iife.min.js", "form/hhsim.js", "form/answer_grammar.js", "form/form.js")
 STYLES = ("vendor/uplot/uPlot.min.css", "form/form.css")
 
 
@@ -147,6 +148,7 @@ def form_data(student_set: StudentSet, blank: str | None = None) -> dict[str, An
             entry: dict[str, Any] = {"id": pq.id, "problem": problem.spec.prefix, "type": pq.type}
             if pq.type == "numeric":
                 entry.update(unit_dimension(pq.unit, pq.question.prompt))
+                entry["asked"] = question_unit(pq.unit, pq.question.prompt)
                 if pq.question.trace_feature:
                     entry["trace"] = f"{problem.spec.prefix}-trace.csv"
             else:

@@ -12,65 +12,16 @@
   DATA.questions.forEach(function (q) { byId[q.id] = q; });
 
   // ------------------------------------------------------------------ answer grammar
+  // The grader's reading of an answer (answer_grammar.js, SpikesetAnswer): the form accepts what
+  // the grader reads and refuses what it refuses, with the grader's hint.
   var MINUSES = /[\u2212\u2013\u2014\ufe63\uff0d]/g;
   var NUMBER = "[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
-  var NUMBER_THEN_REST = new RegExp("^(" + NUMBER + ")\\s*(.*)$");
-  var BASES = {voltage: ["V"], concentration: ["M", "mol/L", "mol/l"], time: ["s"], frequency: ["Hz"],
-               "current density": ["A/cm^2"], "conductance density": ["S/cm^2"],
-               "capacitance density": ["F/cm^2"]};
-  var OTHER_UNITS = {m: "length (metres)", g: "mass (grams)", S: "conductance (siemens)", A: "current (amperes)",
-                     F: "capacitance (farads)", V: "voltage", M: "concentration", s: "time", Hz: "frequency",
-                     "ohm": "resistance", "A/cm^2": "current density", "S/cm^2": "conductance density",
-                     "F/cm^2": "capacitance density", "mol/L": "concentration", "mol/l": "concentration"};
-  var PREFIXES = ["", "n", "u", "m", "k"];
-  var MEGA = {V: "megavolts", s: "megaseconds", M: "megamolar", Hz: "megahertz"};
+  var GRAMMAR = window.SpikesetAnswer;
 
-  function cleanUnit(u) {
-    return u.replace(/[\u00b5\u03bc]/g, "u").replace(/\s+/g, "").replace(/\*\*/g, "^")
-      .replace(/\u00b2/g, "^2").replace(/cm2$/, "cm^2").replace(/\u2126|\u03a9/g, "ohm");
-  }
-
-  /** The unit's [dimension, prefix, base] for the spellings the grader reads exactly, or null. */
-  function exactUnit(u) {
-    var bases = Object.keys(OTHER_UNITS).sort(function (a, b) { return b.length - a.length; });
-    for (var i = 0; i < bases.length; i++) {
-      var base = bases[i];
-      if (u.length >= base.length && u.slice(u.length - base.length) === base) {
-        var prefix = u.slice(0, u.length - base.length);
-        if (PREFIXES.indexOf(prefix) >= 0 || prefix === "M" || prefix === "p") return [OTHER_UNITS[base], prefix, base];
-      }
-    }
-    return null;
-  }
-
-  function unitMessage(q, unit) {
-    var shown = unit;
-    if (q.dimension === "number")
-      return "this question asks for a pure number: leave out " + JSON.stringify(shown);
-    if (q.dimension === "percent")
-      return unit === "%" ? null : "give a percentage, e.g. 42.5 % (or the number alone)";
-    if (unit === "%") return "this question is not asked in %: give the number in " + q.unit;
-    var u = cleanUnit(unit);
-    if (q.dimension === "exact")
-      return u === cleanUnit(q.unit) ? null : "give the number in " + q.unit + " (or the number alone)";
-    var wanted = q.dimension, found = exactUnit(u);
-    if (found && found[0] === wanted) {
-      if (found[1] === "M") return {warn: unit + " means " + (MEGA[found[2]] || "mega-" + found[2]) +
-                                    "; check the prefix (did you mean " + q.unit + "?)"};
-      if (found[1] === "p") return {warn: unit + " means pico-" + found[2] + "; check the prefix"};
-      return null;
-    }
-    // Case-insensitive spellings that mean nothing else (mv, MS is not ms: megasiemens).
-    if (found && found[0] !== wanted)
-      return JSON.stringify(unit) + " is a " + found[0] + ", not a " + wanted + ": give the number in " + q.unit;
-    var slash = u.indexOf("/"), numerator = slash > 0 ? exactUnit(u.slice(0, slash)) : null;
-    if (numerator && slash > 0 && (BASES[wanted] || []).some(function (b) { return b.indexOf("/") > 0; }))
-      return JSON.stringify(u.slice(0, slash)) + " is a " + numerator[0] + ": give the number in " + q.unit;
-    var bases = BASES[wanted] || [];
-    for (var i = 0; i < bases.length; i++)
-      for (var j = 0; j < PREFIXES.length; j++)
-        if ((PREFIXES[j] + bases[i]).toLowerCase() === u.toLowerCase()) return null;
-    return "unknown unit " + JSON.stringify(unit) + ": give the number in " + q.unit;
+  /** The unit the grader reads a numeric answer in: null (a pure number), "%" or the question's unit. */
+  function asked(q) {
+    if (q.asked !== undefined) return q.asked;
+    return q.dimension === "number" ? null : q.dimension === "percent" ? "%" : q.unit;
   }
 
   /** Check one typed answer against the grader's input rules: {state: "empty"|"ok"|"warn"|"error", message}. */
@@ -78,42 +29,15 @@
     var text = (raw || "").replace(MINUSES, "-").trim();
     if (!text) return {state: "empty", message: ""};
     if (q.type === "choice") {
-      return q.labels.indexOf(text) >= 0 ? {state: "ok", message: ""} :
+      return GRAMMAR.chosenLabel(q.labels, text) !== null ? {state: "ok", message: ""} :
         {state: "error", message: "choose one of the options " + q.labels.join(", ")};
     }
-    if (/^[+-]?(nan|inf|infinity)\b/i.test(text)) return {state: "error", message: "give a finite number"};
-    var m;
-    if ((m = /^([+-]?)(\d{1,3}(?:,\d{3})+)(\.\d*)?(.*)$/.exec(text)) && (m[3] || m[2].length > 5)) {
-      return {state: "error", message: "leave out the thousands separators: write " +
-              m[1] + m[2].replace(/,/g, "") + (m[3] || "") + m[4]};
-    }
-    if ((m = /^([+-]?\d*),(\d+)((?:[eE][+-]?\d+)?)(.*)$/.exec(text))) {
-      var point = m[1] + "." + m[2] + m[3] + m[4];
-      if (/^\d{3}$/.test(m[2]) && /\d$/.test(m[1]))
-        return {state: "error", message: "use a decimal point, and no thousands separator: write " + point +
-                " or " + m[1] + m[2] + m[3] + m[4]};
-      return {state: "error", message: "use a decimal point: " + point};
-    }
-    m = NUMBER_THEN_REST.exec(text);
-    if (!m) {
-      if (/^[+-]?[\d.]/.test(text)) return {state: "error", message: "write one number, e.g. -26.90 " + (q.unit || "")};
-      return {state: "error", message: "expected a number" + (q.unit && q.dimension !== "percent" ? " in " + q.unit +
-              ", e.g. -26.90 " + q.unit : ", e.g. 42.5")};
-    }
-    if (!isFinite(parseFloat(m[1]))) return {state: "error", message: "give a finite number"};
-    var rest = m[2];
-    if (!rest) return {state: "ok", message: ""};
-    if (/^[\d.]/.test(rest) || /^[eE]/.test(rest) && /\d/.test(rest))
-      return {state: "error", message: "write one number, without spaces inside it (e.g. " +
-              (m[1] + rest.split(/\s/)[0]).replace(/\s+/g, "") + ")"};
-    if (/^[*/+\-x\u00d7\u00b7^:(]/.test(rest) || /[*+=()]/.test(rest) || /\d\s*$/.test(rest.replace(/(cm\^?2|cm\u00b2)$/, "")) ||
-        /[\d]/.test(rest.replace(/(\^2|2)$/, "")))
-      return {state: "error", message: "write the result as one number: arithmetic is not worked out"};
-    if (rest.length > 40) return {state: "error", message: "the unit is too long"};
-    var problem = unitMessage(q, rest);
-    if (problem === null) return {state: "ok", message: ""};
-    if (problem.warn) return {state: "warn", message: problem.warn};
-    return {state: "error", message: problem};
+    var r = GRAMMAR.read(asked(q), raw);
+    // as the grader's feedback: a refusal of the format also says what is asked
+    if (!r.ok) return {state: "error", message: r.message + (r.kind === "unit" ? "" : "; expected a number" +
+                                                             (q.unit ? " in " + q.unit : ""))};
+    if (r.note) return {state: "warn", message: r.note, value: r.value};
+    return {state: "ok", message: "", value: r.value};
   }
 
   // ------------------------------------------------------------------ answer file (TOML)
@@ -160,7 +84,8 @@
       if (!m) throw new Error(where + "not a simple key = \"value\" line; this page opens only answer files " +
                               "in the form it saves (edit other files in a text editor)");
       var key = m[1][0] === '"' ? parseTomlString(m[1]) : m[1];
-      var value = m[2][0] === '"' ? parseTomlString(m[2]) : m[2];
+      // a bare TOML number is its value: "1_000" is 1000 to the grader, and is saved back as "1000"
+      var value = m[2][0] === '"' ? parseTomlString(m[2]) : m[2].replace(/_/g, "");
       if (key === null || value === null) throw new Error(where + "a string this page cannot read");
       var target = table === "" ? header : table === "answers" ? answers : traces;
       if (Object.prototype.hasOwnProperty.call(target, key)) throw new Error(where + key + " is given twice");
@@ -272,7 +197,7 @@
     q.labels.forEach(function (label) {
       var rid = "sf-in-" + safeId(q.id) + "-" + label;
       var radio = el("input", {type: "radio", name: "sf-" + safeId(q.id), id: rid, value: label});
-      radio.checked = state.answers[q.id] === label;
+      radio.checked = GRAMMAR.chosenLabel(q.labels, state.answers[q.id] || "") === label;
       radio.addEventListener("change", function () { if (radio.checked) setAnswer(q, label); });
       radios.push(radio);
       group.appendChild(el("span", {"class": "sf-option"}, [radio, el("label", {"for": rid, text: "(" + label + ")"})]));
@@ -294,7 +219,10 @@
       var w = widgets[q.id];
       if (!w) return;
       if (w.input) w.input.value = state.answers[q.id] || "";
-      if (w.radios) w.radios.forEach(function (r) { r.checked = r.value === state.answers[q.id]; });
+      if (w.radios) {
+        var chosen = GRAMMAR.chosenLabel(q.labels, state.answers[q.id] || "");
+        w.radios.forEach(function (r) { r.checked = r.value === chosen; });
+      }
       if (w.tick) w.tick.checked = !!state.traces[q.id];
       showCheck(q);
     });

@@ -196,13 +196,20 @@ def test_student_fills_saves_and_is_graded(page, built):
 
 
 def test_invalid_inputs_show_the_rule(page):
+    # the grader's own hints (answer_grammar.js; tests/page/test_answer_grammar_agreement.py)
     cases = {
-        "-26,90 mV": "use a decimal point: -26.90 mV",
-        "147,866.1 mV": "leave out the thousands separators: write 147866.1 mV",
-        "-7 6.67 mV": "write one number, without spaces inside it",
-        "2 mV*3": "arithmetic is not worked out",
-        "12 ms": '"ms" is a time, not a voltage',
+        "-26,90 mV": "write -26.90 mV, with a decimal point",
+        "147,866.1 mV": "write 147866.1 mV, without the separator",
+        "-7 6.67 mV": "space inside the number",
+        "2 mV*3": "is a calculation",
+        "12 ms": "the unit 'ms' is not a voltage; the answer is asked in mV",
         "abc": "expected a number in mV",
+        "\u2248 60": "write the number alone, without '\u2248'",
+        "60 +/- 2 mV": "without the uncertainty '+/- 2': 60 mV",
+        "55-60": "is a range",
+        "- 89.1 mV": "write the sign next to the number: -89.1 mV",
+        "10.0x0 mV": "x to the power 0",
+        "0x36": "0x36 is a hexadecimal number; write it with the digits 0-9",
     }
     for typed, message in cases.items():
         _type_answer(page, "p1.a", typed)
@@ -217,11 +224,16 @@ def test_invalid_inputs_show_the_rule(page):
     page.locator("#sf-in-p1-a").screenshot(path=str(shots() / "page-input.png"))
     # the rules per dimension, through the page's own checker
     check = "([id, text]) => window.spikesetForm.check(id, text).state"
-    states = {("p1.b", "2.5 mM"): "ok", ("p1.b", "2.5 mm"): "error", ("p1.b", "2.5 mmol/L"): "ok",
-              ("p2.a", "49.1 mS/cm2"): "ok", ("p2.a", "49.1 mS/cm\u00b2"): "ok", ("p2.a", "49.1 ms/cm^2"): "error", ("p2.a", "49.1 MS/cm^2"): "warn",
-              ("p2.a", "49.1 ms/CM2"): "error", ("p1.a", "-26.9 mv"): "ok", ("p1.a", "1,234 mV"): "error",
+    # "mm" on a concentration question is mM, "ms/cm^2" is mS/cm^2, as the grader reads them
+    states = {("p1.b", "2.5 mM"): "ok", ("p1.b", "2.5 mm"): "ok", ("p1.b", "2.5 mmol/L"): "ok",
+              ("p1.b", "2.5 mV"): "error", ("p2.a", "49.1 mS/cm2"): "ok", ("p2.a", "49.1 mS/cm\u00b2"): "ok",
+              ("p2.a", "49.1 ms/cm^2"): "ok", ("p2.a", "49.1 MS/cm^2"): "warn", ("p2.a", "49.1 ms/CM2"): "ok",
+              ("p2.a", "49.1 mS/(cm2)"): "ok", ("p2.a", "49.1 (mS/cm2)"): "error", ("p1.a", "-26.9 mv"): "ok", ("p1.a", "1,234 mV"): "error",
               ("p2.a", "49.1 mV"): "error", ("p2.b", "74.5 %"): "ok", ("p2.b", "74.5"): "ok",
-              ("p2.b", "74.5 mV"): "error", ("p1.a", "5 %"): "error", ("p4.a", "b"): "ok", ("p4.a", "z"): "error"}
+              ("p2.b", "74.5 mV"): "error", ("p1.a", "5 %"): "error", ("p1.a", "~60"): "error",
+              ("p1.a", "- 89.1"): "error", ("p1.a", "0x36"): "error", ("p1.a", "-89.1 \u00b0"): "error",
+              ("p4.a", "b"): "ok", ("p4.a", "B."): "ok", ("p4.a", "(b)"): "ok", ("p4.a", "\uff42"): "ok",
+              ("p4.a", "z"): "error", ("p4.a", "\u0432"): "error"}
     for (qid, text), state in states.items():
         assert page.evaluate(check, [qid, text]) == state, (qid, text)
 
@@ -247,6 +259,15 @@ def test_answers_survive_a_reload_and_open_again(page, built, tmp_path):
     page.wait_for_function("document.querySelector('.sf-status').textContent.startsWith('Not opened')")
     assert "this file is for s999" in page.locator(".sf-status").inner_text()
     assert page.locator("#sf-in-p1-a").input_value() == "-26.90 mV"
+    # a choice written as the grader reads it ("B.") opens as that option, shown chosen and valid
+    edited = tmp_path / "edited.toml"
+    edited.write_text(saved.read_text().replace('"p4.a" = "b"', '"p4.a" = "B."')
+                      .replace('"p1.a" = "-26.90 mV"', '"p1.a" = -2_6.90'), encoding="utf-8")
+    assert '"p4.a" = "B."' in edited.read_text() and '"p1.a" = -2_6.90' in edited.read_text()
+    page.locator("#sf-open-file").set_input_files(str(edited))
+    page.wait_for_function("document.querySelector('.sf-status').textContent.includes('edited.toml')")
+    assert page.locator("#sf-in-p4-a-b").is_checked() and _message(page, "p4.a") == ""
+    assert page.locator("#sf-in-p1-a").input_value() == "-26.90"     # a bare TOML number, read as its value
     broken = tmp_path / "broken.toml"
     broken.write_text(saved.read_text().replace('"p1.a" = "-26.90 mV"', 'p1 = {a = 1}'), encoding="utf-8")
     page.locator("#sf-open-file").set_input_files(str(broken))
