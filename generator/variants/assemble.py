@@ -158,7 +158,8 @@ def _draw_problem(family: Family, spec: ProblemSpec, assignment: Assignment, sec
 
 def _sample(family: Family, spec: ProblemSpec, assignment: Assignment, rng) -> dict:
     """The next draw of ``family``'s parameters from ``rng`` (the student's stream, continued)."""
-    draw = Draw(rng, spec.params, where=f"problems[{spec.number}].params", file=assignment.source)
+    draw = Draw(rng, spec.params, where=f"problems[{spec.number}].params", file=assignment.source,
+                problem=f"problem {spec.number} ({family.id})")
     params = family.sample(draw)
     draw.check_overrides_used(family.id)
     return params
