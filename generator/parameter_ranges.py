@@ -44,10 +44,12 @@ class Quantity:
 #: concentration: above 0, at most 1000 mM (seawater and squid axoplasm are under 600 mM);
 #: membrane and reversal potentials: -200 to 200 mV (a Nernst potential for a 1000-fold
 #: gradient of a monovalent ion at 45 degC is 190 mV); a voltage window ("within"): above 0, at most 100 mV;
-#: conductance densities: 0 (the channel absent or fully blocked) to 1000 mS/cm^2 (nodes of Ranvier);
+#: conductance densities: 0 (the channel absent or fully blocked) to 1000 mS/cm^2 (nodes of Ranvier),
+#: the leak above 0 (a membrane without a leak has no resting potential and no time constant);
 #: specific capacitance: above 0, at most 10 uF/cm^2; times: above 0, at most 1000 ms (a
 #: simulation's length); gates and fractions: 0 to 1; stimulus current densities: -1000 to
-#: 1000 uA/cm^2 (a ramp's slope 0 to 1000 uA/cm^2 per ms); diameters: above 0, at most 1000 um;
+#: 1000 uA/cm^2 (a ramp's slope 0 to 1000 uA/cm^2 per ms); the size of a current injected into
+#: a cell: above 0, at most 10000 pA; diameters: above 0, at most 1000 um;
 #: distances along an axon: above 0, at most 1000 mm; conduction velocities: above 0, at most 150 m/s;
 #: specific membrane resistance: above 0, at most 1000 kOhm cm^2; axial resistivity: above 0,
 #: at most 1000 Ohm cm; permeability ratios: 0 to 100; Q10: 1 to 5.
@@ -56,11 +58,13 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("concentration", r"\w+_mM", 0.0, 1000.0, "mM", low_open=True),
     Quantity("voltage window", r"within_mV", 0.0, 100.0, "mV", low_open=True),
     Quantity("voltage", r"\w+_mV|E_[A-Za-z]+", -200.0, 200.0, "mV"),
+    Quantity("leak conductance density", r"g_[lL](_mS_per_cm2)?", 0.0, 1000.0, "mS/cm^2", low_open=True),
     Quantity("conductance density", r"g(bar)?_\w+|\w+_mS_per_cm2", 0.0, 1000.0, "mS/cm^2"),
     Quantity("specific capacitance", r"[cC]_m(_uF_per_cm2)?", 0.0, 10.0, "uF/cm^2", low_open=True),
     Quantity("time", r"\w+_ms", 0.0, 1000.0, "ms", low_open=True),
     Quantity("gate or fraction", r"[mhn]|snapshot_level|amplitude_position|ttx_fraction", 0.0, 1.0, ""),
     Quantity("current density", r"current|amplitude|step_amplitude|final_current", -1000.0, 1000.0, "uA/cm^2"),
+    Quantity("current magnitude", r"\w+_magnitude_pA", 0.0, 10000.0, "pA", low_open=True),
     Quantity("current slope", r"slow_slope", 0.0, 1000.0, "uA/cm^2/ms"),
     Quantity("diameter", r"diameter_um", 0.0, 1000.0, "um", low_open=True),
     Quantity("distance", r"\w+_mm", 0.0, 1000.0, "mm", low_open=True),
@@ -68,7 +72,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("specific membrane resistance", r"r_m_kohm_cm2", 0.0, 1000.0, "kOhm cm^2", low_open=True),
     Quantity("axial resistivity", r"r_i_ohm_cm", 0.0, 1000.0, "Ohm cm", low_open=True),
     Quantity("permeability ratio", r"p_[a-z]+", 0.0, 100.0, ""),
-    Quantity("permeability", r"permeability_1e6_cm_per_s", 0.0, 1000.0, "1e-6 cm/s", low_open=True),
+    Quantity("permeability", r"permeability_1e6_cm_per_s", 0.0, 1000.0, "x 1e-6 cm/s", low_open=True),
     Quantity("Q10", r"q10", 1.0, 5.0, ""),
 )
 
@@ -108,8 +112,10 @@ def accepted_range(name: str, low: float, high: float, digits: int | None = None
     quantity = quantity_of(name)
     if quantity is not None:
         return AcceptedRange(quantity.low, quantity.high, quantity.unit, quantity.low_open)
-    slack = 0.5 * 10.0 ** -digits if digits is not None else 0.0
-    return AcceptedRange(low - slack, high + slack)
+    if digits is None:
+        return AcceptedRange(low, high)
+    slack = 0.5 * 10.0 ** -digits
+    return AcceptedRange(round(low - slack, digits + 1), round(high + slack, digits + 1))
 
 
 def _number(x: float) -> str:

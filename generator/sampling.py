@@ -36,6 +36,8 @@ class Draw:
         self.file = file
         self.problem = problem or where
         self.used: set[str] = set()
+        #: each numeric parameter drawn so far -> the values an override of it may take
+        self.accepted: dict[str, AcceptedRange] = {}
 
     def _fixed(self, name: str, kind: type | tuple[type, ...]) -> Any:
         self.used.add(name)
@@ -52,6 +54,7 @@ class Draw:
         return value
 
     def _in_range(self, name: str, value: Any, accepted: AcceptedRange) -> Any:
+        self.accepted[name] = accepted
         if value is not None and not accepted.accepts(value):
             raise AssignmentError(f"{name} = {value!r} is outside {accepted}", file=self.file, place=self.problem)
         return value
@@ -62,12 +65,16 @@ class Draw:
         range of its quantity, else in [``low``, ``high``]."""
         if low is None or high is None:
             low, high = -math.inf, math.inf
-        fixed = self._fixed(name, (int, float))
-        return None if fixed is None else float(self._in_range(name, fixed, accepted_range(name, low, high)))
+        fixed = self._in_range(name, self._fixed(name, (int, float)), accepted_range(name, low, high))
+        return None if fixed is None else float(fixed)
 
     def uniform(self, name: str, low: float, high: float, *, digits: int = 1) -> float:
         """A number uniform in [low, high], rounded to ``digits`` decimals."""
         if not low <= high:
+            if self.overrides:   # a range derived from a fixed value can be empty
+                raise AssignmentError(
+                    f"with {', '.join(sorted(self.overrides))} fixed, {name} has no value left: it would lie "
+                    f"from {low:g} to {high:g}", file=self.file, place=self.problem)
             raise ValueError(f"uniform {name!r}: low {low!r} > high {high!r}")
         # numpy's Generator.uniform(low, high) is exactly low + (high - low) * random(), at a third of the cost
         drawn = round(low + (high - low) * self.rng.random(), digits)

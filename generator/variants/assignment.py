@@ -237,8 +237,10 @@ def check_params(family, params: dict[str, Any], *, source: str | None, number: 
     except (ValueError, ArithmeticError) as exc:
         if isinstance(exc, AssignmentError):
             raise
-        raise AssignmentError(f"the parameters fixed ({', '.join(sorted(params))}) give no variant of "
-                              f"{family.id!r}: {exc}", file=source, place=f"problems[{number}].params") from None
+        fixed = ", ".join(f"{k} = {v!r}" for k, v in sorted(params.items()))
+        raise AssignmentError(f"problem {number} ({family.id}): no variant can be drawn with {fixed} "
+                              f"(the family's other parameters cannot be chosen around it: {exc})",
+                              file=source) from None
     draw.check_overrides_used(family.id)
 
 
