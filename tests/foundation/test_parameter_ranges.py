@@ -150,3 +150,29 @@ def test_existing_overrides_stay_accepted():
     check("strength-duration", {"g_K": 15.0, "temperature": 6.3})
     check("nernst", {"temperature_C": 30})
     check("concepts", {"n": 10})
+
+
+#: Families cheap to assemble (no simulation): every edge of every range is tried on them.
+CLOSED_FORM = ("ahp", "cable", "driving-force", "gate-kinetics", "ghk", "ghk-current", "nernst", "passive-membrane",
+               "peak-voltage", "refractory", "resting-potential", "spike-charge", "temperature", "voltage-clamp")
+
+
+@pytest.mark.parametrize("family_id", CLOSED_FORM)
+def test_a_value_at_the_edge_of_its_range_gives_a_variant_or_a_one_line_refusal_never_a_crash(family_id):
+    from spikeset.errors import SpikesetError
+    from spikeset.variants.assemble import assemble
+    from spikeset.variants.roster import Student
+
+    posed = 0
+    for name, accepted in drawn(family_id)[1].accepted.items():
+        for value in inside(accepted):
+            text = (f'id = "x"\ntitle = "t"\n[[problems]]\nfamily = "{family_id}"\npoints = 1\n'
+                    f'params = {{ {name} = {value!r} }}\n')
+            try:
+                sets = assemble(parse_assignment(text, source="hw.toml"), [Student("s1"), Student("s2")], b"k" * 16)
+            except SpikesetError as exc:
+                assert "\n" not in str(exc) and str(exc).startswith(("hw.toml", "problems/")), str(exc)
+                continue
+            assert len(sets) == 2
+            posed += 1
+    assert posed > 0
