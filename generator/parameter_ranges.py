@@ -40,7 +40,8 @@ class Quantity:
 
 
 #: The physical ranges, first match wins. Why these bounds:
-#: temperature: 0-45 degC, from cold-adapted preparations to above mammalian fever;
+#: temperature: above 0, at most 45 degC, from cold-adapted preparations to above mammalian fever
+#: (0 degC itself is out: the "degC for K" misconception of the Nernst and GHK families is then undefined);
 #: concentration: above 0, at most 1000 mM (seawater and squid axoplasm are under 600 mM);
 #: membrane and reversal potentials: -200 to 200 mV (a Nernst potential for a 1000-fold
 #: gradient of a monovalent ion at 45 degC is 190 mV); a voltage window ("within"): above 0, at most 100 mV;
@@ -52,9 +53,10 @@ class Quantity:
 #: a cell: above 0, at most 10000 pA; diameters: above 0, at most 1000 um;
 #: distances along an axon: above 0, at most 1000 mm; conduction velocities: above 0, at most 150 m/s;
 #: specific membrane resistance: above 0, at most 1000 kOhm cm^2; axial resistivity: above 0,
-#: at most 1000 Ohm cm; permeability ratios: 0 to 100; Q10: 1 to 5.
+#: at most 1000 Ohm cm; permeability ratios: 0 to 100; Q10: above 1 (no temperature dependence
+#: leaves nothing to compute), at most 5.
 QUANTITIES: tuple[Quantity, ...] = (
-    Quantity("temperature", r"temperature(_C)?|t\w*_C", 0.0, 45.0, "degC"),
+    Quantity("temperature", r"temperature(_C)?|t\w*_C", 0.0, 45.0, "degC", low_open=True),
     Quantity("concentration", r"\w+_mM", 0.0, 1000.0, "mM", low_open=True),
     Quantity("voltage window", r"within_mV", 0.0, 100.0, "mV", low_open=True),
     Quantity("voltage", r"\w+_mV|E_[A-Za-z]+", -200.0, 200.0, "mV"),
@@ -73,7 +75,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity("axial resistivity", r"r_i_ohm_cm", 0.0, 1000.0, "Ohm cm", low_open=True),
     Quantity("permeability ratio", r"p_[a-z]+", 0.0, 100.0, ""),
     Quantity("permeability", r"permeability_1e6_cm_per_s", 0.0, 1000.0, "x 1e-6 cm/s", low_open=True),
-    Quantity("Q10", r"q10", 1.0, 5.0, ""),
+    Quantity("Q10", r"q10", 1.0, 5.0, "", low_open=True),
 )
 
 
@@ -100,9 +102,8 @@ class AcceptedRange:
         low, high = _number(self.low), _number(self.high)
         if self.integer:
             return f"the integers from {low} to {high}{unit}"
-        if self.low_open:
-            return f"above {low} and at most {high}{unit}"
-        return f"{low} to {high}{unit}" if self.low < 0 else f"{low}-{high}{unit}"
+        text = f"{low} to {high}{unit}" if self.low < 0 else f"{low}-{high}{unit}"
+        return f"{text} ({low} excluded)" if self.low_open else text
 
 
 def accepted_range(name: str, low: float, high: float, digits: int | None = None) -> AcceptedRange:

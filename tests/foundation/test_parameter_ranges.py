@@ -99,7 +99,7 @@ def test_the_assignment_file_is_refused_as_it_is_read_with_one_line():
             '[[problems]]\nfamily = "nernst"\npoints = 6\nparams = { ion = "K", temperature_C = 5000 }\n')
     with pytest.raises(AssignmentError) as caught:
         parse_assignment(text, source="assignment.toml")
-    assert str(caught.value) == "assignment.toml:problem 2 (nernst): temperature_C = 5000 is outside 0-45 degC"
+    assert str(caught.value) == "assignment.toml:problem 2 (nernst): temperature_C = 5000 is outside 0-45 degC (0 excluded)"
     fixed = parse_assignment(text.replace("5000", "45"), source="assignment.toml")
     assert fixed.problems[1].params["temperature_C"] == 45
 
@@ -116,7 +116,7 @@ def test_generate_writes_nothing_for_an_absurd_override(tmp_path, capsys):
     assert main(["generate", str(assignment), "--roster", str(roster), "--out", str(out), "--no-pdf", "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].endswith(
-        "assignment.toml:problem 1 (nernst): c_out_mM = -3.0 is outside above 0 and at most 1000 mM"), err
+        "assignment.toml:problem 1 (nernst): c_out_mM = -3.0 is outside 0-1000 mM (0 excluded)"), err
     assert not out.exists()
 
 
@@ -142,7 +142,7 @@ def test_a_parameter_of_no_known_quantity_keeps_the_drawn_range_widened_by_half_
     accepted = accepted_range("charge", 12.0, 20.0, 1)
     assert (accepted.low, accepted.high) == (11.95, 20.05)
     assert str(accepted) == "11.95-20.05"
-    assert str(accepted_range("temperature_C", 20.0, 37.0, 0)) == "0-45 degC"
+    assert str(accepted_range("temperature_C", 20.0, 37.0, 0)) == "0-45 degC (0 excluded)"
     assert str(accepted_range("e_k_mV", -85.0, -72.0, 1)) == "-200 to 200 mV"
 
 
