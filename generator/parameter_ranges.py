@@ -35,9 +35,6 @@ class Quantity:
     unit: str
     low_open: bool = False
 
-    def accepts(self, value: float) -> bool:
-        return (self.low < value if self.low_open else self.low <= value) and value <= self.high
-
 
 #: The physical ranges, first match wins. Why these bounds:
 #: temperature: above 0, at most 45 degC, from cold-adapted preparations to above mammalian fever
