@@ -3,12 +3,13 @@ answers, points and choice labels. Shared by the generator and the grader."""
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
 from .assignment import Assignment, ProblemSpec
-from ..errors import AssignmentError, FamilyError
+from ..errors import AssignmentError, FamilyError, SpikesetError
 from ..model import ChoiceQuestion, NumericQuestion, Option, Question
 from .registry import Family, get_family
 from .roster import Student
@@ -132,15 +133,17 @@ def _draw_problem(family: Family, spec: ProblemSpec, assignment: Assignment, sec
     for draw_number in range(1, MAX_DRAWS + 1):
         if not pending:
             break
-        params_list = [_sample(family, spec, assignment, rngs[i]) for i in pending]
-        solutions = family.solve_batch(params_list)
+        with _blaming_fixed_values(family, spec, assignment):
+            params_list = [_sample(family, spec, assignment, rngs[i]) for i in pending]
+            solutions = family.solve_batch(params_list)
         # A simulation family may move a printed value off a bifurcation edge once it has
         # simulated; what it returns under "adjusted_params" is what the student sees.
         params_list = [{**p, **s.pop("adjusted_params", {})} for p, s in zip(params_list, solutions)]
         rejected = []
         for i, params, solution in zip(pending, params_list, solutions):
-            questions = list(family.questions(params, solution))
-            reasons[i] = list(implausible(params, solution, questions)) if implausible else []
+            with _blaming_fixed_values(family, spec, assignment):
+                questions = list(family.questions(params, solution))
+                reasons[i] = list(implausible(params, solution, questions)) if implausible else []
             if reasons[i]:
                 rejected.append(i)
                 continue
@@ -156,9 +159,25 @@ def _draw_problem(family: Family, spec: ProblemSpec, assignment: Assignment, sec
     return instances  # type: ignore[return-value]
 
 
+@contextmanager
+def _blaming_fixed_values(family: Family, spec: ProblemSpec, assignment: Assignment):
+    """A family that fails on values the assignment fixed (each within its accepted range, but
+    together leaving no question it can pose: a conductance of 0 where the family divides by
+    it) is refused as an assignment error naming the problem and the values, not a crash."""
+    try:
+        yield
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        if not spec.params or isinstance(exc, SpikesetError):
+            raise
+        fixed = ", ".join(f"{k} = {v!r}" for k, v in sorted(spec.params.items()))
+        raise AssignmentError(f"problem {spec.number} ({family.id}): no question can be posed with {fixed} "
+                              f"({type(exc).__name__}: {exc})", file=assignment.source) from exc
+
+
 def _sample(family: Family, spec: ProblemSpec, assignment: Assignment, rng) -> dict:
     """The next draw of ``family``'s parameters from ``rng`` (the student's stream, continued)."""
-    draw = Draw(rng, spec.params, where=f"problems[{spec.number}].params", file=assignment.source)
+    draw = Draw(rng, spec.params, where=f"problems[{spec.number}].params", file=assignment.source,
+                problem=f"problem {spec.number} ({family.id})")
     params = family.sample(draw)
     draw.check_overrides_used(family.id)
     return params

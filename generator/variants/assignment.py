@@ -187,6 +187,8 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
         params = raw.get("params", {})
         if not isinstance(params, dict):
             raise fail("params: expected a table of parameter values", place)
+        if params:
+            check_params(get_family(family_id), params, source=source, number=i + 1)
         weights = raw.get("weights", {})
         if not isinstance(weights, dict) or any(
                 isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0
@@ -219,6 +221,27 @@ def parse_assignment(text: str, *, source: str = "<assignment>") -> Assignment:
                       course=data.get("course"), instructions=data.get("instructions"),
                       ecf_share=ecf, sigfig_share=sigfig, source=source, feedback=feedback,
                       reveal_after=reveal_after)
+
+
+def check_params(family, params: dict[str, Any], *, source: str | None, number: int) -> None:
+    """Refuse, naming the problem, a parameter ``family`` does not have or a value it cannot take
+    (of the wrong type, or outside the parameter's accepted range), by drawing the family's
+    parameters once with ``params`` fixed."""
+    import numpy as np
+    from ..sampling import Draw
+
+    draw = Draw(np.random.default_rng(0), params, where=f"problems[{number}].params", file=source,
+                problem=f"problem {number} ({family.id})")
+    try:
+        family.sample(draw)
+    except (ValueError, ArithmeticError) as exc:
+        if isinstance(exc, AssignmentError):
+            raise
+        fixed = ", ".join(f"{k} = {v!r}" for k, v in sorted(params.items()))
+        raise AssignmentError(f"problem {number} ({family.id}): no variant can be drawn with {fixed} "
+                              f"(the family's other parameters cannot be chosen around it: {exc})",
+                              file=source) from None
+    draw.check_overrides_used(family.id)
 
 
 def _reveal_after(value: Any, fail) -> dt.date | dt.datetime | None:

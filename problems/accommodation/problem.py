@@ -39,8 +39,7 @@ def sample(draw: Draw) -> dict:
     p["final_factor"] = draw.uniform("final_factor", 1.6, 2.3, digits=2)
     p["slow_factor"] = draw.uniform("slow_factor", 0.3, 0.7, digits=2)
     for name in ("final_current", "slow_slope"):  # an assignment may fix them; else solve_batch sets them
-        draw.used.add(name)
-        p[name] = float(draw.overrides.get(name, 0.0))
+        p[name] = draw.fixed_number(name) or 0.0
     p["start_ms"] = START_MS
     p["hold_ms"] = HOLD_MS
     return p

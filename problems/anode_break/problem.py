@@ -43,8 +43,8 @@ def sample(draw: Draw) -> dict:
     # where the step of (b) and (c) lies between MIN_FACTOR x threshold and the smaller of
     # MAX_FACTOR x threshold and MAX_AMPLITUDE, on a log scale (0 = low end, 1 = high end)
     p["amplitude_position"] = draw.uniform("amplitude_position", 0.0, 1.0, digits=3)
-    draw.used.add("amplitude")  # an assignment may fix it; else solve_batch sets it from amplitude_position
-    p["amplitude"] = float(draw.overrides.get("amplitude", 0.0))
+    # an assignment may fix it; else solve_batch sets it from amplitude_position
+    p["amplitude"] = draw.fixed_number("amplitude") or 0.0
     p["start_ms"] = START_MS
     p["window_ms"] = WINDOW_MS
     return p

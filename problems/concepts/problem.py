@@ -184,10 +184,7 @@ def _spread(candidates: list[PoolQuestion], order: list[int]) -> list[PoolQuesti
 def sample(draw: Draw) -> dict:
     """n questions (default 4, override 1..10), optionally from one section; no question twice."""
     pool = load_pool()
-    n = draw.integer("n", DEFAULT_N, DEFAULT_N)
-    if not 1 <= n <= MAX_N:
-        raise AssignmentError(f"parameter 'n': expected an integer from 1 to {MAX_N}, got {n!r}",
-                              file=draw.file, place=draw.where)
+    n = draw.integer("n", DEFAULT_N, DEFAULT_N, accept=(1, MAX_N))
     # draw.choice always consumes the generator; the drawn value is used only when the
     # assignment fixes the section, so the default is "any", deterministically.
     fixed = draw.choice("section", [ANY, *pool.sections])

@@ -37,8 +37,8 @@ def sample(draw: Draw) -> dict:
     p["amp_factor"] = draw.uniform("amp_factor", 1.4, 4.0, digits=2)
     p["start_ms"] = STEP_START_MS
     p["t_end_ms"] = STEP_START_MS + p["step_ms"] + TAIL_MS
-    draw.used.add("amplitude")    # an assignment may fix it; else set by solve_batch (adjusted_params)
-    p["amplitude"] = float(draw.overrides.get("amplitude", 0.0))
+    # an assignment may fix it; else set by solve_batch (adjusted_params)
+    p["amplitude"] = draw.fixed_number("amplitude") or 0.0
     p["cli"] = cli_params(p)
     p["rep_start_ms"], p["rep_step_ms"], p["rep_window_ms"] = REP_START_MS, REP_STEP_MS, REP_FINAL_WINDOW_MS
     return p

@@ -43,8 +43,8 @@ def sample(draw: Draw) -> dict:
     p["duration_ms"] = draw.uniform("duration_ms", 0.2, 0.4, digits=1)
     # 12-20 nC/cm^2: 1.5-3x the threshold charge of a brief pulse; the spike peaks after the pulse
     charge = draw.uniform("charge", 12.0, 20.0, digits=1)
-    draw.used.add("amplitude")   # an assignment may fix the amplitude itself
-    p["amplitude"] = float(draw.overrides.get("amplitude", round(charge / p["duration_ms"])))
+    amplitude = draw.fixed_number("amplitude")   # an assignment may fix the amplitude itself
+    p["amplitude"] = amplitude if amplitude is not None else float(round(charge / p["duration_ms"]))
     p["start_ms"] = START_MS
     p["t_end_ms"] = START_MS + AFTER_MS
     # (c), (d): which conductance is changed at each extreme, and whether it is halved or doubled

@@ -35,8 +35,8 @@ def sample(draw: Draw) -> dict:
     p = sample_hh(draw)
     p["duration_ms"] = draw.uniform("duration_ms", 0.2, 0.4, digits=1)
     charge = draw.uniform("charge", 12.0, 20.0, digits=1)
-    draw.used.add("amplitude")
-    p["amplitude"] = float(draw.overrides.get("amplitude", round(charge / p["duration_ms"])))
+    amplitude = draw.fixed_number("amplitude")
+    p["amplitude"] = amplitude if amplitude is not None else float(round(charge / p["duration_ms"]))
     p["labels"] = draw.choice("labels", PERMUTATIONS)   # letter of rising, peak, falling, undershoot, recovery
     p["start_ms"] = START_MS
     phi = 3.0 ** ((p["temperature"] - 6.3) / 10.0)

@@ -34,12 +34,12 @@ def sample(draw: Draw) -> dict:
     p = sample_hh(draw)
     p["duration_ms"] = draw.uniform("duration_ms", 0.2, 0.5, digits=1)
     charge = draw.uniform("charge", 12.0, 20.0, digits=1)
-    draw.used.add("amplitude")
-    p["amplitude"] = float(draw.overrides.get("amplitude", round(charge / p["duration_ms"])))
+    amplitude = draw.fixed_number("amplitude")
+    p["amplitude"] = amplitude if amplitude is not None else float(round(charge / p["duration_ms"]))
     p["amplitude_fixed"] = "amplitude" in draw.overrides
     p["delay_factor"] = draw.uniform("delay_factor", 1.05, 1.25, digits=2)
-    draw.used.add("delay_ms")  # an assignment may fix it; else solve_batch sets delay_factor x refractory interval
-    p["delay_ms"] = float(draw.overrides.get("delay_ms", 0.0))
+    # an assignment may fix it; else solve_batch sets delay_factor x refractory interval
+    p["delay_ms"] = draw.fixed_number("delay_ms") or 0.0
     p["start_ms"] = START_MS
     p["window_ms"] = WINDOW_MS
     # (d): two identical pulses at a delay PROBE_OFFSET before or after the refractory interval

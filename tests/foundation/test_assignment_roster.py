@@ -39,17 +39,13 @@ def test_bad_assignment_names_place(text, place, expected):
 
 
 def test_unknown_parameter_override_is_reported(tmp_path):
-    from spikeset.variants.assemble import assemble
-    from spikeset.variants.roster import Student
-
-    a = parse_assignment('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n'
-                         'params = { ion = "Mg" }\n', source="hw.toml")
+    # refused as the assignment is read, before any variant is drawn
     with pytest.raises(AssignmentError, match=r"hw.toml:problems\[1\].params: parameter 'ion': expected one of"):
-        assemble(a, [Student("s1")], b"k")
-    a = parse_assignment('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n'
-                         'params = { colour = "red" }\n', source="hw.toml")
+        parse_assignment('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n'
+                         'params = { ion = "Mg" }\n', source="hw.toml")
     with pytest.raises(AssignmentError, match="has no parameter 'colour'"):
-        assemble(a, [Student("s1")], b"k")
+        parse_assignment('id = "x"\ntitle = "t"\n[[problems]]\nfamily = "nernst"\npoints = 1\n'
+                         'params = { colour = "red" }\n', source="hw.toml")
 
 
 def test_overrides_fix_parameters_and_leave_others_unchanged():

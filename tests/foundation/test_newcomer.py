@@ -87,13 +87,10 @@ def test_whole_tolerances_stay_valid():
 
 
 def test_mistyped_parameter_gets_a_hint():
-    from spikeset.variants.assemble import assemble
-    from spikeset.variants.roster import Student
-
-    a = parse_assignment(HEAD + NERNST + 'params = { ionn = "K" }\n', source="hw.toml")
+    # refused as the assignment is read, before any variant is drawn
     with pytest.raises(AssignmentError, match=r"^hw.toml:problems\[1\].params: family 'nernst' has no parameter "
                                               r"'ionn'; did you mean 'ion'\? \(it has: "):
-        assemble(a, [Student("s1")], b"k")
+        parse_assignment(HEAD + NERNST + 'params = { ionn = "K" }\n', source="hw.toml")
 
 
 # --- a roster as spreadsheets save it

@@ -246,9 +246,9 @@ def test_assignment_overrides_reach_the_family():
 
 
 def test_assignment_n_override_out_of_range_is_an_assignment_error():
-    a = parse_assignment(assignment("n = 11"))
+    # refused as the assignment is read, before any variant is drawn
     with pytest.raises(AssignmentError, match="from 1 to 10"):
-        assemble(a, STUDENTS[:1], b"k")
+        parse_assignment(assignment("n = 11"))
 
 
 def test_problem_set_shows_stems_and_hides_answers():
