@@ -18,6 +18,10 @@ _OPEN = re.compile(r"<(%s)[\s>]" % "|".join(_VERBATIM), re.IGNORECASE)
 _CLOSE = re.compile(r"</(%s)\s*>" % "|".join(_VERBATIM), re.IGNORECASE)
 
 NBSP = "\u00a0"
+#: No break on either side, and no width (Unicode line breaking, UAX #14): after each "/" of a
+#: compound unit. A ``<span style="white-space: nowrap">`` did the same at 9 % more WeasyPrint
+#: time per set (each inline box is laid out on its own; a set has about 130 compound units).
+WORD_JOINER = "\u2060"
 _NUMBER_UNIT = re.compile(r"(\d) (?=[^\W\d_]|[µ°%Ω])")
 _BEFORE_RELATION = re.compile(r" (?=[=≈] )")
 #: A compound unit such as mS/cm², µA/cm², mV/ms, 1/ms (letters, digits, superscripts around ``/``).
@@ -26,7 +30,7 @@ _COMPOUND_UNIT = re.compile(r"(?<![\w/])([\w°µΩ²³¹⁰⁴-⁹⁺⁻]+(?:/[\
 
 def _bind_text(text: str) -> str:
     text = _BEFORE_RELATION.sub(NBSP, _NUMBER_UNIT.sub(r"\1" + NBSP, text))
-    return _COMPOUND_UNIT.sub(r'<span style="white-space: nowrap">\1</span>', text)
+    return _COMPOUND_UNIT.sub(lambda m: m.group(1).replace("/", "/" + WORD_JOINER), text)
 
 
 def bind_quantities(html_text: str) -> str:
