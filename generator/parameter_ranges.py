@@ -11,6 +11,7 @@ value. Whether a fixed value still gives a well-posed question is then the famil
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ QUANTITIES: tuple[Quantity, ...] = (
 )
 
 
+@functools.lru_cache(maxsize=None)  # a few hundred names; drawn thousands of times each in a batch
 def quantity_of(name: str) -> Quantity | None:
     """The physical quantity a parameter named ``name`` is, or None (a factor, an offset...)."""
     return next((q for q in QUANTITIES if re.fullmatch(q.pattern, name)), None)
